@@ -1,0 +1,120 @@
+// Package app holds the use cases of the Todo API. Every use case takes the
+// acting principal and the owner whose tasks it touches, and enforces
+// ownership itself, so no adapter can forget to.
+package app
+
+import (
+	"context"
+
+	"github.com/todoapi/todo/core/apperr"
+	"github.com/todoapi/todo/core/identity"
+	"github.com/todoapi/todo/core/task"
+	"github.com/todoapi/todo/ports"
+)
+
+// TaskService runs the task use cases over a repository, a clock and an id
+// maker.
+type TaskService struct {
+	repo  ports.TaskRepository
+	clock ports.Clock
+	ids   ports.IDs
+}
+
+// NewTaskService returns a TaskService over its ports.
+func NewTaskService(repo ports.TaskRepository, clock ports.Clock, ids ports.IDs) *TaskService {
+	return &TaskService{repo: repo, clock: clock, ids: ids}
+}
+
+// authorize returns EFORBIDDEN unless the actor is the owner. It runs before
+// anything else a use case does, so a stranger learns nothing about the
+// owner's tasks, not even whether an id is well formed.
+func authorize(actor identity.Principal, owner identity.UserID) error {
+	if !actor.Owns(owner) {
+		return apperr.Errorf(apperr.EFORBIDDEN, "You may only access your own tasks.")
+	}
+	return nil
+}
+
+// Create makes a task for the owner from the draft and stores it.
+// EFORBIDDEN unless actor is owner; EINVALID when the draft breaks a rule.
+func (s *TaskService) Create(ctx context.Context, actor identity.Principal, owner identity.UserID, d task.Draft) (*task.Task, error) {
+	if err := authorize(actor, owner); err != nil {
+		return nil, err
+	}
+	t, err := task.New(s.ids.NewID(), owner, d, s.clock.Now())
+	if err != nil {
+		return nil, err
+	}
+	if err := s.repo.Create(ctx, t); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// Get returns one of the owner's tasks. EFORBIDDEN unless actor is owner;
+// ENOTFOUND when the id is malformed or the owner has no such task.
+func (s *TaskService) Get(ctx context.Context, actor identity.Principal, owner identity.UserID, taskID string) (*task.Task, error) {
+	id, err := s.lookup(actor, owner, taskID)
+	if err != nil {
+		return nil, err
+	}
+	return s.repo.Get(ctx, owner, id)
+}
+
+// List returns the owner's tasks, newest first. EFORBIDDEN unless actor is owner.
+func (s *TaskService) List(ctx context.Context, actor identity.Principal, owner identity.UserID) ([]*task.Task, error) {
+	if err := authorize(actor, owner); err != nil {
+		return nil, err
+	}
+	return s.repo.List(ctx, owner)
+}
+
+// Update changes the fields present in the patch (merge semantics).
+// EFORBIDDEN unless actor is owner; ENOTFOUND as for Get; EINVALID when a
+// present field breaks a rule, in which case nothing changes.
+func (s *TaskService) Update(ctx context.Context, actor identity.Principal, owner identity.UserID, taskID string, p task.Patch) (*task.Task, error) {
+	return s.change(ctx, actor, owner, taskID, func(t *task.Task) error {
+		return t.Apply(p, s.clock.Now())
+	})
+}
+
+// Toggle flips the task's completed flag. Errors as for Get.
+func (s *TaskService) Toggle(ctx context.Context, actor identity.Principal, owner identity.UserID, taskID string) (*task.Task, error) {
+	return s.change(ctx, actor, owner, taskID, func(t *task.Task) error {
+		t.Toggle(s.clock.Now())
+		return nil
+	})
+}
+
+// SetCompleted sets the task's completed flag. Errors as for Get.
+func (s *TaskService) SetCompleted(ctx context.Context, actor identity.Principal, owner identity.UserID, taskID string, done bool) (*task.Task, error) {
+	return s.change(ctx, actor, owner, taskID, func(t *task.Task) error {
+		t.SetCompleted(done, s.clock.Now())
+		return nil
+	})
+}
+
+// Delete removes one of the owner's tasks. Errors as for Get.
+func (s *TaskService) Delete(ctx context.Context, actor identity.Principal, owner identity.UserID, taskID string) error {
+	id, err := s.lookup(actor, owner, taskID)
+	if err != nil {
+		return err
+	}
+	return s.repo.Delete(ctx, owner, id)
+}
+
+func (s *TaskService) change(ctx context.Context, actor identity.Principal, owner identity.UserID, taskID string, fn func(*task.Task) error) (*task.Task, error) {
+	id, err := s.lookup(actor, owner, taskID)
+	if err != nil {
+		return nil, err
+	}
+	return s.repo.Update(ctx, owner, id, fn)
+}
+
+// lookup authorizes the actor, then parses the task id.
+func (s *TaskService) lookup(actor identity.Principal, owner identity.UserID, taskID string) (task.ID, error) {
+	if err := authorize(actor, owner); err != nil {
+		return task.ID{}, err
+	}
+	return task.ParseID(taskID)
+}

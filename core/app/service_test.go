@@ -1,0 +1,219 @@
+package app_test
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/todoapi/todo/adapters/memory"
+	"github.com/todoapi/todo/core/app"
+	"github.com/todoapi/todo/core/apperr"
+	"github.com/todoapi/todo/core/identity"
+	"github.com/todoapi/todo/core/task"
+)
+
+// clock is a ports.Clock that moves only when told to.
+type clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
+func (c *clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	c.now = c.now.Add(d)
+	c.mu.Unlock()
+}
+
+// ids is a ports.IDs that counts, so ids are predictable.
+type ids struct {
+	mu sync.Mutex
+	n  byte
+}
+
+func (g *ids) NewID() task.ID {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.n++
+	return task.ID{0x01, 0x93, 6: 0x70, 8: 0x80, 15: g.n}
+}
+
+var (
+	alice = identity.Principal{UserID: "alice"}
+	bob   = identity.Principal{UserID: "bob"}
+	start = time.Date(2026, 11, 25, 19, 40, 0, 0, time.UTC)
+)
+
+func MustService(t *testing.T) (*app.TaskService, *clock) {
+	t.Helper()
+	c := &clock{now: start}
+	return app.NewTaskService(memory.NewTaskRepository(), c, &ids{}), c
+}
+
+func MustCreate(t *testing.T, s *app.TaskService, title string) *task.Task {
+	t.Helper()
+	tk, err := s.Create(context.Background(), alice, alice.UserID, task.Draft{Title: title})
+	if err != nil {
+		t.Fatalf("Create: %v", err)
+	}
+	return tk
+}
+
+func wantCode(t *testing.T, err error, code apperr.Code) {
+	t.Helper()
+	if got := apperr.CodeOf(err); got != code {
+		t.Fatalf("err = %v (code %q), want %q", err, got, code)
+	}
+}
+
+func TestCreate(t *testing.T) {
+	ctx := context.Background()
+	t.Run("OK", func(t *testing.T) {
+		s, _ := MustService(t)
+		tk, err := s.Create(ctx, alice, "alice", task.Draft{Title: "  Buy milk  "})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := task.ID{0x01, 0x93, 6: 0x70, 8: 0x80, 15: 1}
+		if tk.ID() != want || tk.Owner() != "alice" || tk.Title() != "Buy milk" || !tk.CreatedAt().Equal(start) {
+			t.Fatalf("created %+v", tk.Snapshot())
+		}
+		got, err := s.Get(ctx, alice, "alice", tk.ID().String())
+		if err != nil || got.Title() != "Buy milk" {
+			t.Fatalf("Get after Create: %v, %v", got, err)
+		}
+	})
+	t.Run("ErrForbidden", func(t *testing.T) {
+		s, _ := MustService(t)
+		_, err := s.Create(ctx, bob, "alice", task.Draft{Title: "sneaky"})
+		wantCode(t, err, apperr.EFORBIDDEN)
+		list, _ := s.List(ctx, alice, "alice")
+		if len(list) != 0 {
+			t.Fatalf("a forbidden Create stored a task: %d tasks", len(list))
+		}
+	})
+	t.Run("ErrInvalid", func(t *testing.T) {
+		s, _ := MustService(t)
+		_, err := s.Create(ctx, alice, "alice", task.Draft{Title: " "})
+		wantCode(t, err, apperr.EINVALID)
+	})
+	t.Run("ErrNoIdentity", func(t *testing.T) {
+		s, _ := MustService(t)
+		_, err := s.Create(ctx, identity.Principal{}, "", task.Draft{Title: "t"})
+		wantCode(t, err, apperr.EFORBIDDEN)
+	})
+}
+
+func TestListNewestFirst(t *testing.T) {
+	s, c := MustService(t)
+	first := MustCreate(t, s, "first")
+	c.Advance(time.Second)
+	second := MustCreate(t, s, "second")
+	list, err := s.List(context.Background(), alice, "alice")
+	if err != nil || len(list) != 2 || list[0].ID() != second.ID() || list[1].ID() != first.ID() {
+		t.Fatalf("List = %v, %v", list, err)
+	}
+	_, err = s.List(context.Background(), bob, "alice")
+	wantCode(t, err, apperr.EFORBIDDEN)
+}
+
+// Each use case that takes a task id refuses a stranger with EFORBIDDEN before
+// looking at the id, and answers ENOTFOUND alike for an id that is malformed,
+// unknown, or another owner's.
+func TestTaskUseCases(t *testing.T) {
+	ctx := context.Background()
+	type call func(s *app.TaskService, actor identity.Principal, owner identity.UserID, id string) error
+	calls := map[string]call{
+		"Get": func(s *app.TaskService, a identity.Principal, o identity.UserID, id string) error {
+			_, err := s.Get(ctx, a, o, id)
+			return err
+		},
+		"Update": func(s *app.TaskService, a identity.Principal, o identity.UserID, id string) error {
+			_, err := s.Update(ctx, a, o, id, task.Patch{Title: task.Set("changed")})
+			return err
+		},
+		"Toggle": func(s *app.TaskService, a identity.Principal, o identity.UserID, id string) error {
+			_, err := s.Toggle(ctx, a, o, id)
+			return err
+		},
+		"SetCompleted": func(s *app.TaskService, a identity.Principal, o identity.UserID, id string) error {
+			_, err := s.SetCompleted(ctx, a, o, id, true)
+			return err
+		},
+		"Delete": func(s *app.TaskService, a identity.Principal, o identity.UserID, id string) error {
+			return s.Delete(ctx, a, o, id)
+		},
+	}
+	for name, fn := range calls {
+		t.Run(name, func(t *testing.T) {
+			s, _ := MustService(t)
+			tk := MustCreate(t, s, "alice's")
+			id := tk.ID().String()
+			wantCode(t, fn(s, bob, "alice", id), apperr.EFORBIDDEN)
+			wantCode(t, fn(s, bob, "alice", "not-a-uuid"), apperr.EFORBIDDEN)
+			wantCode(t, fn(s, bob, "bob", id), apperr.ENOTFOUND)
+			wantCode(t, fn(s, alice, "alice", "not-a-uuid"), apperr.ENOTFOUND)
+			wantCode(t, fn(s, alice, "alice", "0193b5c2-6a4e-7c1e-9f7a-2b1f0c9d8e7a"), apperr.ENOTFOUND)
+			got, err := s.Get(ctx, alice, "alice", id)
+			if err != nil || got.Title() != "alice's" || got.Completed() {
+				t.Fatalf("refused calls changed the task: %+v, %v", got, err)
+			}
+			if err := fn(s, alice, "alice", id); err != nil {
+				t.Fatalf("owner's call: %v", err)
+			}
+		})
+	}
+}
+
+func TestUpdate(t *testing.T) {
+	ctx := context.Background()
+	s, c := MustService(t)
+	desc := "details"
+	tk, _ := s.Create(ctx, alice, "alice", task.Draft{Title: "title", Description: &desc})
+	c.Advance(time.Minute)
+	got, err := s.Update(ctx, alice, "alice", tk.ID().String(), task.Patch{Description: task.Null[string]()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Title() != "title" || got.Description() != nil || !got.UpdatedAt().Equal(start.Add(time.Minute)) {
+		t.Fatalf("after clearing description: %+v", got.Snapshot())
+	}
+	_, err = s.Update(ctx, alice, "alice", tk.ID().String(), task.Patch{Title: task.Null[string]()})
+	wantCode(t, err, apperr.EINVALID)
+	stored, _ := s.Get(ctx, alice, "alice", tk.ID().String())
+	if stored.Title() != "title" {
+		t.Fatalf("an invalid patch was stored: %q", stored.Title())
+	}
+}
+
+func TestToggleAndSetCompleted(t *testing.T) {
+	ctx := context.Background()
+	s, c := MustService(t)
+	id := MustCreate(t, s, "t").ID().String()
+	c.Advance(time.Second)
+	got, err := s.Toggle(ctx, alice, "alice", id)
+	if err != nil || !got.Completed() || !got.UpdatedAt().Equal(start.Add(time.Second)) {
+		t.Fatalf("Toggle = %+v, %v", got, err)
+	}
+	got, err = s.SetCompleted(ctx, alice, "alice", id, true)
+	if err != nil || !got.Completed() || !got.UpdatedAt().Equal(start.Add(time.Second)) {
+		t.Fatalf("SetCompleted(true) on a completed task = %+v, %v", got, err)
+	}
+	got, err = s.SetCompleted(ctx, alice, "alice", id, false)
+	if err != nil || got.Completed() {
+		t.Fatalf("SetCompleted(false) = %+v, %v", got, err)
+	}
+}
+
+func TestDelete(t *testing.T) {
+	ctx := context.Background()
+	s, _ := MustService(t)
+	id := MustCreate(t, s, "t").ID().String()
+	if err := s.Delete(ctx, alice, "alice", id); err != nil {
+		t.Fatal(err)
+	}
+	_, err := s.Get(ctx, alice, "alice", id)
+	wantCode(t, err, apperr.ENOTFOUND)
+	wantCode(t, s.Delete(ctx, alice, "alice", id), apperr.ENOTFOUND)
+}
