@@ -1,0 +1,76 @@
+// Package config reads the service's settings from flags, the environment and
+// an optional config file (in that order of precedence) into typed sections,
+// and validates them. It is the only package that reads the environment.
+package config
+
+import (
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+)
+
+// Environments the service knows.
+const (
+	Development = "development"
+	Production  = "production"
+)
+
+// Config is the whole of the service's settings.
+type Config struct {
+	Env      string
+	LogLevel slog.Level
+	HTTP     HTTP
+	Database Database
+	Auth     Auth
+}
+
+// HTTP configures the listener and the HTTP adapter.
+type HTTP struct {
+	Addr            string
+	AllowedOrigins  []string
+	BodyLimit       int64
+	ShutdownTimeout time.Duration
+}
+
+// Database configures the store.
+type Database struct {
+	URL             string // postgres://…, postgresql://… or sqlite:PATH
+	AutoMigrate     bool
+	MaxConns        int
+	MaxIdleConns    int
+	ConnMaxLifetime time.Duration
+}
+
+// Auth configures where tokens come from.
+type Auth struct {
+	JWKSURL         string
+	Issuer          string
+	Audience        string
+	Secret          string // HS256 shared secret; empty means HS256 is refused
+	RefreshInterval time.Duration
+	// DevKeyFile holds the development issuer's signing key. It is used only
+	// in development when no other token source is configured.
+	DevKeyFile string
+}
+
+// IsProduction reports whether the service runs in production.
+func (c Config) IsProduction() bool { return c.Env == Production }
+
+// HasTokenSource reports whether a JWKS or a shared secret is configured.
+func (a Auth) HasTokenSource() bool { return a.JWKSURL != "" || a.Secret != "" }
+
+// DevIssuer reports whether the development token issuer should run: in
+// development, and only when no real token source is configured.
+func (c Config) DevIssuer() bool { return !c.IsProduction() && !c.Auth.HasTokenSource() }
+
+// String describes the configuration for the log, with secrets masked.
+func (c Config) String() string {
+	secret := ""
+	if c.Auth.Secret != "" {
+		secret = "(set)"
+	}
+	return fmt.Sprintf("env=%s addr=%s database=%s jwks=%q issuer=%q audience=%q secret=%s origins=%s",
+		c.Env, c.HTTP.Addr, RedactURL(c.Database.URL), c.Auth.JWKSURL, c.Auth.Issuer, c.Auth.Audience,
+		secret, strings.Join(c.HTTP.AllowedOrigins, ","))
+}

@@ -1,0 +1,177 @@
+package config_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"github.com/todoapi/todo/config"
+)
+
+// clearEnv empties every variable the config reads, so the machine's own
+// environment cannot leak into a test.
+func clearEnv(t *testing.T) {
+	t.Helper()
+	for _, name := range []string{"PORT", "NEON_DB_URL", "CONFIG"} {
+		t.Setenv(name, "")
+		os.Unsetenv(name)
+	}
+	for _, s := range config.Settings {
+		t.Setenv(strings.ToUpper(s.Key), "")
+		os.Unsetenv(strings.ToUpper(s.Key))
+	}
+}
+
+func MustLoad(t *testing.T, args ...string) config.Config {
+	t.Helper()
+	c, err := load(t, args...)
+	if err != nil {
+		t.Fatalf("Load: %v", err)
+	}
+	return c
+}
+
+func load(t *testing.T, args ...string) (config.Config, error) {
+	t.Helper()
+	fs := pflag.NewFlagSet("test", pflag.ContinueOnError)
+	config.BindFlags(fs)
+	if err := fs.Parse(args); err != nil {
+		t.Fatalf("flags: %v", err)
+	}
+	v, err := config.New(fs)
+	if err != nil {
+		return config.Config{}, err
+	}
+	return config.Load(v)
+}
+
+func TestDefaults(t *testing.T) {
+	clearEnv(t)
+	c := MustLoad(t)
+	if c.Env != config.Development || c.HTTP.Addr != ":8080" || c.Database.URL != "sqlite:data/todo.db" {
+		t.Fatalf("defaults: %+v", c)
+	}
+	if !c.Database.AutoMigrate || c.HTTP.BodyLimit != 64<<10 || c.Auth.RefreshInterval != 15*time.Minute {
+		t.Fatalf("defaults: %+v", c)
+	}
+	if len(c.HTTP.AllowedOrigins) != 1 || c.HTTP.AllowedOrigins[0] != "http://localhost:3000" {
+		t.Fatalf("origins = %v", c.HTTP.AllowedOrigins)
+	}
+	if !c.DevIssuer() {
+		t.Fatal("development without a token source should run the development issuer")
+	}
+}
+
+func TestEnvironment(t *testing.T) {
+	clearEnv(t)
+	t.Setenv("PORT", "9000")
+	t.Setenv("NEON_DB_URL", "postgresql://u:p@ep-x.neon.tech/db?sslmode=require")
+	t.Setenv("CORS_ALLOWED_ORIGINS", "https://a.example.com, https://b.example.com/")
+	t.Setenv("DB_AUTO_MIGRATE", "false")
+	t.Setenv("LOG_LEVEL", "debug")
+	c := MustLoad(t)
+	if c.HTTP.Addr != ":9000" {
+		t.Errorf("PORT: addr = %q", c.HTTP.Addr)
+	}
+	if c.Database.URL != "postgresql://u:p@ep-x.neon.tech/db?sslmode=require" {
+		t.Errorf("NEON_DB_URL: url = %q", c.Database.URL)
+	}
+	if got := strings.Join(c.HTTP.AllowedOrigins, " "); got != "https://a.example.com https://b.example.com" {
+		t.Errorf("origins = %q", got)
+	}
+	if c.Database.AutoMigrate || c.LogLevel.String() != "DEBUG" {
+		t.Errorf("auto-migrate %v, level %v", c.Database.AutoMigrate, c.LogLevel)
+	}
+
+	t.Setenv("HTTP_ADDR", "127.0.0.1:7000")
+	t.Setenv("DATABASE_URL", "postgres://localhost/todo")
+	c = MustLoad(t)
+	if c.HTTP.Addr != "127.0.0.1:7000" || c.Database.URL != "postgres://localhost/todo" {
+		t.Errorf("HTTP_ADDR over PORT and DATABASE_URL over NEON_DB_URL: %q %q", c.HTTP.Addr, c.Database.URL)
+	}
+}
+
+func TestBetterAuthDerivation(t *testing.T) {
+	clearEnv(t)
+	t.Setenv("BETTER_AUTH_URL", "http://127.0.0.1:3900/")
+	c := MustLoad(t)
+	if c.Auth.JWKSURL != "http://127.0.0.1:3900/api/auth/jwks" || c.Auth.Issuer != "http://127.0.0.1:3900" || c.Auth.Audience != "http://127.0.0.1:3900" {
+		t.Fatalf("derived: %+v", c.Auth)
+	}
+	if c.DevIssuer() {
+		t.Fatal("development issuer must not run when a JWKS is configured")
+	}
+	t.Setenv("AUTH_JWKS_URL", "https://keys.example.com/jwks.json")
+	t.Setenv("AUTH_ISSUER", "https://issuer.example.com")
+	t.Setenv("AUTH_AUDIENCE", "todo-api")
+	c = MustLoad(t)
+	if c.Auth.JWKSURL != "https://keys.example.com/jwks.json" || c.Auth.Issuer != "https://issuer.example.com" || c.Auth.Audience != "todo-api" {
+		t.Fatalf("overrides: %+v", c.Auth)
+	}
+}
+
+func TestPrecedence(t *testing.T) {
+	clearEnv(t)
+	file := filepath.Join(t.TempDir(), "todo.yaml")
+	os.WriteFile(file, []byte("http_addr: \":7001\"\nlog_level: warn\ncors_allowed_origins: https://file.example.com\n"), 0o600)
+	c := MustLoad(t, "--config", file)
+	if c.HTTP.Addr != ":7001" || c.LogLevel.String() != "WARN" || c.HTTP.AllowedOrigins[0] != "https://file.example.com" {
+		t.Fatalf("config file: %+v", c)
+	}
+	t.Setenv("HTTP_ADDR", ":7002")
+	if c = MustLoad(t, "--config", file); c.HTTP.Addr != ":7002" {
+		t.Fatalf("env over file: addr = %q", c.HTTP.Addr)
+	}
+	if c = MustLoad(t, "--config", file, "--http-addr", ":7003"); c.HTTP.Addr != ":7003" {
+		t.Fatalf("flag over env: addr = %q", c.HTTP.Addr)
+	}
+	if _, err := load(t, "--config", filepath.Join(t.TempDir(), "missing.yaml")); err == nil {
+		t.Fatal("a missing config file was accepted")
+	}
+}
+
+func TestValidation(t *testing.T) {
+	tests := []struct {
+		name, env, value, wantInError string
+	}{
+		{"ErrDatabaseScheme", "DATABASE_URL", "mysql://localhost/db", "DATABASE_URL"},
+		{"ErrDatabaseUnparseable", "DATABASE_URL", "postgres://user:secret@[::1/db", "DATABASE_URL"},
+		{"ErrDatabaseNoPath", "DATABASE_URL", "sqlite:", "DATABASE_URL"},
+		{"ErrEnv", "APP_ENV", "staging", "APP_ENV"},
+		{"ErrLogLevel", "LOG_LEVEL", "loud", "LOG_LEVEL"},
+		{"ErrOriginWildcard", "CORS_ALLOWED_ORIGINS", "*", "CORS_ALLOWED_ORIGINS"},
+		{"ErrOriginPath", "CORS_ALLOWED_ORIGINS", "https://a.example.com/app", "CORS_ALLOWED_ORIGINS"},
+		{"ErrAutoMigrate", "DB_AUTO_MIGRATE", "maybe", "DB_AUTO_MIGRATE"},
+		{"ErrBetterAuthURL", "BETTER_AUTH_URL", "localhost:3000", "BETTER_AUTH_URL"},
+		{"ErrDuration", "AUTH_JWKS_REFRESH_INTERVAL", "soon", "AUTH_JWKS_REFRESH_INTERVAL"},
+		{"ErrBodyLimit", "HTTP_BODY_LIMIT", "64k", "HTTP_BODY_LIMIT"},
+		{"ErrProductionWithoutTokenSource", "APP_ENV", "production", "needs a token source"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			clearEnv(t)
+			t.Setenv(tt.env, tt.value)
+			_, err := load(t)
+			if err == nil || !strings.Contains(err.Error(), tt.wantInError) {
+				t.Fatalf("err = %v, want one naming %s", err, tt.wantInError)
+			}
+			if strings.Contains(err.Error(), "secret@") {
+				t.Fatalf("the error shows a password: %v", err)
+			}
+		})
+	}
+}
+
+func TestProductionWithTokenSource(t *testing.T) {
+	clearEnv(t)
+	t.Setenv("APP_ENV", "production")
+	t.Setenv("BETTER_AUTH_SECRET", "a-shared-secret-of-enough-length-123")
+	c := MustLoad(t)
+	if !c.IsProduction() || c.DevIssuer() || !strings.Contains(c.String(), "secret=(set)") || strings.Contains(c.String(), "a-shared-secret") {
+		t.Fatalf("production config: %s", c)
+	}
+}

@@ -1,0 +1,293 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/pflag"
+	"github.com/spf13/viper"
+)
+
+// Keys are the environment variable names, lower-cased: viper matches the
+// key "database_url" to DATABASE_URL, to a "database_url:" line in a config
+// file, and to the flag bound to it.
+const (
+	KeyConfigFile      = "config"
+	KeyHTTPAddr        = "http_addr"
+	KeyPort            = "port"
+	KeyDatabaseURL     = "database_url"
+	KeyAutoMigrate     = "db_auto_migrate"
+	KeyMaxConns        = "db_max_conns"
+	KeyMaxIdleConns    = "db_max_idle_conns"
+	KeyConnMaxLifetime = "db_conn_max_lifetime"
+	KeyBetterAuthURL   = "better_auth_url"
+	KeyJWKSURL         = "auth_jwks_url"
+	KeyIssuer          = "auth_issuer"
+	KeyAudience        = "auth_audience"
+	KeySecret          = "better_auth_secret"
+	KeyJWKSRefresh     = "auth_jwks_refresh_interval"
+	KeyDevKeyFile      = "auth_dev_key_file"
+	KeyCORSOrigins     = "cors_allowed_origins"
+	KeyBodyLimit       = "http_body_limit"
+	KeyShutdownTimeout = "shutdown_timeout"
+	KeyEnv             = "app_env"
+	KeyLogLevel        = "log_level"
+)
+
+// Defaults, as the contract states them.
+const (
+	DefaultDatabaseURL = "sqlite:data/todo.db"
+	DefaultHTTPAddr    = ":8080"
+	DefaultOrigins     = "http://localhost:3000"
+	DefaultDevKeyFile  = "data/dev-signing-key.json"
+)
+
+// Setting describes one setting for flags and help text.
+type Setting struct {
+	Key, Flag, Default, Usage string
+}
+
+// Settings lists every setting the service reads, in the order help shows.
+var Settings = []Setting{
+	{KeyHTTPAddr, "http-addr", "", "listen address (default :8080, or :$PORT when PORT is set)"},
+	{KeyDatabaseURL, "database-url", DefaultDatabaseURL, "postgres://…, postgresql://… or sqlite:PATH (alias NEON_DB_URL)"},
+	{KeyAutoMigrate, "db-auto-migrate", "true", "apply pending migrations when serve starts"},
+	{KeyMaxConns, "db-max-conns", "0", "most open database connections (0: the store's default)"},
+	{KeyMaxIdleConns, "db-max-idle-conns", "0", "most idle database connections (0: the store's default)"},
+	{KeyConnMaxLifetime, "db-conn-max-lifetime", "30m", "close database connections older than this"},
+	{KeyBetterAuthURL, "better-auth-url", "", "Better Auth base URL: JWKS at /api/auth/jwks, expected iss and aud"},
+	{KeyJWKSURL, "auth-jwks-url", "", "JWKS URL, overriding the one derived from BETTER_AUTH_URL"},
+	{KeyIssuer, "auth-issuer", "", "expected iss, overriding the derived one"},
+	{KeyAudience, "auth-audience", "", "expected aud, overriding the derived one"},
+	{KeySecret, "better-auth-secret", "", "also accept HS256 tokens signed with this shared secret"},
+	{KeyJWKSRefresh, "auth-jwks-refresh-interval", "15m", "how often the JWKS is fetched again"},
+	{KeyDevKeyFile, "auth-dev-key-file", DefaultDevKeyFile, "development issuer's signing key (development only)"},
+	{KeyCORSOrigins, "cors-allowed-origins", DefaultOrigins, "comma-separated origins allowed to call from a browser"},
+	{KeyBodyLimit, "http-body-limit", "65536", "largest request body in bytes"},
+	{KeyShutdownTimeout, "shutdown-timeout", "15s", "how long in-flight requests may finish on shutdown"},
+	{KeyEnv, "app-env", Development, "development or production"},
+	{KeyLogLevel, "log-level", "info", "debug, info, warn or error"},
+}
+
+// envNames maps keys to the environment variables that set them, first wins.
+var envNames = map[string][]string{
+	KeyDatabaseURL: {"DATABASE_URL", "NEON_DB_URL"},
+}
+
+// BindFlags adds a flag for every setting (plus --config) to fs.
+func BindFlags(fs *pflag.FlagSet) {
+	fs.String("config", "", "config file (YAML, TOML or JSON) with the same keys as the environment, lower-cased")
+	for _, s := range Settings {
+		fs.String(s.Flag, s.Default, s.Usage)
+	}
+}
+
+// New returns a viper that reads the environment and the flags in fs.
+func New(fs *pflag.FlagSet) (*viper.Viper, error) {
+	v := viper.New()
+	v.AutomaticEnv()
+	for key, names := range envNames {
+		if err := v.BindEnv(append([]string{key}, names...)...); err != nil {
+			return nil, err
+		}
+	}
+	_ = v.BindEnv(KeyPort, "PORT")
+	if fs != nil {
+		if f := fs.Lookup("config"); f != nil {
+			_ = v.BindPFlag(KeyConfigFile, f)
+		}
+		for _, s := range Settings {
+			if f := fs.Lookup(s.Flag); f != nil {
+				if err := v.BindPFlag(s.Key, f); err != nil {
+					return nil, err
+				}
+			}
+		}
+	}
+	for _, s := range Settings {
+		if s.Default != "" {
+			v.SetDefault(s.Key, s.Default)
+		}
+	}
+	if file := v.GetString(KeyConfigFile); file != "" {
+		v.SetConfigFile(file)
+		if err := v.ReadInConfig(); err != nil {
+			return nil, fmt.Errorf("config file %s: %w", file, err)
+		}
+	}
+	return v, nil
+}
+
+// Load reads and validates the configuration. Its error names every setting
+// that is wrong, in one message.
+func Load(v *viper.Viper) (Config, error) {
+	var errs []error
+	bad := func(key string, format string, args ...any) {
+		errs = append(errs, fmt.Errorf("%s: %s", strings.ToUpper(key), fmt.Sprintf(format, args...)))
+	}
+	c := Config{
+		Env: strings.ToLower(strings.TrimSpace(v.GetString(KeyEnv))),
+		HTTP: HTTP{
+			Addr:           httpAddr(v),
+			AllowedOrigins: splitList(v.GetString(KeyCORSOrigins)),
+		},
+		Database: Database{URL: strings.TrimSpace(v.GetString(KeyDatabaseURL))},
+		Auth: Auth{
+			Secret:     v.GetString(KeySecret),
+			DevKeyFile: v.GetString(KeyDevKeyFile),
+		},
+	}
+	if c.Env != Development && c.Env != Production {
+		bad(KeyEnv, "%q is neither %q nor %q", c.Env, Development, Production)
+	}
+	if err := c.LogLevel.UnmarshalText([]byte(v.GetString(KeyLogLevel))); err != nil {
+		bad(KeyLogLevel, "%q is not one of debug, info, warn, error", v.GetString(KeyLogLevel))
+	}
+	c.Database.AutoMigrate = parseBool(v, KeyAutoMigrate, bad)
+	c.Database.MaxConns = parseInt(v, KeyMaxConns, 0, bad)
+	c.Database.MaxIdleConns = parseInt(v, KeyMaxIdleConns, 0, bad)
+	c.Database.ConnMaxLifetime = parseDuration(v, KeyConnMaxLifetime, bad)
+	c.Auth.RefreshInterval = parseDuration(v, KeyJWKSRefresh, bad)
+	c.HTTP.ShutdownTimeout = parseDuration(v, KeyShutdownTimeout, bad)
+	c.HTTP.BodyLimit = int64(parseInt(v, KeyBodyLimit, 1, bad))
+	if err := CheckDatabaseURL(c.Database.URL); err != nil {
+		bad(KeyDatabaseURL, "%v", err)
+	}
+	for _, o := range c.HTTP.AllowedOrigins {
+		if err := checkOrigin(o); err != nil {
+			bad(KeyCORSOrigins, "%v", err)
+		}
+	}
+	deriveAuth(v, &c.Auth, bad)
+	if c.IsProduction() && !c.Auth.HasTokenSource() {
+		errs = append(errs, errors.New("APP_ENV=production needs a token source: set BETTER_AUTH_URL, AUTH_JWKS_URL or BETTER_AUTH_SECRET"))
+	}
+	return c, errors.Join(errs...)
+}
+
+// deriveAuth fills the JWKS URL, issuer and audience from BETTER_AUTH_URL,
+// letting the explicit settings override each.
+func deriveAuth(v *viper.Viper, a *Auth, bad func(string, string, ...any)) {
+	base := strings.TrimRight(strings.TrimSpace(v.GetString(KeyBetterAuthURL)), "/")
+	if base != "" {
+		if err := checkHTTPURL(base); err != nil {
+			bad(KeyBetterAuthURL, "%v", err)
+		}
+		a.JWKSURL, a.Issuer, a.Audience = base+"/api/auth/jwks", base, base
+	}
+	if s := strings.TrimSpace(v.GetString(KeyJWKSURL)); s != "" {
+		if err := checkHTTPURL(s); err != nil {
+			bad(KeyJWKSURL, "%v", err)
+		}
+		a.JWKSURL = s
+	}
+	if s := strings.TrimSpace(v.GetString(KeyIssuer)); s != "" {
+		a.Issuer = s
+	}
+	if s := strings.TrimSpace(v.GetString(KeyAudience)); s != "" {
+		a.Audience = s
+	}
+}
+
+func httpAddr(v *viper.Viper) string {
+	if addr := strings.TrimSpace(v.GetString(KeyHTTPAddr)); addr != "" {
+		return addr
+	}
+	if port := strings.TrimSpace(v.GetString(KeyPort)); port != "" {
+		return ":" + port
+	}
+	return DefaultHTTPAddr
+}
+
+// CheckDatabaseURL reports whether s names a store the service can open.
+func CheckDatabaseURL(s string) error {
+	switch {
+	case s == "":
+		return errors.New("is empty")
+	case strings.HasPrefix(s, "sqlite:"):
+		if strings.TrimPrefix(strings.TrimPrefix(s, "sqlite:"), "//") == "" {
+			return errors.New("sqlite: needs a file path, as in sqlite:data/todo.db")
+		}
+		return nil
+	case strings.HasPrefix(s, "postgres://"), strings.HasPrefix(s, "postgresql://"):
+		u, err := url.Parse(s)
+		if err != nil {
+			return fmt.Errorf("cannot parse %s: %v", RedactURL(s), errors.Unwrap(err))
+		}
+		if u.Host == "" {
+			return fmt.Errorf("%s names no host", RedactURL(s))
+		}
+		return nil
+	default:
+		return fmt.Errorf("%s: want postgres://…, postgresql://… or sqlite:PATH", RedactURL(s))
+	}
+}
+
+// RedactURL hides the password in a database URL, for messages and logs.
+func RedactURL(s string) string {
+	u, err := url.Parse(s)
+	if err != nil || u.User == nil {
+		if i := strings.Index(s, "@"); err != nil && i > 0 {
+			return "…" + s[i:]
+		}
+		return s
+	}
+	return u.Redacted()
+}
+
+func checkHTTPURL(s string) error {
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("%q is not an absolute http(s) URL", s)
+	}
+	return nil
+}
+
+func checkOrigin(o string) error {
+	u, err := url.Parse(o)
+	if o == "*" || err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" {
+		return fmt.Errorf("%q is not an origin such as https://app.example.com (a wildcard is not allowed)", o)
+	}
+	return nil
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, part := range strings.Split(s, ",") {
+		if part = strings.TrimRight(strings.TrimSpace(part), "/"); part != "" {
+			out = append(out, part)
+		}
+	}
+	return out
+}
+
+func parseBool(v *viper.Viper, key string, bad func(string, string, ...any)) bool {
+	switch strings.ToLower(strings.TrimSpace(v.GetString(key))) {
+	case "1", "t", "true", "yes", "on":
+		return true
+	case "0", "f", "false", "no", "off":
+		return false
+	}
+	bad(key, "%q is not true or false", v.GetString(key))
+	return false
+}
+
+func parseInt(v *viper.Viper, key string, min int, bad func(string, string, ...any)) int {
+	n, err := strconv.Atoi(strings.TrimSpace(v.GetString(key)))
+	if err != nil || n < min {
+		bad(key, "%q is not a whole number of at least %d", v.GetString(key), min)
+	}
+	return n
+}
+
+func parseDuration(v *viper.Viper, key string, bad func(string, string, ...any)) time.Duration {
+	d, err := time.ParseDuration(strings.TrimSpace(v.GetString(key)))
+	if err != nil || d <= 0 {
+		bad(key, "%q is not a positive duration such as 30s or 15m", v.GetString(key))
+	}
+	return d
+}
