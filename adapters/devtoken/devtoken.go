@@ -124,6 +124,9 @@ func (k *Key) file() keyFile {
 	}
 }
 
+// PublicKey returns the key that verifies development tokens.
+func (k *Key) PublicKey() ed25519.PublicKey { return k.private.Public().(ed25519.PublicKey) }
+
 // KID returns the key id tokens carry in their header.
 func (k *Key) KID() string { return k.kid }
 

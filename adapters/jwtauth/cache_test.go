@@ -1,0 +1,98 @@
+package jwtauth
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/MicahParks/jwkset"
+	"github.com/golang-jwt/jwt/v5"
+)
+
+// inMemoryVerifier trusts k through a key storage the test can change, on a
+// clock the test moves.
+func inMemoryVerifier(t *testing.T, k signer, clock *fakeClock, cacheSize int) (*TokenVerifier, *jwkset.MemoryJWKSet) {
+	t.Helper()
+	store := jwkset.NewMemoryStorage()
+	if err := store.KeyWrite(t.Context(), k.jwk(t)); err != nil {
+		t.Fatal(err)
+	}
+	return MustVerifier(t, Config{Keys: store, Clock: clock, CacheSize: cacheSize}), store
+}
+
+func TestCache_NeverPastExpiry(t *testing.T) {
+	t.Parallel()
+	start := time.Unix(1_800_000_000, 0)
+	clock := newFakeClock(start)
+	k := newSigner(t, "EdDSA")
+	v, _ := inMemoryVerifier(t, k, clock, 0)
+	c := jwt.MapClaims{"sub": "u", "exp": start.Add(time.Minute).Unix()}
+	token := k.sign(t, c)
+	MustAccept(t, v, token)
+	if got := v.cache.len(); got != 1 {
+		t.Fatalf("cache holds %d tokens, want 1", got)
+	}
+
+	clock.Advance(time.Minute + 10*time.Second) // past exp, within the leeway
+	MustAccept(t, v, token)
+	clock.Advance(time.Minute) // past exp and leeway
+	MustRefuse(t, v, token, msgExpired)
+}
+
+func TestCache_KeyReplacedUnderSameKID(t *testing.T) {
+	t.Parallel()
+	clock := newFakeClock(time.Now())
+	k := newSigner(t, "EdDSA")
+	v, store := inMemoryVerifier(t, k, clock, 0)
+	token := k.sign(t, betterAuthClaims("u", clock.Now()))
+	MustAccept(t, v, token)
+
+	other := newSigner(t, "EdDSA")
+	other.kid = k.kid
+	if err := store.KeyReplaceAll(t.Context(), []jwkset.JWK{other.jwk(t)}); err != nil {
+		t.Fatal(err)
+	}
+	MustRefuse(t, v, token, msgSignature)
+}
+
+func TestCache_Bounded(t *testing.T) {
+	t.Parallel()
+	clock := newFakeClock(time.Now())
+	k := newSigner(t, "EdDSA")
+	v, _ := inMemoryVerifier(t, k, clock, 8)
+	for i := range 50 {
+		MustAccept(t, v, k.sign(t, betterAuthClaims(fmt.Sprint("u", i), clock.Now())))
+	}
+	if got := v.cache.len(); got > 8 {
+		t.Errorf("cache holds %d tokens, want at most 8", got)
+	}
+}
+
+func TestCache_Disabled(t *testing.T) {
+	t.Parallel()
+	k := newSigner(t, "EdDSA")
+	v, _ := inMemoryVerifier(t, k, newFakeClock(time.Now()), -1)
+	MustAccept(t, v, k.sign(t, betterAuthClaims("u", time.Now())))
+	if v.cache != nil {
+		t.Error("cache exists with CacheSize -1")
+	}
+}
+
+func BenchmarkVerify(b *testing.B) {
+	for name, cacheSize := range map[string]int{"Cached": 0, "Uncached": -1} {
+		b.Run(name, func(b *testing.B) {
+			k := newSigner(b, "EdDSA")
+			srv := MustJWKSServer(b, k)
+			v := MustVerifier(b, Config{JWKSURL: srv.url(), Issuer: testIssuer, Audience: testIssuer, CacheSize: cacheSize})
+			token := k.sign(b, betterAuthClaims("bench-user", time.Now()))
+			b.ReportAllocs()
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					if _, err := v.Verify(b.Context(), token); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		})
+	}
+}

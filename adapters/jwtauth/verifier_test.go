@@ -1,0 +1,179 @@
+package jwtauth
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+
+	"github.com/todoapi/todo/core/identity"
+)
+
+// betterAuthVerifier serves keys in a JWKS and returns a verifier that
+// expects Better Auth's iss and aud.
+func betterAuthVerifier(t *testing.T, keys ...signer) *TokenVerifier {
+	t.Helper()
+	srv := MustJWKSServer(t, keys...)
+	return MustVerifier(t, Config{JWKSURL: srv.url(), Issuer: testIssuer, Audience: testIssuer})
+}
+
+func TestVerify_Algorithms(t *testing.T) {
+	t.Parallel()
+	for _, alg := range []string{"EdDSA", "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512"} {
+		t.Run(alg, func(t *testing.T) {
+			t.Parallel()
+			k := newSigner(t, alg)
+			v := betterAuthVerifier(t, k)
+			p := MustAccept(t, v, k.sign(t, betterAuthClaims("user-"+alg, time.Now())))
+			want := identity.Principal{UserID: identity.UserID("user-" + alg), Email: "alice@example.test", Name: "alice"}
+			if p != want {
+				t.Errorf("principal = %+v, want %+v", p, want)
+			}
+		})
+	}
+}
+
+func TestVerify_BetterAuthToken(t *testing.T) {
+	t.Parallel()
+	k := newSigner(t, "EdDSA")
+	v := betterAuthVerifier(t, k)
+	token := k.sign(t, betterAuthClaims("ld9lkXk3f9Qp2", time.Now()))
+
+	// The test is only worth something if the token really has Better
+	// Auth's header: alg and a 32-character kid, no typ.
+	var header map[string]any
+	encoded, _, _ := strings.Cut(token, ".")
+	raw, _ := base64.RawURLEncoding.DecodeString(encoded)
+	if err := json.Unmarshal(raw, &header); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := len(header), 2; got != want || header["alg"] != "EdDSA" || len(header["kid"].(string)) != 32 {
+		t.Fatalf("header = %v, want only alg EdDSA and a 32-char kid", header)
+	}
+	p := MustAccept(t, v, token)
+	if got, want := p, (identity.Principal{UserID: "ld9lkXk3f9Qp2", Email: "alice@example.test", Name: "alice"}); got != want {
+		t.Errorf("principal = %+v, want %+v", got, want)
+	}
+}
+
+func TestVerify_HS256WithSecret(t *testing.T) {
+	t.Parallel()
+	const secret = "better-auth-secret-of-at-least-32-bytes"
+	v := MustVerifier(t, Config{Secret: secret, Issuer: testIssuer, Audience: testIssuer})
+	c := betterAuthClaims("hs-user", time.Now())
+	t.Run("OK", func(t *testing.T) { // as jose's SignJWT makes it: {"alg":"HS256"}
+		t.Parallel()
+		MustAccept(t, v, signWith(t, jwt.SigningMethodHS256, []byte(secret), nil, c))
+	})
+	t.Run("OKWithTypAndKid", func(t *testing.T) { // a kid never sends HS256 to a key set
+		t.Parallel()
+		header := map[string]any{"typ": "JWT", "kid": newKID()}
+		MustAccept(t, v, signWith(t, jwt.SigningMethodHS256, []byte(secret), header, c))
+	})
+	t.Run("ErrWrongSecret", func(t *testing.T) {
+		t.Parallel()
+		token := signWith(t, jwt.SigningMethodHS256, []byte(secret+"x"), nil, c)
+		MustRefuse(t, v, token, msgSignature)
+	})
+	t.Run("ErrNoKeySet", func(t *testing.T) { // a secret alone trusts no public key
+		t.Parallel()
+		MustRefuse(t, v, newSigner(t, "EdDSA").sign(t, c), msgUnknownKey)
+	})
+	t.Run("ErrHS512", func(t *testing.T) { // only HS256 is allowed
+		t.Parallel()
+		MustRefuse(t, v, signWith(t, jwt.SigningMethodHS512, []byte(secret), nil, c), msgAlgorithm)
+	})
+}
+
+func TestVerify_Claims(t *testing.T) {
+	t.Parallel()
+	k := newSigner(t, "EdDSA")
+	v := betterAuthVerifier(t, k)
+	now := time.Now()
+	with := func(changes jwt.MapClaims) string {
+		c := betterAuthClaims("claims-user", now)
+		for name, value := range changes {
+			if value == nil {
+				delete(c, name)
+			} else {
+				c[name] = value
+			}
+		}
+		return k.sign(t, c)
+	}
+	for _, tc := range []struct {
+		name, token, wantMsg string
+	}{
+		{"OKAudArray", with(jwt.MapClaims{"aud": []string{"other", testIssuer}}), ""},
+		{"OKExpiredWithinLeeway", with(jwt.MapClaims{"exp": now.Add(-10 * time.Second).Unix()}), ""},
+		{"OKNotBeforeWithinLeeway", with(jwt.MapClaims{"nbf": now.Add(10 * time.Second).Unix()}), ""},
+		{"OKOddInformationalClaims", with(jwt.MapClaims{"email": 42, "name": map[string]any{"x": 1}}), ""},
+		{"ErrExpired", with(jwt.MapClaims{"exp": now.Add(-time.Hour).Unix()}), msgExpired},
+		{"ErrNotYetValid", with(jwt.MapClaims{"nbf": now.Add(time.Hour).Unix()}), msgNotYetValid},
+		{"ErrNoExp", with(jwt.MapClaims{"exp": nil}), msgNoExpiry},
+		{"ErrWrongIssuer", with(jwt.MapClaims{"iss": "https://evil.example"}), msgIssuer},
+		{"ErrNoIssuer", with(jwt.MapClaims{"iss": nil}), msgIssuer},
+		{"ErrWrongAudString", with(jwt.MapClaims{"aud": "https://other.example"}), msgAudience},
+		{"ErrWrongAudArray", with(jwt.MapClaims{"aud": []string{"a", "b"}}), msgAudience},
+		{"ErrNoAud", with(jwt.MapClaims{"aud": nil}), msgAudience},
+		{"ErrNoSubject", with(jwt.MapClaims{"sub": nil}), msgNoSubject},
+		{"ErrEmptySubject", with(jwt.MapClaims{"sub": ""}), msgNoSubject},
+		{"ErrSubjectNotString", with(jwt.MapClaims{"sub": 42}), msgMalformed},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			if tc.wantMsg == "" {
+				MustAccept(t, v, tc.token)
+				return
+			}
+			MustRefuse(t, v, tc.token, tc.wantMsg)
+		})
+	}
+}
+
+func TestVerify_IssuerAndAudienceOptional(t *testing.T) {
+	t.Parallel()
+	k := newSigner(t, "ES256")
+	srv := MustJWKSServer(t, k)
+	v := MustVerifier(t, Config{JWKSURL: srv.url()})
+	c := betterAuthClaims("anyone", time.Now())
+	c["iss"], c["aud"] = "https://elsewhere.example", []string{"x", "y"}
+	MustAccept(t, v, k.sign(t, c))
+	delete(c, "iss")
+	delete(c, "aud")
+	MustAccept(t, v, k.sign(t, c))
+}
+
+func TestVerify_NoLeeway(t *testing.T) {
+	t.Parallel()
+	k := newSigner(t, "EdDSA")
+	srv := MustJWKSServer(t, k)
+	v := MustVerifier(t, Config{JWKSURL: srv.url(), Leeway: -1})
+	c := betterAuthClaims("strict", time.Now())
+	c["exp"] = time.Now().Add(-10 * time.Second).Unix()
+	MustRefuse(t, v, k.sign(t, c), msgExpired)
+}
+
+func TestVerify_NoKID(t *testing.T) {
+	t.Parallel()
+	ed, es := newSigner(t, "EdDSA"), newSigner(t, "ES256")
+	v := betterAuthVerifier(t, ed, es)
+	c := betterAuthClaims("no-kid", time.Now())
+	noKID := map[string]any{"kid": nil}
+	t.Run("OK", func(t *testing.T) {
+		t.Parallel()
+		MustAccept(t, v, signWith(t, ed.method, ed.priv, noKID, c))
+		MustAccept(t, v, signWith(t, es.method, es.priv, noKID, c))
+	})
+	t.Run("ErrNoKeyForAlg", func(t *testing.T) {
+		t.Parallel()
+		MustRefuse(t, v, signWith(t, jwt.SigningMethodRS256, rsaKey(), noKID, c), msgUnknownKey)
+	})
+	t.Run("ErrOtherKey", func(t *testing.T) {
+		t.Parallel()
+		MustRefuse(t, v, signWith(t, ed.method, newSigner(t, "EdDSA").priv, noKID, c), msgSignature)
+	})
+}
