@@ -1,0 +1,71 @@
+package jwtauth
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+
+	"github.com/MicahParks/jwkset"
+	"go.uber.org/fx"
+
+	"github.com/todoapi/todo/adapters/devtoken"
+	"github.com/todoapi/todo/config"
+	"github.com/todoapi/todo/ports"
+)
+
+// Module provides the ports.TokenVerifier the configuration asks for, and
+// stops its background JWKS refresh on shutdown.
+var Module = fx.Module("jwtauth",
+	fx.Provide(func(lc fx.Lifecycle, c config.Config, logger *slog.Logger) (ports.TokenVerifier, error) {
+		v, err := FromConfig(context.Background(), c, logger)
+		if err != nil {
+			return nil, err
+		}
+		lc.Append(fx.StopHook(v.Close))
+		return v, nil
+	}),
+)
+
+// FromConfig builds the verifier for the service's configuration. In
+// development with no token source it trusts the development issuer's key,
+// through the same key store a JWKS fills.
+func FromConfig(ctx context.Context, c config.Config, logger *slog.Logger) (*TokenVerifier, error) {
+	cfg := Config{
+		JWKSURL:         c.Auth.JWKSURL,
+		Secret:          c.Auth.Secret,
+		Issuer:          c.Auth.Issuer,
+		Audience:        c.Auth.Audience,
+		RefreshInterval: c.Auth.RefreshInterval,
+	}
+	if c.DevIssuer() {
+		keys, err := devKeys(ctx, c.Auth.DevKeyFile)
+		if err != nil {
+			return nil, err
+		}
+		cfg.Keys, cfg.Issuer, cfg.Audience = keys, devtoken.Issuer, devtoken.Audience
+		logger.Warn("development tokens are enabled: this server trusts the local development key; "+
+			"mint one with `todo token --user ID`, and set BETTER_AUTH_URL or BETTER_AUTH_SECRET for real tokens",
+			"key_file", c.Auth.DevKeyFile)
+	}
+	return New(ctx, cfg, logger)
+}
+
+// devKeys loads (or creates) the development key and puts its public half in
+// an in-memory key set.
+func devKeys(ctx context.Context, path string) (jwkset.Storage, error) {
+	key, _, err := devtoken.LoadOrCreate(path)
+	if err != nil {
+		return nil, err
+	}
+	jwk, err := jwkset.NewJWKFromKey(key.PublicKey(), jwkset.JWKOptions{
+		Metadata: jwkset.JWKMetadataOptions{ALG: jwkset.AlgEdDSA, KID: key.KID(), USE: jwkset.UseSig},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("development key: %w", err)
+	}
+	store := jwkset.NewMemoryStorage()
+	if err := store.KeyWrite(ctx, jwk); err != nil {
+		return nil, fmt.Errorf("development key: %w", err)
+	}
+	return store, nil
+}

@@ -1,0 +1,76 @@
+package jwtauth_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/todoapi/todo/adapters/devtoken"
+	"github.com/todoapi/todo/adapters/jwtauth"
+	"github.com/todoapi/todo/config"
+	"github.com/todoapi/todo/core/apperr"
+)
+
+func devConfig(t *testing.T) config.Config {
+	t.Helper()
+	return config.Config{Env: config.Development, Auth: config.Auth{
+		DevKeyFile: filepath.Join(t.TempDir(), "data", "dev-signing-key.json"), RefreshInterval: time.Minute,
+	}}
+}
+
+// A token from the development issuer verifies through the ordinary path.
+func TestFromConfigTrustsDevelopmentKey(t *testing.T) {
+	t.Parallel()
+	c := devConfig(t)
+	v, err := jwtauth.FromConfig(context.Background(), c, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer v.Close()
+	key, created, err := devtoken.LoadOrCreate(c.Auth.DevKeyFile)
+	if err != nil || created {
+		t.Fatalf("the verifier did not create the key: created=%v err=%v", created, err)
+	}
+	token, _ := key.Mint(devtoken.Claims{UserID: "alice", Email: "a@example.test", TTL: time.Minute}, time.Now())
+	p, err := v.Verify(context.Background(), token)
+	if err != nil || p.UserID != "alice" || p.Email != "a@example.test" {
+		t.Fatalf("Verify = %+v, %v", p, err)
+	}
+
+	// Another key under the same file name is a different issuer.
+	other, _, _ := devtoken.LoadOrCreate(filepath.Join(t.TempDir(), "other.json"))
+	forged, _ := other.Mint(devtoken.Claims{UserID: "alice", TTL: time.Minute}, time.Now())
+	if _, err := v.Verify(context.Background(), forged); apperr.CodeOf(err) != apperr.EUNAUTHORIZED {
+		t.Fatalf("a token from another key: %v", err)
+	}
+}
+
+// With a real token source configured, development tokens are refused.
+func TestFromConfigWithSecretRefusesDevelopmentTokens(t *testing.T) {
+	t.Parallel()
+	c := devConfig(t)
+	c.Auth.Secret = "a-shared-secret-that-is-long-enough!!"
+	key, _, _ := devtoken.LoadOrCreate(c.Auth.DevKeyFile)
+	v, err := jwtauth.FromConfig(context.Background(), c, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer v.Close()
+	token, _ := key.Mint(devtoken.Claims{UserID: "alice", TTL: time.Minute}, time.Now())
+	if _, err := v.Verify(context.Background(), token); apperr.CodeOf(err) != apperr.EUNAUTHORIZED {
+		t.Fatalf("a development token was accepted with a secret configured: %v", err)
+	}
+}
+
+// In production the development issuer never exists, even if asked.
+func TestFromConfigProductionNeedsSource(t *testing.T) {
+	t.Parallel()
+	c := devConfig(t)
+	c.Env = config.Production
+	if _, err := jwtauth.FromConfig(context.Background(), c, slog.New(slog.NewTextHandler(io.Discard, nil))); err == nil {
+		t.Fatal("production without a token source built a verifier")
+	}
+}
