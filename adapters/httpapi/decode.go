@@ -1,0 +1,162 @@
+package httpapi
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/todoapi/todo/core/apperr"
+	"github.com/todoapi/todo/core/task"
+)
+
+const notObject = "The request body must be a JSON object."
+
+// readBody reads the whole body, at most bodyLimit bytes, into a pooled
+// buffer that the caller gives back with putBuf. On false a 413 or 400 has
+// been written.
+func (s *server) readBody(c *gin.Context) (*[]byte, bool) {
+	// A declared length over the limit is refused before reading a byte.
+	if c.Request.ContentLength > s.bodyLimit {
+		s.tooLarge(c)
+		return nil, false
+	}
+	bp := getBuf()
+	if c.Request.Body == nil {
+		return bp, true
+	}
+	b, err := readAll(http.MaxBytesReader(c.Writer, c.Request.Body, s.bodyLimit), (*bp)[:0])
+	*bp = b
+	if err == nil {
+		return bp, true
+	}
+	putBuf(bp)
+	if tooBig := (*http.MaxBytesError)(nil); errors.As(err, &tooBig) {
+		s.tooLarge(c)
+	} else {
+		badRequest(c, "The request body could not be read.")
+	}
+	return nil, false
+}
+
+func (s *server) tooLarge(c *gin.Context) {
+	writeProblem(c, http.StatusRequestEntityTooLarge,
+		"The request body is larger than "+strconv.FormatInt(s.bodyLimit, 10)+" bytes.", nil)
+}
+
+// readAll is io.ReadAll into a buffer we already have.
+func readAll(r io.Reader, b []byte) ([]byte, error) {
+	for {
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+		n, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return b, err
+		}
+	}
+}
+
+// decodeObject reads the body and parses it as one JSON object; an empty body
+// is a 400 like any other non-object.
+func (s *server) decodeObject(c *gin.Context) (map[string]json.RawMessage, bool) {
+	bp, ok := s.readBody(c)
+	if !ok {
+		return nil, false
+	}
+	defer putBuf(bp) // safe: the map holds copies of the values
+	if isBlank(*bp) {
+		badRequest(c, "The request body is empty; it must be a JSON object.")
+		return nil, false
+	}
+	return parseObject(c, *bp)
+}
+
+// parseObject keeps each member as raw JSON so that an absent member, a null
+// and a value stay distinguishable, and keys match exactly.
+func parseObject(c *gin.Context, body []byte) (map[string]json.RawMessage, bool) {
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(body, &m); err != nil {
+		if syn := (*json.SyntaxError)(nil); errors.As(err, &syn) {
+			badRequest(c, "The request body is not valid JSON: "+syn.Error()+".")
+		} else {
+			badRequest(c, notObject)
+		}
+		return nil, false
+	}
+	if m == nil { // the body was the literal null
+		badRequest(c, notObject)
+		return nil, false
+	}
+	return m, true
+}
+
+func isBlank(b []byte) bool { return len(bytes.TrimSpace(b)) == 0 }
+
+// field decodes one member of the body: absent, null or a value of type T.
+// A value of another JSON type is a 400 naming the field.
+func field[T any](c *gin.Context, m map[string]json.RawMessage, name, want string) (task.Field[T], bool) {
+	raw, ok := m[name]
+	if !ok {
+		return task.Field[T]{}, true
+	}
+	if string(raw) == "null" {
+		return task.Null[T](), true
+	}
+	var v T
+	if err := json.Unmarshal(raw, &v); err != nil {
+		badRequest(c, `The field "`+name+`" must be `+want+".")
+		return task.Field[T]{}, false
+	}
+	return task.Set(v), true
+}
+
+// decodePatch reads the writable members of a task; read-only and unknown
+// members are ignored. Rules on the values are the core's business.
+func decodePatch(c *gin.Context, m map[string]json.RawMessage) (task.Patch, bool) {
+	var p task.Patch
+	var ok bool
+	if p.Title, ok = field[string](c, m, "title", "a string"); !ok {
+		return p, false
+	}
+	if p.Description, ok = field[string](c, m, "description", "a string or null"); !ok {
+		return p, false
+	}
+	p.Completed, ok = field[bool](c, m, "completed", "true or false")
+	return p, ok
+}
+
+// draftOf turns the members of a create body into a draft. On create a null
+// means the same as an absent member; an absent title becomes "", which the
+// core refuses.
+func draftOf(p task.Patch) task.Draft {
+	d := task.Draft{Title: p.Title.Value, Completed: p.Completed.Value}
+	if p.Description.Present && !p.Description.Null {
+		desc := p.Description.Value
+		d.Description = &desc
+	}
+	return d
+}
+
+// requireTitle rewords the core's complaint about an empty title for a body
+// that had no title at all, which the caller needs to hear differently.
+func requireTitle(err error) error {
+	if apperr.CodeOf(err) != apperr.EINVALID {
+		return err
+	}
+	fields := append([]apperr.FieldError(nil), apperr.FieldsOf(err)...)
+	for i := range fields {
+		if fields[i].Field == "title" {
+			fields[i].Message = "is required"
+		}
+	}
+	return apperr.Invalid(fields...)
+}

@@ -1,0 +1,41 @@
+// Package httpapi is the HTTP adapter: it maps both route families of the API
+// contract onto the task use cases with Gin, and owns everything that is wire
+// format: the task JSON, RFC 9457 problems, CORS, request ids and access logs.
+//
+// Choices made where the contract is silent (the OpenAPI document must say the
+// same):
+//
+//   - Problems: every error is application/problem+json with "type":
+//     "about:blank" and "title" the HTTP status text, as RFC 9457 defines for
+//     problems that mean no more than their status. Each status has one cause
+//     in the contract's table, so clients switch on "status" and show "detail".
+//     "errors" appears on 422 only.
+//   - Times: RFC 3339 in UTC with exactly six fractional digits
+//     ("2026-11-25T19:40:00.123456Z"), the precision the core keeps.
+//   - Request bodies: the Content-Type is not checked. fetch() sends
+//     text/plain for a string body unless told otherwise, and since every
+//     route needs an Authorization header, no cross-site form can reach it, so
+//     leniency costs nothing. The body is always parsed as one JSON object.
+//     Keys match exactly (not case-insensitively, unlike encoding/json's
+//     default); unknown and read-only keys are ignored.
+//   - Empty body: 400 on create, PUT and PATCH (it is not a JSON object); on
+//     /complete an empty or blank body, or an object without "completed",
+//     toggles. /toggle never reads its body.
+//   - Create: a missing or null "title" is 422 "is required"; a null
+//     "description" or "completed" means the same as leaving it out.
+//   - Order of checks: authentication, then the body (413, 400), then the use
+//     case (403, 404, 422), so a request without a valid token never has its
+//     body read.
+//   - CORS: a preflight from an origin not in the list gets 403 problem+json
+//     with no CORS headers; preflights never need a token. Every response
+//     carries "Vary: Origin". Origins match exactly, ignoring case and a
+//     trailing slash; "*" is ignored, never a wildcard.
+//   - 401: "WWW-Authenticate: Bearer realm="todo"" when no bearer token was
+//     sent (including another scheme), plus error="invalid_token" and an
+//     error_description when the token was malformed or refused.
+//   - The seed's /api/{user_id}/{task_id} and the hackathon's
+//     /api/{user_id}/tasks overlap: GET and POST on /api/{user_id}/tasks are
+//     the hackathon's list and create, while PUT, PATCH and DELETE there reach
+//     the seed's item routes with task id "tasks" (404). No task has that id
+//     (ids are UUIDs), so nothing is lost.
+package httpapi

@@ -1,0 +1,156 @@
+package httpapi
+
+import (
+	"encoding/hex"
+	"net/http"
+	"strconv"
+	"sync"
+	"unicode/utf8"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/todoapi/todo/core/task"
+)
+
+// Responses are built by appending into pooled buffers rather than through
+// encoding/json: the task is the hot path of every route, and reflection plus
+// a fresh buffer per response were most of its allocations.
+
+// timeLayout is RFC 3339 with exactly six fractional digits, the precision
+// the core keeps, so every timestamp has the same length and sorts as text.
+const timeLayout = "2006-01-02T15:04:05.000000Z07:00"
+
+// maxPooled keeps one huge list from pinning its buffer in the pool forever.
+const maxPooled = 64 << 10
+
+var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 2048); return &b }}
+
+func getBuf() *[]byte { return bufPool.Get().(*[]byte) }
+
+func putBuf(bp *[]byte) {
+	if cap(*bp) <= maxPooled {
+		*bp = (*bp)[:0]
+		bufPool.Put(bp)
+	}
+}
+
+var jsonType = []string{"application/json"}
+
+// send writes a complete response. Assigning the header slice directly skips
+// the canonicalisation and allocation of Header.Set.
+func send(c *gin.Context, status int, contentType []string, body []byte) {
+	c.Writer.Header()["Content-Type"] = contentType
+	c.Writer.WriteHeader(status)
+	_, _ = c.Writer.Write(body) // a failed write means the client left
+}
+
+// sendTask writes one task as JSON.
+func sendTask(c *gin.Context, status int, t *task.Task) {
+	bp := getBuf()
+	*bp = appendTask((*bp)[:0], t)
+	send(c, status, jsonType, *bp)
+	putBuf(bp)
+}
+
+// sendTasks writes a list of tasks as a JSON array, [] when empty.
+func sendTasks(c *gin.Context, tasks []*task.Task) {
+	bp := getBuf()
+	b := append((*bp)[:0], '[')
+	for i, t := range tasks {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendTask(b, t)
+	}
+	*bp = append(b, ']')
+	send(c, http.StatusOK, jsonType, *bp)
+	putBuf(bp)
+}
+
+// appendTask appends the contract's task object, fields in the contract's order.
+func appendTask(b []byte, t *task.Task) []byte {
+	b = append(b, `{"id":"`...)
+	b = appendID(b, t.ID())
+	b = append(b, `","user_id":`...)
+	b = appendString(b, string(t.Owner()))
+	b = append(b, `,"title":`...)
+	b = appendString(b, t.Title())
+	b = append(b, `,"description":`...)
+	if d := t.Description(); d != nil {
+		b = appendString(b, *d)
+	} else {
+		b = append(b, "null"...)
+	}
+	b = append(b, `,"completed":`...)
+	b = strconv.AppendBool(b, t.Completed())
+	b = append(b, `,"created_at":"`...)
+	b = t.CreatedAt().UTC().AppendFormat(b, timeLayout)
+	b = append(b, `","updated_at":"`...)
+	b = t.UpdatedAt().UTC().AppendFormat(b, timeLayout)
+	return append(b, `"}`...)
+}
+
+// appendID appends the canonical 8-4-4-4-12 form without the string that
+// task.ID.String allocates.
+func appendID(b []byte, id task.ID) []byte {
+	b = hex.AppendEncode(b, id[0:4])
+	b = append(b, '-')
+	b = hex.AppendEncode(b, id[4:6])
+	b = append(b, '-')
+	b = hex.AppendEncode(b, id[6:8])
+	b = append(b, '-')
+	b = hex.AppendEncode(b, id[8:10])
+	b = append(b, '-')
+	return hex.AppendEncode(b, id[10:16])
+}
+
+const hexDigits = "0123456789abcdef"
+
+// appendString appends s as a JSON string, escaping as encoding/json does
+// except for <, > and &, which need no escaping in application/json:
+// quotes, backslashes and control characters, U+2028 and U+2029 (which break
+// JavaScript string literals), and invalid UTF-8 as U+FFFD.
+func appendString(b []byte, s string) []byte {
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		if c := s[i]; c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				b = append(b, '\\', c)
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			b = append(b, s[start:i]...)
+			b = append(b, `\ufffd`...)
+		case r == '\u2028' || r == '\u2029':
+			b = append(b, s[start:i]...)
+			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xf])
+		default:
+			i += size
+			continue
+		}
+		i += size
+		start = i
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
+}

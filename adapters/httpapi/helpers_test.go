@@ -1,0 +1,267 @@
+package httpapi_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/todoapi/todo/adapters/httpapi"
+	"github.com/todoapi/todo/adapters/memory"
+	"github.com/todoapi/todo/adapters/system"
+	"github.com/todoapi/todo/core/app"
+	"github.com/todoapi/todo/core/apperr"
+	"github.com/todoapi/todo/core/identity"
+	"github.com/todoapi/todo/core/task"
+	"github.com/todoapi/todo/ports"
+)
+
+// allowedOrigin is the one origin every test server allows.
+const allowedOrigin = "http://localhost:3000"
+
+// secret appears in internal errors and panics; it must reach the log and
+// never a response.
+const secret = "s3cr3t-internal-detail"
+
+// start is the first time the test clock tells; each reading moves it step
+// on, so creation order is visible in created_at. The second reading,
+// .124000, shows whether trailing zeros are kept.
+var start = time.Date(2026, 11, 25, 19, 40, 0, 123456000, time.UTC)
+
+const step = 544 * time.Microsecond
+
+// Server is the real router and middleware over the memory repository,
+// wrapped so a test can make the store fail, with its log captured.
+type Server struct {
+	h    http.Handler
+	url  string // when set, requests go over the network to this base URL instead of h
+	repo *faultyRepo
+	logs *syncBuffer
+}
+
+// MustServer returns a fresh server; opts adjust its configuration.
+func MustServer(t *testing.T, opts ...func(*httpapi.Config)) *Server {
+	t.Helper()
+	repo := &faultyRepo{TaskRepository: memory.NewTaskRepository()}
+	svc := app.NewTaskService(repo, &stepClock{next: start}, system.IDs{})
+	logs := &syncBuffer{}
+	logger := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	cfg := httpapi.Config{AllowedOrigins: []string{allowedOrigin}}
+	for _, opt := range opts {
+		opt(&cfg)
+	}
+	return &Server{h: httpapi.New(cfg, svc, tokens{}, repo, logger), repo: repo, logs: logs}
+}
+
+// Req describes one request. Token, when set, is sent as a bearer token;
+// Header may override it. BodyReader, when set, replaces Body, and Length
+// then declares its Content-Length (else unknown).
+type Req struct {
+	Method, Path string
+	Token        string
+	Body         string
+	Header       map[string]string
+	BodyReader   io.Reader
+	Length       int64
+}
+
+// Resp is what came back.
+type Resp struct {
+	Status int
+	Header http.Header
+	Body   []byte
+}
+
+// MustDo sends one request through the router. Every exchange of every test
+// goes through here: it is where requests and responses can be checked
+// against the OpenAPI document.
+func (s *Server) MustDo(t *testing.T, r Req) Resp {
+	t.Helper()
+	var body io.Reader
+	switch {
+	case r.BodyReader != nil:
+		body = r.BodyReader
+	case r.Body != "":
+		body = strings.NewReader(r.Body)
+	}
+	req := httptest.NewRequest(r.Method, r.Path, body)
+	if r.Length != 0 {
+		req.ContentLength = r.Length
+	}
+	if r.Token != "" {
+		req.Header.Set("Authorization", "Bearer "+r.Token)
+	}
+	for k, v := range r.Header {
+		req.Header.Set(k, v)
+	}
+	if s.url != "" {
+		return mustSend(t, req, s.url)
+	}
+	rec := httptest.NewRecorder()
+	s.h.ServeHTTP(rec, req)
+	return Resp{Status: rec.Code, Header: rec.Result().Header, Body: rec.Body.Bytes()}
+}
+
+// mustSend turns the server-side request into a client one to base.
+func mustSend(t *testing.T, req *http.Request, base string) Resp {
+	t.Helper()
+	u, err := url.Parse(base + req.URL.RequestURI())
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.URL, req.Host, req.RequestURI = u, u.Host, ""
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", req.Method, u, err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatalf("%s %s: %v", req.Method, u, err)
+	}
+	return Resp{Status: resp.StatusCode, Header: resp.Header, Body: body}
+}
+
+// tokens is the test's ports.TokenVerifier: "valid-<user id>" names that
+// user, "unavailable" fails as a key set that cannot be fetched, anything
+// else is refused ("weird" with a reason full of characters headers can't hold).
+type tokens struct{}
+
+func (tokens) Verify(_ context.Context, token string) (identity.Principal, error) {
+	if uid, ok := strings.CutPrefix(token, "valid-"); ok && uid != "" {
+		return identity.Principal{UserID: identity.UserID(uid)}, nil
+	}
+	if token == "weird" { // a reason that cannot go into a header as it is
+		return identity.Principal{}, apperr.Errorf(apperr.EUNAUTHORIZED, "Key \"k1\" unknown.\n")
+	}
+	if token == "unavailable" {
+		return identity.Principal{}, apperr.Errorf(apperr.EUNAVAILABLE, "The key set cannot be fetched.")
+	}
+	return identity.Principal{}, apperr.Errorf(apperr.EUNAUTHORIZED, "The token is not valid.")
+}
+
+// NewUser returns a user id no other test uses.
+func NewUser() string { return "u" + rand.Text()[:12] }
+
+// Token returns a token the test verifier accepts for user.
+func Token(user string) string { return "valid-" + user }
+
+type stepClock struct {
+	mu   sync.Mutex
+	next time.Time
+}
+
+func (c *stepClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	now := c.next
+	c.next = c.next.Add(step)
+	return now
+}
+
+type fault int32
+
+const (
+	healthy     fault = iota
+	unavailable       // the database cannot be reached
+	conflicting       // a write collides
+	broken            // an error without a code
+	internal          // an EINTERNAL error whose message is not for callers
+	panicking
+)
+
+// faultyRepo is the memory repository, failing on demand.
+type faultyRepo struct {
+	ports.TaskRepository
+	mode atomic.Int32
+}
+
+func (r *faultyRepo) Set(f fault) { r.mode.Store(int32(f)) }
+
+func (r *faultyRepo) check() error {
+	switch fault(r.mode.Load()) {
+	case unavailable:
+		return apperr.Wrap(apperr.EUNAVAILABLE, errors.New("dial tcp 127.0.0.1:5432: connect: connection refused "+secret), "The database is unavailable.")
+	case conflicting:
+		return apperr.Errorf(apperr.ECONFLICT, "A task with this id already exists.")
+	case broken:
+		return fmt.Errorf("relation %q does not exist", secret)
+	case internal:
+		return apperr.Errorf(apperr.EINTERNAL, "query failed: %s", secret)
+	case panicking:
+		panic("repository exploded: " + secret)
+	}
+	return nil
+}
+
+func (r *faultyRepo) Create(ctx context.Context, t *task.Task) error {
+	if err := r.check(); err != nil {
+		return err
+	}
+	return r.TaskRepository.Create(ctx, t)
+}
+
+func (r *faultyRepo) Get(ctx context.Context, o identity.UserID, id task.ID) (*task.Task, error) {
+	if err := r.check(); err != nil {
+		return nil, err
+	}
+	return r.TaskRepository.Get(ctx, o, id)
+}
+
+func (r *faultyRepo) List(ctx context.Context, o identity.UserID) ([]*task.Task, error) {
+	if err := r.check(); err != nil {
+		return nil, err
+	}
+	return r.TaskRepository.List(ctx, o)
+}
+
+func (r *faultyRepo) Update(ctx context.Context, o identity.UserID, id task.ID, fn func(*task.Task) error) (*task.Task, error) {
+	if err := r.check(); err != nil {
+		return nil, err
+	}
+	return r.TaskRepository.Update(ctx, o, id, fn)
+}
+
+func (r *faultyRepo) Delete(ctx context.Context, o identity.UserID, id task.ID) error {
+	if err := r.check(); err != nil {
+		return err
+	}
+	return r.TaskRepository.Delete(ctx, o, id)
+}
+
+// Ping implements ports.Pinger: down exactly when the store is unavailable.
+func (r *faultyRepo) Ping(context.Context) error {
+	if fault(r.mode.Load()) == unavailable {
+		return r.check()
+	}
+	return nil
+}
+
+// syncBuffer collects log output written from any goroutine.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}

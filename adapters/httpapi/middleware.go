@@ -1,0 +1,104 @@
+package httpapi
+
+import (
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"time"
+
+	"github.com/gin-gonic/gin"
+)
+
+const requestIDHeader = "X-Request-Id"
+
+// maxRequestID bounds a caller's request id, which ends up in our logs.
+const maxRequestID = 128
+
+// accessLog gives every response a request id and writes one log line per
+// request once it is answered. It logs the path but never the query string
+// or any header, so a token cannot reach the log.
+func (s *server) accessLog(c *gin.Context) {
+	start := time.Now()
+	id := requestID(c.Request.Header.Get(requestIDHeader))
+	c.Writer.Header()[requestIDHeader] = []string{id}
+	c.Next()
+
+	status := c.Writer.Status()
+	level := slog.LevelInfo
+	if status >= http.StatusInternalServerError {
+		level = slog.LevelError
+	}
+	ctx := c.Request.Context()
+	if !s.log.Enabled(ctx, level) {
+		return
+	}
+	attrs := make([]slog.Attr, 0, 11)
+	attrs = append(attrs,
+		slog.String("method", c.Request.Method),
+		slog.String("route", c.FullPath()),
+		slog.String("path", c.Request.URL.Path),
+		slog.Int("status", status),
+		slog.Duration("duration", time.Since(start)),
+		slog.Int("bytes", max(c.Writer.Size(), 0)),
+		slog.String("request_id", id),
+		slog.String("remote_addr", c.Request.RemoteAddr),
+	)
+	if uid := c.GetString(userKey); uid != "" {
+		attrs = append(attrs, slog.String("user_id", uid))
+	}
+	if last := c.Errors.Last(); last != nil {
+		attrs = append(attrs, slog.String("error", last.Err.Error()))
+		if pe := (*panicError)(nil); errors.As(last.Err, &pe) {
+			attrs = append(attrs, slog.String("stack", string(pe.stack)))
+		}
+	}
+	s.log.LogAttrs(ctx, level, "http request", attrs...)
+}
+
+// requestID keeps the caller's id when it is short printable ASCII, so ids
+// can be followed across services, and makes a random one otherwise.
+func requestID(given string) string {
+	if len(given) == 0 || len(given) > maxRequestID {
+		return rand.Text()
+	}
+	for i := 0; i < len(given); i++ {
+		if given[i] <= ' ' || given[i] > '~' {
+			return rand.Text()
+		}
+	}
+	return given
+}
+
+// panicError carries a recovered panic and where it happened to the log.
+type panicError struct {
+	value any
+	stack []byte
+}
+
+func (e *panicError) Error() string { return fmt.Sprintf("panic: %v", e.value) }
+
+// recoverPanic turns a panic in a handler into a 500 problem; the panic value
+// and stack go to the access log line. http.ErrAbortHandler is net/http's
+// deliberate way to abort a response and is passed on.
+func (s *server) recoverPanic(c *gin.Context) {
+	defer func() {
+		v := recover()
+		if v == nil {
+			return
+		}
+		if err, ok := v.(error); ok && errors.Is(err, http.ErrAbortHandler) {
+			panic(v)
+		}
+		err := &panicError{value: v, stack: debug.Stack()}
+		if c.Writer.Written() { // too late for a problem body
+			_ = c.Error(err)
+			c.Abort()
+			return
+		}
+		s.fail(c, err)
+	}()
+	c.Next()
+}

@@ -1,0 +1,74 @@
+package httpapi
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"go.uber.org/fx"
+
+	"github.com/todoapi/todo/config"
+	"github.com/todoapi/todo/core/app"
+	"github.com/todoapi/todo/ports"
+)
+
+// Module provides the router (*gin.Engine, so later modules can add routes
+// such as the API documents) and owns the HTTP server: it listens on start,
+// so a taken port fails start-up, and on stop it stops accepting and lets
+// in-flight requests finish within HTTP.ShutdownTimeout.
+var Module = fx.Module("httpapi",
+	fx.Provide(func(c config.Config, svc *app.TaskService, v ports.TokenVerifier, ready ports.Pinger, logger *slog.Logger) *gin.Engine {
+		return New(Config{AllowedOrigins: c.HTTP.AllowedOrigins, BodyLimit: c.HTTP.BodyLimit}, svc, v, ready, logger)
+	}),
+	fx.Invoke(func(lc fx.Lifecycle, sd fx.Shutdowner, c config.Config, e *gin.Engine, logger *slog.Logger) {
+		srv := newServer(c.HTTP.Addr, e, logger)
+		lc.Append(fx.Hook{
+			OnStart: func(ctx context.Context) error { return start(ctx, srv, sd, logger) },
+			OnStop: func(ctx context.Context) error {
+				if c.HTTP.ShutdownTimeout > 0 {
+					var cancel context.CancelFunc
+					ctx, cancel = context.WithTimeout(ctx, c.HTTP.ShutdownTimeout)
+					defer cancel()
+				}
+				return srv.Shutdown(ctx)
+			},
+		})
+	}),
+)
+
+// newServer returns an http.Server with timeouts, so that slow, idle or
+// stuck clients cannot hold connections (and memory) indefinitely.
+func newServer(addr string, h http.Handler, logger *slog.Logger) *http.Server {
+	return &http.Server{
+		Addr:              addr,
+		Handler:           h,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+}
+
+// start binds the address before returning, then serves in the background;
+// a server that dies later shuts the whole application down.
+func start(ctx context.Context, srv *http.Server, sd fx.Shutdowner, logger *slog.Logger) error {
+	var lc net.ListenConfig
+	ln, err := lc.Listen(ctx, "tcp", srv.Addr)
+	if err != nil {
+		return err
+	}
+	logger.Info("listening", "addr", ln.Addr().String())
+	go func() {
+		if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+			logger.Error("http server stopped", "error", err)
+			_ = sd.Shutdown(fx.ExitCode(1))
+		}
+	}()
+	return nil
+}

@@ -1,0 +1,99 @@
+package httpapi
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/todoapi/todo/core/apperr"
+)
+
+// statusOf maps each domain error code to its HTTP status: the one place
+// where the core's errors become statuses. A code not listed is a 500.
+var statusOf = map[apperr.Code]int{
+	apperr.EINVALID:      http.StatusUnprocessableEntity,
+	apperr.ENOTFOUND:     http.StatusNotFound,
+	apperr.EFORBIDDEN:    http.StatusForbidden,
+	apperr.EUNAUTHORIZED: http.StatusUnauthorized,
+	apperr.ECONFLICT:     http.StatusConflict,
+	apperr.EUNAVAILABLE:  http.StatusServiceUnavailable,
+	apperr.EINTERNAL:     http.StatusInternalServerError,
+}
+
+// retryAfter is the Retry-After of every 503, in seconds: long enough for a
+// database failover to progress, short enough for a user to wait.
+const retryAfter = "5"
+
+// internalDetail is the whole story a 500 tells the caller; the cause goes to
+// the log only.
+const internalDetail = "Internal error."
+
+var problemType = []string{"application/problem+json"}
+
+// fail writes the problem for a use case's error. 5xx causes are attached to
+// the context, where the access log picks them up.
+func (s *server) fail(c *gin.Context, err error) {
+	status, ok := statusOf[apperr.CodeOf(err)]
+	if !ok {
+		status = http.StatusInternalServerError
+	}
+	detail := apperr.MessageOf(err)
+	switch status {
+	case http.StatusInternalServerError:
+		detail = internalDetail
+	case http.StatusServiceUnavailable:
+		c.Header("Retry-After", retryAfter)
+	}
+	if status >= 500 {
+		_ = c.Error(err)
+	}
+	writeProblem(c, status, detail, apperr.FieldsOf(err))
+}
+
+// writeProblem writes an RFC 9457 problem and stops the handler chain.
+// "errors" is written only for 422, where it names each broken field.
+func writeProblem(c *gin.Context, status int, detail string, fields []apperr.FieldError) {
+	bp := getBuf()
+	b := append((*bp)[:0], `{"type":"about:blank","title":`...)
+	b = appendString(b, http.StatusText(status))
+	b = append(b, `,"status":`...)
+	b = strconv.AppendInt(b, int64(status), 10)
+	b = append(b, `,"detail":`...)
+	b = appendString(b, detail)
+	if status == http.StatusUnprocessableEntity && len(fields) > 0 {
+		b = append(b, `,"errors":[`...)
+		for i, f := range fields {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, `{"field":`...)
+			b = appendString(b, f.Field)
+			b = append(b, `,"message":`...)
+			b = appendString(b, f.Message)
+			b = append(b, '}')
+		}
+		b = append(b, ']')
+	}
+	b = append(b, '}')
+	*bp = b
+	send(c, status, problemType, b)
+	putBuf(bp)
+	c.Abort()
+}
+
+// badRequest answers 400: the body is not JSON or a field has the wrong type.
+func badRequest(c *gin.Context, detail string) {
+	writeProblem(c, http.StatusBadRequest, detail, nil)
+}
+
+// noRoute answers the router's own 404.
+func (s *server) noRoute(c *gin.Context) {
+	writeProblem(c, http.StatusNotFound, "No route matches "+c.Request.Method+" "+c.Request.URL.Path+".", nil)
+}
+
+// noMethod answers the router's own 405; Gin has already set Allow.
+func (s *server) noMethod(c *gin.Context) {
+	writeProblem(c, http.StatusMethodNotAllowed,
+		"Method "+c.Request.Method+" is not allowed here; allowed: "+c.Writer.Header().Get("Allow")+".", nil)
+}

@@ -1,0 +1,101 @@
+package httpapi
+
+import (
+	"log/slog"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/todoapi/todo/core/app"
+	"github.com/todoapi/todo/ports"
+)
+
+// DefaultBodyLimit is the largest request body accepted when Config.BodyLimit
+// is zero: 64 KiB, far above the largest valid task.
+const DefaultBodyLimit int64 = 64 << 10
+
+// Config is what the HTTP adapter needs from the configuration.
+type Config struct {
+	// AllowedOrigins are the browser origins (scheme://host[:port]) allowed
+	// to call the API (CORS_ALLOWED_ORIGINS). None means no CORS headers.
+	AllowedOrigins []string
+	// BodyLimit caps request bodies, in bytes; 0 means DefaultBodyLimit.
+	BodyLimit int64
+}
+
+// server holds what the handlers share.
+type server struct {
+	svc       *app.TaskService
+	verifier  ports.TokenVerifier
+	ready     ports.Pinger
+	log       *slog.Logger
+	bodyLimit int64
+	origins   map[string]bool
+}
+
+// New returns the router serving the contract's routes, /healthz and /readyz.
+// It returns the *gin.Engine (an http.Handler) so that later routes (the API
+// documents) can be added and all routes walked. ready may be nil when there
+// is nothing to wait for; logger nil means slog.Default().
+func New(cfg Config, svc *app.TaskService, verifier ports.TokenVerifier, ready ports.Pinger, logger *slog.Logger) *gin.Engine {
+	// Release mode: no debug route dump on start, no per-request debug work.
+	gin.SetMode(gin.ReleaseMode)
+	if logger == nil {
+		logger = slog.Default()
+	}
+	if cfg.BodyLimit <= 0 {
+		cfg.BodyLimit = DefaultBodyLimit
+	}
+	s := &server{
+		svc: svc, verifier: verifier, ready: ready, log: logger,
+		bodyLimit: cfg.BodyLimit, origins: originSet(cfg.AllowedOrigins),
+	}
+
+	e := gin.New()
+	// A redirect would break CORS preflights and drop POST bodies, so each
+	// trailing-slash variant is a route of its own and anything else is 404.
+	e.RedirectTrailingSlash = false
+	e.RedirectFixedPath = false
+	e.HandleMethodNotAllowed = true
+	// We log RemoteAddr as is and never trust forwarding headers here; a
+	// proxy in front adds its own log.
+	e.ForwardedByClientIP = false
+	_ = e.SetTrustedProxies(nil) // fails only on a malformed CIDR; nil has none
+
+	// Global middleware also runs for the router's own 404 and 405, so those
+	// get a request id, a log line, CORS headers and a problem body too.
+	e.Use(s.accessLog, s.recoverPanic, s.cors)
+	e.NoRoute(s.noRoute)
+	e.NoMethod(s.noMethod)
+
+	e.GET("/healthz", s.healthz)
+	e.GET("/readyz", s.readyz)
+	s.routes(e.Group("/api/:user_id"))
+	return e
+}
+
+// routes registers both route families of the contract on the same handlers.
+func (s *server) routes(api *gin.RouterGroup) {
+	// The seed's family: /api/{user_id}/ and /api/{user_id}/{task_id}.
+	for _, p := range []string{"", "/"} {
+		api.POST(p, s.authed(s.create("/")))
+		api.GET(p, s.authed(s.list))
+	}
+	s.item(api, "/:task_id")
+	api.PATCH("/:task_id/toggle", s.authed(s.toggle))
+
+	// The hackathon spec's family: /api/{user_id}/tasks[/{task_id}].
+	for _, p := range []string{"/tasks", "/tasks/"} {
+		api.POST(p, s.authed(s.create("/tasks/")))
+		api.GET(p, s.authed(s.list))
+	}
+	s.item(api, "/tasks/:task_id")
+	api.PATCH("/tasks/:task_id/complete", s.authed(s.complete))
+}
+
+// item registers the routes on one task.
+func (s *server) item(api *gin.RouterGroup, path string) {
+	api.GET(path, s.authed(s.get))
+	api.PUT(path, s.authed(s.update))
+	api.PATCH(path, s.authed(s.update))
+	api.DELETE(path, s.authed(s.delete))
+}

@@ -1,0 +1,154 @@
+package httpapi
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/todoapi/todo/core/identity"
+	"github.com/todoapi/todo/core/task"
+)
+
+// The handlers translate; the use cases decide. Ownership (403) and unknown or
+// foreign task ids (404) are the core's answers, never the adapter's.
+
+// owner is the user whose tasks the path names.
+func owner(c *gin.Context) identity.UserID { return identity.UserID(c.Param("user_id")) }
+
+// create returns the create handler of a route family; prefix is what goes
+// between the user id and the task id in that family's Location.
+func (s *server) create(prefix string) authedHandler {
+	return func(c *gin.Context, p identity.Principal) {
+		m, ok := s.decodeObject(c)
+		if !ok {
+			return
+		}
+		in, ok := decodePatch(c, m)
+		if !ok {
+			return
+		}
+		t, err := s.svc.Create(c.Request.Context(), p, owner(c), draftOf(in))
+		if err != nil {
+			if !in.Title.Present || in.Title.Null {
+				err = requireTitle(err)
+			}
+			s.fail(c, err)
+			return
+		}
+		c.Writer.Header()["Location"] = []string{"/api/" + url.PathEscape(string(t.Owner())) + prefix + t.ID().String()}
+		sendTask(c, http.StatusCreated, t)
+	}
+}
+
+func (s *server) list(c *gin.Context, p identity.Principal) {
+	tasks, err := s.svc.List(c.Request.Context(), p, owner(c))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	sendTasks(c, tasks)
+}
+
+func (s *server) get(c *gin.Context, p identity.Principal) {
+	t, err := s.svc.Get(c.Request.Context(), p, owner(c), c.Param("task_id"))
+	s.reply(c, t, err)
+}
+
+// update serves PUT and PATCH alike: both merge the members present.
+func (s *server) update(c *gin.Context, p identity.Principal) {
+	m, ok := s.decodeObject(c)
+	if !ok {
+		return
+	}
+	patch, ok := decodePatch(c, m)
+	if !ok {
+		return
+	}
+	t, err := s.svc.Update(c.Request.Context(), p, owner(c), c.Param("task_id"), patch)
+	s.reply(c, t, err)
+}
+
+func (s *server) delete(c *gin.Context, p identity.Principal) {
+	if err := s.svc.Delete(c.Request.Context(), p, owner(c), c.Param("task_id")); err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}
+
+// toggle is the seed's flip; it never reads the body.
+func (s *server) toggle(c *gin.Context, p identity.Principal) {
+	t, err := s.svc.Toggle(c.Request.Context(), p, owner(c), c.Param("task_id"))
+	s.reply(c, t, err)
+}
+
+// complete is the hackathon spec's: {"completed": bool} sets the flag; no
+// body, a blank one or an object without "completed" toggles it.
+func (s *server) complete(c *gin.Context, p identity.Principal) {
+	bp, ok := s.readBody(c)
+	if !ok {
+		return
+	}
+	var done task.Field[bool]
+	if !isBlank(*bp) {
+		m, ok := parseObject(c, *bp)
+		if ok {
+			done, ok = field[bool](c, m, "completed", "true or false")
+		}
+		if !ok {
+			putBuf(bp)
+			return
+		}
+	}
+	putBuf(bp)
+
+	ctx, uid, id := c.Request.Context(), owner(c), c.Param("task_id")
+	var t *task.Task
+	var err error
+	switch {
+	case !done.Present:
+		t, err = s.svc.Toggle(ctx, p, uid, id)
+	case done.Null: // the core refuses a null completed with a 422 naming it
+		t, err = s.svc.Update(ctx, p, uid, id, task.Patch{Completed: done})
+	default:
+		t, err = s.svc.SetCompleted(ctx, p, uid, id, done.Value)
+	}
+	s.reply(c, t, err)
+}
+
+// reply writes the task with 200, or the problem for err.
+func (s *server) reply(c *gin.Context, t *task.Task, err error) {
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	sendTask(c, http.StatusOK, t)
+}
+
+var okBody = []byte(`{"status":"ok"}`)
+
+// healthz says the process serves requests; it checks no dependency, so an
+// orchestrator does not restart a healthy process when the database is down.
+func (s *server) healthz(c *gin.Context) { send(c, http.StatusOK, jsonType, okBody) }
+
+// readyTimeout bounds /readyz so a hanging database answers 503, not never.
+const readyTimeout = 2 * time.Second
+
+// readyz says whether requests can be served: the database must answer.
+func (s *server) readyz(c *gin.Context) {
+	if s.ready != nil {
+		ctx, cancel := context.WithTimeout(c.Request.Context(), readyTimeout)
+		err := s.ready.Ping(ctx)
+		cancel()
+		if err != nil {
+			_ = c.Error(err)
+			c.Header("Retry-After", retryAfter)
+			writeProblem(c, http.StatusServiceUnavailable, "The service is not ready: its database cannot be reached.", nil)
+			return
+		}
+	}
+	send(c, http.StatusOK, jsonType, okBody)
+}
