@@ -105,12 +105,16 @@ func (s *Server) MustDo(t *testing.T, r Req) Resp {
 	for k, v := range r.Header {
 		req.Header.Set(k, v)
 	}
+	var resp Resp
 	if s.url != "" {
-		return mustSend(t, req, s.url)
+		resp = mustSend(t, req, s.url)
+	} else {
+		rec := httptest.NewRecorder()
+		s.h.ServeHTTP(rec, req)
+		resp = Resp{Status: rec.Code, Header: rec.Result().Header, Body: rec.Body.Bytes()}
 	}
-	rec := httptest.NewRecorder()
-	s.h.ServeHTTP(rec, req)
-	return Resp{Status: rec.Code, Header: rec.Result().Header, Body: rec.Body.Bytes()}
+	checkOpenAPI(t, r, resp)
+	return resp
 }
 
 // mustSend turns the server-side request into a client one to base.

@@ -5,6 +5,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/todoapi/todo/adapters/httpapi/apidocs"
+
 	"github.com/todoapi/todo/core/app"
 	"github.com/todoapi/todo/ports"
 )
@@ -32,7 +34,8 @@ type server struct {
 	origins   map[string]bool
 }
 
-// New returns the router serving the contract's routes, /healthz and /readyz.
+// New returns the router serving the contract's routes, /healthz, /readyz,
+// the OpenAPI document and the docs page.
 // It returns the *gin.Engine (an http.Handler) so that later routes (the API
 // documents) can be added and all routes walked. ready may be nil when there
 // is nothing to wait for; logger nil means slog.Default().
@@ -69,33 +72,44 @@ func New(cfg Config, svc *app.TaskService, verifier ports.TokenVerifier, ready p
 
 	e.GET("/healthz", s.healthz)
 	e.GET("/readyz", s.readyz)
-	s.routes(e.Group("/api/:user_id"))
+	s.routes(e)
 	return e
 }
 
-// routes registers both route families of the contract on the same handlers.
-func (s *server) routes(api *gin.RouterGroup) {
-	// The seed's family: /api/{user_id}/ and /api/{user_id}/{task_id}.
-	for _, p := range []string{"", "/"} {
-		api.POST(p, s.authed(s.create("/")))
-		api.GET(p, s.authed(s.list))
+// routes registers the task routes of both families from apidocs.Routes, the
+// table the OpenAPI document is built from, so neither can drift from the
+// other; then the document and the docs page.
+func (s *server) routes(e *gin.Engine) {
+	for _, r := range apidocs.Routes {
+		e.Handle(r.Method, r.Path, s.authed(s.handler(r)))
 	}
-	s.item(api, "/:task_id")
-	api.PATCH("/:task_id/toggle", s.authed(s.toggle))
-
-	// The hackathon spec's family: /api/{user_id}/tasks[/{task_id}].
-	for _, p := range []string{"/tasks", "/tasks/"} {
-		api.POST(p, s.authed(s.create("/tasks/")))
-		api.GET(p, s.authed(s.list))
+	docs := gin.WrapH(apidocs.Handler())
+	for _, p := range apidocs.Paths {
+		e.GET(p, docs)
 	}
-	s.item(api, "/tasks/:task_id")
-	api.PATCH("/tasks/:task_id/complete", s.authed(s.complete))
 }
 
-// item registers the routes on one task.
-func (s *server) item(api *gin.RouterGroup, path string) {
-	api.GET(path, s.authed(s.get))
-	api.PUT(path, s.authed(s.update))
-	api.PATCH(path, s.authed(s.update))
-	api.DELETE(path, s.authed(s.delete))
+// handler returns the handler for a route's operation.
+func (s *server) handler(r apidocs.Route) authedHandler {
+	switch r.Op {
+	case apidocs.OpList:
+		return s.list
+	case apidocs.OpCreate:
+		// Location points into the family the client used.
+		if r.Family == "hackathon" {
+			return s.create("/tasks/")
+		}
+		return s.create("/")
+	case apidocs.OpGet:
+		return s.get
+	case apidocs.OpUpdate:
+		return s.update
+	case apidocs.OpDelete:
+		return s.delete
+	case apidocs.OpToggle:
+		return s.toggle
+	case apidocs.OpComplete:
+		return s.complete
+	}
+	panic("httpapi: no handler for operation " + r.Method + " " + r.Path)
 }

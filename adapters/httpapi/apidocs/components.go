@@ -73,7 +73,7 @@ func schemas() obj {
 			"properties": obj{
 				"title":       title,
 				"description": nullableText(1000, "Optional."),
-				"completed":   obj{"type": "boolean", "default": false},
+				"completed":   obj{"type": []any{"boolean", "null"}, "default": false, "description": "Optional; null or absent means false."},
 			},
 			"example": obj{"title": "Buy milk", "description": "Two litres"},
 		},

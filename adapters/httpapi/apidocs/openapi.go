@@ -31,6 +31,7 @@ func Document() obj {
 	paths["/openapi.json"] = obj{"get": docEndpoint("openapiJSON", "This document, as JSON", "application/json")}
 	paths["/openapi.yaml"] = obj{"get": docEndpoint("openapiYAML", "This document, as YAML", "application/yaml")}
 	paths["/docs"] = obj{"get": docEndpoint("docs", "Interactive documentation", "text/html")}
+	paths["/docs/"] = obj{"get": docEndpoint("docsTrailingSlash", "Interactive documentation", "text/html")}
 
 	return obj{
 		"openapi":           "3.1.0",
