@@ -28,8 +28,11 @@ type TaskRepository interface {
 
 	// Update reads the owner's task, calls fn on it and stores the result,
 	// atomically: no other write to that task lands between the read and the
-	// write. If fn returns an error nothing is stored and Update returns that
-	// error. ENOTFOUND if the owner has no such task.
+	// write. fn may run more than once (an adapter may retry on a fresh copy
+	// when another write got in first), so it must only change the task it is
+	// given. If fn returns an error nothing is stored and Update returns that
+	// error. ENOTFOUND if the owner has no such task; ECONFLICT if other
+	// writes to the task kept winning until the adapter gave up.
 	Update(ctx context.Context, owner identity.UserID, id task.ID, fn func(*task.Task) error) (*task.Task, error)
 
 	// Delete removes the owner's task. ENOTFOUND if there is none.

@@ -1,0 +1,95 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"io"
+	"io/fs"
+	"net"
+	"strings"
+	"syscall"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/todoapi/todo/core/apperr"
+)
+
+// dbError turns a driver error into a coded one: EUNAVAILABLE when the
+// database could not be reached (the caller may retry later), EINTERNAL for
+// anything else. The cause stays wrapped so the log shows it.
+func dbError(err error) error {
+	switch {
+	case err == nil:
+		return nil
+	case unavailable(err):
+		return apperr.Wrap(apperr.EUNAVAILABLE, err, "The database is unavailable.")
+	default:
+		return apperr.Wrap(apperr.EINTERNAL, err, "Internal error.")
+	}
+}
+
+// unavailable reports whether err means the database cannot be reached or
+// cannot serve now, as opposed to a bug in a query.
+func unavailable(err error) bool {
+	// A deadline covers a dead host, a pool exhausted by hung connections
+	// and a database too slow to answer; a cancellation means the caller
+	// left, and retrying later is all it could do either way.
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) ||
+		errors.Is(err, driver.ErrBadConn) || errors.Is(err, sql.ErrConnDone) ||
+		errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) ||
+		errors.Is(err, syscall.EPIPE) {
+		return true
+	}
+	var netErr net.Error
+	if errors.As(err, &netErr) {
+		return true
+	}
+	var pathErr *fs.PathError // an SQLite file or directory that cannot be opened
+	if errors.As(err, &pathErr) {
+		return true
+	}
+	var connectErr *pgconn.ConnectError
+	if errors.As(err, &connectErr) || pgconn.Timeout(err) {
+		return true
+	}
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		return pgUnavailable(pgErr.Severity, pgErr.Code)
+	}
+	var liteErr *sqlite.Error
+	if errors.As(err, &liteErr) {
+		return sqliteUnavailable(liteErr.Code())
+	}
+	return false
+}
+
+// pgUnavailable reads a PostgreSQL error: FATAL ones end the session
+// (shutdown, auth, too many clients); class 08 is a connection exception;
+// 57P0x is a server shutting down or starting; 53300 too many connections.
+func pgUnavailable(severity, code string) bool {
+	switch {
+	case severity == "FATAL" || severity == "PANIC":
+		return true
+	case strings.HasPrefix(code, "08"), strings.HasPrefix(code, "57P0"), code == "53300":
+		return true
+	}
+	return false
+}
+
+// sqliteUnavailable reads an SQLite result code: a lock held too long by
+// another process, or a file that cannot be read or written. A corrupt file
+// is not something a retry fixes: that stays EINTERNAL.
+func sqliteUnavailable(code int) bool {
+	switch code & 0xff { // primary code of an extended one
+	case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED, sqlite3.SQLITE_IOERR,
+		sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_FULL, sqlite3.SQLITE_READONLY,
+		sqlite3.SQLITE_PROTOCOL:
+		return true
+	}
+	return false
+}

@@ -1,0 +1,179 @@
+package sqlstore_test
+
+import (
+	"context"
+	"database/sql"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/todoapi/todo/adapters/sqlstore"
+	"github.com/todoapi/todo/adapters/sqlstore/sqlstoretest"
+	"github.com/todoapi/todo/core/apperr"
+	"github.com/todoapi/todo/migrations"
+	"github.com/todoapi/todo/ports/porttest"
+)
+
+// freshURL returns the URL of an empty database of the dialect.
+func freshURL(t *testing.T, dialect sqlstore.Dialect) string {
+	t.Helper()
+	if dialect == sqlstore.SQLite {
+		return sqlstoretest.SQLiteURL(t)
+	}
+	return sqlstoretest.MustCreatePostgresDB(t)
+}
+
+func allMigrations(t *testing.T, dialect sqlstore.Dialect) []string {
+	t.Helper()
+	ms, err := migrations.For(string(dialect))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, m := range ms.Sorted() {
+		names = append(names, m.Name+"_"+m.Comment)
+	}
+	return names
+}
+
+// TestMigrate walks a fresh database through up, status, down and up again,
+// checking each time that the schema is there (or not) by using it.
+func TestMigrate(t *testing.T) {
+	t.Parallel()
+	for _, dialect := range []sqlstore.Dialect{sqlstore.SQLite, sqlstore.Postgres} {
+		t.Run(string(dialect), func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			all := allMigrations(t, dialect)
+			db := sqlstoretest.MustOpen(t, freshURL(t, dialect), sqlstore.Options{MaxOpenConns: 4})
+			repo := sqlstore.NewTaskRepository(db)
+
+			assertStatus(t, db, 0, len(all))
+			if got, err := sqlstore.Migrate(ctx, db, nil); err != nil || !slices.Equal(got, all) {
+				t.Fatalf("Migrate = %v, %v; want %v", got, err, all)
+			}
+			report := assertStatus(t, db, len(all), 0)
+			for _, m := range report {
+				if m.AppliedAt.IsZero() || m.Group != 1 {
+					t.Errorf("applied migration %s: at %v, group %d", m.Name, m.AppliedAt, m.Group)
+				}
+			}
+			if !strings.Contains(report.String(), all[0]) {
+				t.Errorf("report does not name %s:\n%s", all[0], report)
+			}
+			porttest.MustCreate(t, repo, porttest.RandomOwner(), "schema is there", time.Now())
+			if got, err := sqlstore.Migrate(ctx, db, nil); err != nil || len(got) != 0 {
+				t.Fatalf("second Migrate = %v, %v; want nothing to do", got, err)
+			}
+
+			newestFirst := slices.Clone(all)
+			slices.Reverse(newestFirst)
+			if undone, err := sqlstore.Rollback(ctx, db, nil); err != nil || !slices.Equal(undone, newestFirst) {
+				t.Fatalf("Rollback = %v, %v; want %v", undone, err, newestFirst)
+			}
+			assertStatus(t, db, 0, len(all))
+			if _, err := repo.List(ctx, porttest.RandomOwner()); apperr.CodeOf(err) != apperr.EINTERNAL {
+				t.Fatalf("List after rollback: %v; want EINTERNAL (no table)", err)
+			}
+
+			if _, err := sqlstore.Migrate(ctx, db, nil); err != nil {
+				t.Fatalf("Migrate after rollback: %v", err)
+			}
+			assertStatus(t, db, len(all), 0)
+			porttest.MustCreate(t, repo, porttest.RandomOwner(), "schema is back", time.Now())
+		})
+	}
+}
+
+func assertStatus(t *testing.T, db *sqlstore.DB, applied, pending int) sqlstore.MigrationReport {
+	t.Helper()
+	report, err := sqlstore.Status(context.Background(), db)
+	if err != nil {
+		t.Fatalf("Status: %v", err)
+	}
+	if len(report) != applied+pending || report.Pending() != pending {
+		t.Fatalf("Status: %d migrations, %d pending; want %d, %d\n%s", len(report), report.Pending(), applied+pending, pending, report)
+	}
+	return report
+}
+
+// TestMigrateConcurrently starts two servers' migrations at once on one
+// fresh database, each with its own pool: both must succeed, and each
+// migration must be applied exactly once.
+func TestMigrateConcurrently(t *testing.T) {
+	t.Parallel()
+	for _, dialect := range []sqlstore.Dialect{sqlstore.SQLite, sqlstore.Postgres} {
+		t.Run(string(dialect), func(t *testing.T) {
+			t.Parallel()
+			all := allMigrations(t, dialect)
+			databaseURL := freshURL(t, dialect)
+			const servers = 4
+			var (
+				wg      sync.WaitGroup
+				mu      sync.Mutex
+				applied []string
+				start   = make(chan struct{})
+			)
+			for range servers {
+				db := sqlstoretest.MustOpen(t, databaseURL, sqlstore.Options{MaxOpenConns: 2})
+				wg.Go(func() {
+					<-start
+					ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+					defer cancel()
+					names, err := sqlstore.Migrate(ctx, db, nil)
+					if err != nil {
+						t.Errorf("Migrate: %v", err)
+					}
+					mu.Lock()
+					applied = append(applied, names...)
+					mu.Unlock()
+				})
+			}
+			close(start)
+			wg.Wait()
+			slices.Sort(applied)
+			if !slices.Equal(applied, all) {
+				t.Fatalf("migrations applied across servers = %v, want each of %v once", applied, all)
+			}
+			if n := countMigrationRows(t, dialect, databaseURL); n != len(all) {
+				t.Fatalf("bun_migrations has %d rows, want %d", n, len(all))
+			}
+		})
+	}
+}
+
+// countMigrationRows reads bun's bookkeeping table behind the store's back.
+func countMigrationRows(t *testing.T, dialect sqlstore.Dialect, databaseURL string) int {
+	t.Helper()
+	_, dsn, err := sqlstore.ParseURL(databaseURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	driver := map[sqlstore.Dialect]string{sqlstore.SQLite: "sqlite", sqlstore.Postgres: "pgx"}[dialect]
+	raw, err := sql.Open(driver, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	var n int
+	if err := raw.QueryRow("SELECT count(*) FROM bun_migrations").Scan(&n); err != nil {
+		t.Fatalf("count bun_migrations: %v", err)
+	}
+	return n
+}
+
+// TestMigrateNeedsTwoConnections: on PostgreSQL one connection holds the
+// lock while others migrate, so a pool of one must fail clearly instead of
+// waiting forever for itself.
+func TestMigrateNeedsTwoConnections(t *testing.T) {
+	t.Parallel()
+	db := sqlstoretest.MustOpen(t, sqlstoretest.MustCreatePostgresDB(t), sqlstore.Options{MaxOpenConns: 1})
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	_, err := sqlstore.Migrate(ctx, db, nil)
+	if err == nil || !strings.Contains(err.Error(), "at least 2 connections") {
+		t.Fatalf("Migrate with one connection = %v, want an error asking for two", err)
+	}
+}

@@ -1,0 +1,67 @@
+package sqlstore_test
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/todoapi/todo/adapters/sqlstore"
+	"github.com/todoapi/todo/adapters/sqlstore/sqlstoretest"
+	"github.com/todoapi/todo/core/task"
+	"github.com/todoapi/todo/ports/porttest"
+)
+
+// TestSQLiteUnderLoad runs 32 goroutines of mixed reads and writes through
+// two DBs on one file, as two server processes would: none may fail, in
+// particular not with SQLITE_BUSY ("database is locked").
+func TestSQLiteUnderLoad(t *testing.T) {
+	t.Parallel()
+	databaseURL := sqlstoretest.SQLiteURL(t)
+	first := sqlstoretest.MustOpen(t, databaseURL, sqlstore.Options{})
+	sqlstoretest.MustMigrate(t, first)
+	repos := []*sqlstore.TaskRepository{
+		sqlstore.NewTaskRepository(first),
+		sqlstore.NewTaskRepository(sqlstoretest.MustOpen(t, databaseURL, sqlstore.Options{})),
+	}
+	sharedOwner := porttest.RandomOwner()
+	shared := porttest.MustCreate(t, repos[0], sharedOwner, "everyone's", time.Now())
+
+	const workers, rounds = 32, 8
+	var wg sync.WaitGroup
+	for w := range workers {
+		repo := repos[w%len(repos)]
+		wg.Go(func() {
+			ctx := context.Background()
+			owner := porttest.RandomOwner()
+			for range rounds {
+				tk, _ := task.New(porttest.RandomID(), owner, task.Draft{Title: "load"}, time.Now())
+				steps := []error{repo.Create(ctx, tk)}
+				_, err := repo.Get(ctx, owner, tk.ID())
+				steps = append(steps, err)
+				_, err = repo.List(ctx, owner)
+				steps = append(steps, err)
+				_, err = repo.Update(ctx, sharedOwner, shared.ID(), func(s *task.Task) error {
+					s.Toggle(time.Now())
+					return nil
+				})
+				steps = append(steps, err, repo.Delete(ctx, owner, tk.ID()))
+				for i, err := range steps {
+					if err != nil {
+						t.Errorf("step %d: %v", i, err)
+						return
+					}
+				}
+			}
+		})
+	}
+	wg.Wait()
+	got, err := repos[1].Get(context.Background(), sharedOwner, shared.ID())
+	if err != nil {
+		t.Fatal(err)
+	}
+	// An even number of toggles, none lost, leaves it as it was.
+	if got.Completed() {
+		t.Fatalf("after %d toggles completed = true: a toggle was lost", workers*rounds)
+	}
+}

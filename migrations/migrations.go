@@ -1,0 +1,48 @@
+// Package migrations holds the schema migrations, one directory of SQL files
+// per dialect, embedded in the binary so the server can migrate the database
+// it is pointed at without any file beside it. adapters/sqlstore runs them
+// with bun's migrator (sqlstore.Migrate, Rollback, Status).
+//
+// Files are named NUMBER_name.tx.up.sql and NUMBER_name.tx.down.sql: the
+// ".tx" makes bun run each file in one transaction. Both dialects carry the
+// same migration names, so `todo migrate status` reads the same everywhere.
+// Statements are separated by a line "--bun:split". Write DDL that can run
+// twice (IF NOT EXISTS): bun records a migration only after it committed.
+package migrations
+
+import (
+	"embed"
+	"fmt"
+	"io/fs"
+
+	"github.com/uptrace/bun/migrate"
+)
+
+//go:embed postgres/*.sql sqlite/*.sql
+var files embed.FS
+
+// Dialects lists the directories of migrations, one per supported dialect.
+var Dialects = []string{"postgres", "sqlite"}
+
+// FS returns the migration files of a dialect ("postgres" or "sqlite").
+func FS(dialect string) (fs.FS, error) {
+	for _, d := range Dialects {
+		if d == dialect {
+			return fs.Sub(files, d)
+		}
+	}
+	return nil, fmt.Errorf("migrations: no migrations for dialect %q", dialect)
+}
+
+// For returns the migrations of a dialect, ready for migrate.NewMigrator.
+func For(dialect string) (*migrate.Migrations, error) {
+	fsys, err := FS(dialect)
+	if err != nil {
+		return nil, err
+	}
+	ms := migrate.NewMigrations()
+	if err := ms.Discover(fsys); err != nil {
+		return nil, fmt.Errorf("migrations: %s: %w", dialect, err)
+	}
+	return ms, nil
+}
