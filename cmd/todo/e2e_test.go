@@ -1,0 +1,336 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// These tests run the real binary, as a user would: built once, started in a
+// fresh directory with an empty environment.
+
+var binary string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "todo-e2e-")
+	if err != nil {
+		panic(err)
+	}
+	binary = filepath.Join(dir, "todo")
+	build := exec.Command("go", "build", "-o", binary, ".")
+	build.Stdout, build.Stderr = os.Stdout, os.Stderr
+	if err := build.Run(); err != nil {
+		fmt.Fprintln(os.Stderr, "building todo:", err)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// cleanEnv is an environment with none of the service's settings.
+func cleanEnv(extra ...string) []string {
+	return append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME")}, extra...)
+}
+
+// Cmd runs the binary in dir and returns its output and exit code.
+func Cmd(t *testing.T, dir string, env []string, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	cmd := exec.Command(binary, args...)
+	cmd.Dir, cmd.Env = dir, env
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	var exit *exec.ExitError
+	if errors.As(err, &exit) {
+		return out.String(), errb.String(), exit.ExitCode()
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out.String(), errb.String(), 0
+}
+
+// Process is a running server.
+type Process struct {
+	cmd  *exec.Cmd
+	URL  string
+	logs *lockedBuffer
+	done chan error
+}
+
+// lockedBuffer collects a child's output, written by exec's copying goroutine
+// while the test reads it.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *lockedBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *lockedBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// MustStart starts `todo serve` in dir on a free port and waits until it
+// answers /healthz.
+func MustStart(t *testing.T, dir string, env []string, args ...string) *Process {
+	t.Helper()
+	addr := freeAddr(t)
+	cmd := exec.Command(binary, append([]string{"serve", "--http-addr", addr}, args...)...)
+	cmd.Dir, cmd.Env = dir, env
+	logs := &lockedBuffer{}
+	cmd.Stdout, cmd.Stderr = logs, logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	p := &Process{cmd: cmd, URL: "http://" + addr, logs: logs, done: make(chan error, 1)}
+	go func() { p.done <- cmd.Wait() }()
+	t.Cleanup(func() { _ = cmd.Process.Kill() })
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		select {
+		case err := <-p.done:
+			t.Fatalf("server exited at start: %v\n%s", err, logs)
+		default:
+		}
+		if resp, err := http.Get(p.URL + "/healthz"); err == nil {
+			resp.Body.Close()
+			return p
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatalf("server did not answer /healthz\n%s", logs)
+	return nil
+}
+
+// Stop sends SIGTERM and returns the exit code.
+func (p *Process) Stop(t *testing.T) int {
+	t.Helper()
+	_ = p.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case err := <-p.done:
+		var exit *exec.ExitError
+		if errors.As(err, &exit) {
+			return exit.ExitCode()
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		return 0
+	case <-time.After(30 * time.Second):
+		t.Fatalf("server did not stop on SIGTERM\n%s", p.logs)
+		return -1
+	}
+}
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
+
+// Do sends a request with a bearer token and returns status and body.
+func Do(t *testing.T, method, url, token, body string) (int, http.Header, []byte) {
+	t.Helper()
+	req, _ := http.NewRequest(method, url, strings.NewReader(body))
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, url, err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, resp.Header, b
+}
+
+type taskJSON struct {
+	ID        string  `json:"id"`
+	UserID    string  `json:"user_id"`
+	Title     string  `json:"title"`
+	Completed bool    `json:"completed"`
+	Desc      *string `json:"description"`
+}
+
+func MustToken(t *testing.T, dir string, env []string, user string) string {
+	t.Helper()
+	out, errOut, code := Cmd(t, dir, env, "token", "--user", user)
+	if code != 0 {
+		t.Fatalf("todo token exited %d: %s", code, errOut)
+	}
+	return strings.TrimSpace(out)
+}
+
+// The zero-setup path of the README: no environment, an empty directory,
+// `todo serve`, `todo token`, requests; then a restart keeps the data.
+func TestZeroSetupRunTokenRestart(t *testing.T) {
+	t.Parallel()
+	dir, env := t.TempDir(), cleanEnv()
+	srv := MustStart(t, dir, env)
+	if !strings.Contains(srv.logs.String(), "development tokens are enabled") {
+		t.Errorf("no warning that development tokens are enabled:\n%s", srv.logs)
+	}
+	token := MustToken(t, dir, env, "alice")
+
+	status, hdr, body := Do(t, "POST", srv.URL+"/api/alice/tasks", token, `{"title":"Buy milk"}`)
+	if status != http.StatusCreated || hdr.Get("Location") == "" {
+		t.Fatalf("create: %d %s", status, body)
+	}
+	var created taskJSON
+	json.Unmarshal(body, &created)
+	if status, _, body := Do(t, "GET", srv.URL+"/api/bob/tasks", token, ""); status != http.StatusForbidden {
+		t.Fatalf("alice's token on bob's path: %d %s", status, body)
+	}
+	if status, _, _ := Do(t, "GET", srv.URL+"/api/alice/tasks", "not-a-token", ""); status != http.StatusUnauthorized {
+		t.Fatalf("bad token: %d", status)
+	}
+	if code := srv.Stop(t); code != 0 {
+		t.Fatalf("exit code after SIGTERM = %d, want 0\n%s", code, srv.logs)
+	}
+	for _, f := range []string{"data/todo.db", "data/dev-signing-key.json"} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+			t.Errorf("%s: %v", f, err)
+		}
+	}
+	if info, err := os.Stat(filepath.Join(dir, "data/dev-signing-key.json")); err == nil && info.Mode().Perm() != 0o600 {
+		t.Errorf("development key mode = %o, want 600", info.Mode().Perm())
+	}
+
+	again := MustStart(t, dir, env)
+	status, _, body = Do(t, "GET", again.URL+"/api/alice/tasks/"+created.ID, token, "")
+	var got taskJSON
+	json.Unmarshal(body, &got)
+	if status != http.StatusOK || got.Title != "Buy milk" {
+		t.Fatalf("after restart: %d %s", status, body)
+	}
+	again.Stop(t)
+}
+
+// SIGTERM lets a request in flight finish before the process exits 0.
+func TestGracefulShutdownFinishesInFlight(t *testing.T) {
+	t.Parallel()
+	dir, env := t.TempDir(), cleanEnv()
+	srv := MustStart(t, dir, env)
+	token := MustToken(t, dir, env, "alice")
+
+	// Send the headers now and the body only after SIGTERM.
+	pr, pw := io.Pipe()
+	req, _ := http.NewRequest("POST", srv.URL+"/api/alice/tasks", pr)
+	req.Header.Set("Authorization", "Bearer "+token)
+	type result struct {
+		status int
+		err    error
+	}
+	res := make(chan result, 1)
+	go func() {
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			res <- result{err: err}
+			return
+		}
+		resp.Body.Close()
+		res <- result{status: resp.StatusCode}
+	}()
+	pw.Write([]byte(`{"title":`))
+	time.Sleep(200 * time.Millisecond) // the server is now reading the body
+	_ = srv.cmd.Process.Signal(syscall.SIGTERM)
+	time.Sleep(200 * time.Millisecond)
+	pw.Write([]byte(`"written during shutdown"}`))
+	pw.Close()
+
+	r := <-res
+	if r.err != nil || r.status != http.StatusCreated {
+		t.Fatalf("in-flight request: status %d, err %v\n%s", r.status, r.err, srv.logs)
+	}
+	if code := srv.Stop(t); code != 0 {
+		t.Fatalf("exit code = %d\n%s", code, srv.logs)
+	}
+	// The write landed.
+	again := MustStart(t, dir, env)
+	_, _, body := Do(t, "GET", again.URL+"/api/alice/tasks", token, "")
+	if !strings.Contains(string(body), "written during shutdown") {
+		t.Fatalf("the in-flight write was lost: %s", body)
+	}
+	again.Stop(t)
+}
+
+func TestCommandLine(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	prod := cleanEnv("APP_ENV=production")
+	tests := []struct {
+		name     string
+		env      []string
+		args     []string
+		wantCode int
+		wantOut  string // in stdout or stderr
+	}{
+		{"Version", cleanEnv(), []string{"version"}, 0, "go1."},
+		{"Help", cleanEnv(), []string{"--help"}, 0, "migrate"},
+		{"ServeHelpNamesEnv", cleanEnv(), []string{"serve", "--help"}, 0, "DATABASE_URL (or NEON_DB_URL)"},
+		{"TokenHelp", cleanEnv(), []string{"token", "--help"}, 0, "--ttl"},
+		{"ErrUnknownFlag", cleanEnv(), []string{"serve", "--no-such-flag"}, 2, "unknown flag"},
+		{"ErrBadDatabaseURL", cleanEnv("DATABASE_URL=mysql://x/y"), []string{"serve"}, 2, "DATABASE_URL"},
+		{"ErrProductionServe", prod, []string{"serve"}, 2, "needs a token source"},
+		{"ErrProductionToken", prod, []string{"token", "--user", "alice"}, 2, "disabled in production"},
+		{"ErrTokenWithRealSource", cleanEnv("BETTER_AUTH_SECRET=0123456789abcdef0123456789abcdef"), []string{"token", "--user", "a"}, 2, "token source is configured"},
+		{"ErrTokenNoUser", cleanEnv(), []string{"token"}, 2, "--user is required"},
+		{"ErrMigrateArg", cleanEnv(), []string{"migrate", "sideways"}, 2, "up, down, status"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			out, errOut, code := Cmd(t, dir, tt.env, tt.args...)
+			if code != tt.wantCode || !strings.Contains(out+errOut, tt.wantOut) {
+				t.Fatalf("exit %d (want %d), output:\n%s%s\nwant it to contain %q", code, tt.wantCode, out, errOut, tt.wantOut)
+			}
+			if code == 2 && strings.Count(strings.TrimSpace(errOut), "\n") > 0 {
+				t.Errorf("a usage error should be one line, got:\n%s", errOut)
+			}
+		})
+	}
+}
+
+// `migrate` against the embedded store: up, status, down, status.
+func TestMigrateCommand(t *testing.T) {
+	t.Parallel()
+	dir, env := t.TempDir(), cleanEnv()
+	steps := []struct{ args, want string }{
+		{"migrate status", "0 applied, 1 pending"},
+		{"migrate up", "Applied: "},
+		{"migrate up", "Nothing to apply"},
+		{"migrate status", "1 applied, 0 pending"},
+		{"migrate down", "Rolled back: "},
+		{"migrate status", "0 applied, 1 pending"},
+	}
+	for _, s := range steps {
+		out, errOut, code := Cmd(t, dir, env, strings.Fields(s.args)...)
+		if code != 0 || !strings.Contains(out, s.want) {
+			t.Fatalf("todo %s: exit %d\n%s%s\nwant %q", s.args, code, out, errOut, s.want)
+		}
+	}
+}

@@ -1,0 +1,64 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/viper"
+
+	"github.com/todoapi/todo/config"
+)
+
+// addConfigFlags gives a command a flag for every setting, and help text
+// that names the environment variables too.
+func addConfigFlags(cmd *cobra.Command) {
+	config.BindFlags(cmd.Flags())
+	cmd.Flags().SortFlags = false
+	var b strings.Builder
+	b.WriteString("\nEnvironment (flags override it; --config FILE may set the same keys, lower-cased):\n")
+	for _, s := range config.Settings {
+		name := strings.ToUpper(s.Key)
+		if s.Key == config.KeyDatabaseURL {
+			name += " (or NEON_DB_URL)"
+		}
+		if s.Key == config.KeyHTTPAddr {
+			name += " (or PORT)"
+		}
+		fmt.Fprintf(&b, "  %-45s --%s\n", name, s.Flag)
+	}
+	cmd.Long = strings.TrimRight(cmd.Long, "\n") + "\n" + b.String()
+}
+
+func loadViper(cmd *cobra.Command) (*viper.Viper, error) {
+	v, err := config.New(cmd.Flags())
+	if err != nil {
+		return nil, usageError{err}
+	}
+	return v, nil
+}
+
+// loadConfig reads and validates the settings; a bad one is a usage error.
+func loadConfig(cmd *cobra.Command) (config.Config, error) {
+	v, err := loadViper(cmd)
+	if err != nil {
+		return config.Config{}, err
+	}
+	c, err := config.Load(v)
+	if err != nil {
+		return c, usageError{fmt.Errorf("bad configuration: %s", strings.ReplaceAll(err.Error(), "\n", "; "))}
+	}
+	return c, nil
+}
+
+// newLogger logs JSON in production, for log collectors, and text in
+// development, for people.
+func newLogger(c config.Config, w io.Writer) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: c.LogLevel}
+	if c.IsProduction() {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
