@@ -1,0 +1,151 @@
+package main
+
+import (
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/todoapi/todo/adapters/sqlstore/sqlstoretest"
+)
+
+// tcpProxy forwards a loopback port to a target and can cut every
+// connection and refuse new ones, as a database outage does.
+type tcpProxy struct {
+	target string
+	ln     net.Listener
+	mu     sync.Mutex
+	up     bool
+	conns  []net.Conn
+}
+
+func newTCPProxy(t *testing.T, target string) *tcpProxy {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &tcpProxy{target: target, ln: ln, up: true}
+	t.Cleanup(func() { ln.Close(); p.SetUp(false) })
+	go p.serve()
+	return p
+}
+
+func (p *tcpProxy) serve() {
+	for {
+		c, err := p.ln.Accept()
+		if err != nil {
+			return
+		}
+		p.mu.Lock()
+		up := p.up
+		p.mu.Unlock()
+		if !up {
+			c.Close()
+			continue
+		}
+		go p.pipe(c)
+	}
+}
+
+func (p *tcpProxy) pipe(c net.Conn) {
+	s, err := net.Dial("tcp", p.target)
+	if err != nil {
+		c.Close()
+		return
+	}
+	p.mu.Lock()
+	p.conns = append(p.conns, c, s)
+	p.mu.Unlock()
+	go func() { io.Copy(s, c); s.Close() }()
+	io.Copy(c, s)
+	c.Close()
+}
+
+// SetUp lets connections through, or cuts them all and refuses new ones.
+func (p *tcpProxy) SetUp(up bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.up = up
+	if !up {
+		for _, c := range p.conns {
+			c.Close()
+		}
+		p.conns = nil
+	}
+}
+
+// While the database is unreachable the API answers 503 problems with
+// Retry-After, /readyz fails and /healthz does not; when it returns, all
+// recovers without a restart.
+func TestDatabaseOutageAndRecovery(t *testing.T) {
+	t.Parallel()
+	dbURL, err := url.Parse(sqlstoretest.MustCreatePostgresDB(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := newTCPProxy(t, dbURL.Host)
+	dbURL.Host = proxy.ln.Addr().String()
+	q := dbURL.Query()
+	q.Set("connect_timeout", "2")
+	dbURL.RawQuery = q.Encode()
+
+	dir := t.TempDir()
+	env := cleanEnv("DATABASE_URL=" + dbURL.String())
+	srv := MustStart(t, dir, env)
+	token := MustToken(t, dir, env, "alice")
+	if status, _, body := Do(t, "POST", srv.URL+"/api/alice/tasks", token, `{"title":"before the outage"}`); status != http.StatusCreated {
+		t.Fatalf("create: %d %s", status, body)
+	}
+
+	proxy.SetUp(false)
+	status, hdr, body := Do(t, "GET", srv.URL+"/api/alice/tasks", token, "")
+	if status != http.StatusServiceUnavailable || hdr.Get("Retry-After") == "" ||
+		!strings.HasPrefix(hdr.Get("Content-Type"), "application/problem+json") || !strings.Contains(string(body), `"detail"`) {
+		t.Fatalf("during the outage: %d Retry-After=%q %s", status, hdr.Get("Retry-After"), body)
+	}
+	if status, _, _ := Do(t, "GET", srv.URL+"/readyz", "", ""); status != http.StatusServiceUnavailable {
+		t.Errorf("/readyz during the outage: %d, want 503", status)
+	}
+	if status, _, _ := Do(t, "GET", srv.URL+"/healthz", "", ""); status != http.StatusOK {
+		t.Errorf("/healthz during the outage: %d, want 200", status)
+	}
+
+	proxy.SetUp(true)
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		status, _, body = Do(t, "GET", srv.URL+"/api/alice/tasks", token, "")
+		if status == http.StatusOK {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no recovery after the database returned: %d %s", status, body)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if !strings.Contains(string(body), "before the outage") {
+		t.Fatalf("after recovery: %s", body)
+	}
+	if status, _, _ := Do(t, "GET", srv.URL+"/readyz", "", ""); status != http.StatusOK {
+		t.Errorf("/readyz after recovery: %d", status)
+	}
+	if code := srv.Stop(t); code != 0 {
+		t.Errorf("exit %d\n%s", code, srv.logs)
+	}
+}
+
+// DB_AUTO_MIGRATE=false leaves the schema to `todo migrate up`.
+func TestAutoMigrateOff(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	env := cleanEnv("DB_AUTO_MIGRATE=false")
+	srv := MustStart(t, dir, env)
+	srv.Stop(t)
+	if out, _, code := Cmd(t, dir, env, "migrate", "status"); code != 0 || !strings.Contains(out, "0 applied, 1 pending") {
+		t.Fatalf("after serve with DB_AUTO_MIGRATE=false: exit %d\n%s", code, out)
+	}
+}
