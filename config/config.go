@@ -40,13 +40,24 @@ type Database struct {
 	MaxConns        int
 	MaxIdleConns    int
 	ConnMaxLifetime time.Duration
+	ConnMaxIdleTime time.Duration
+	// ConnectRetry bounds how long serve and migrate wait at start for the
+	// database to answer; 0 tries once.
+	ConnectRetry time.Duration
 }
 
 // Auth configures where tokens come from.
 type Auth struct {
-	JWKSURL         string
-	Issuer          string
-	Audience        string
+	JWKSURL string
+	// Issuer and Audience are expected of tokens signed by a JWKS key:
+	// derived from BETTER_AUTH_URL, or set by AUTH_ISSUER / AUTH_AUDIENCE.
+	Issuer   string
+	Audience string
+	// SecretIssuer and SecretAudience are expected of HS256 tokens: set only
+	// by AUTH_ISSUER / AUTH_AUDIENCE, since frontends minting their own
+	// tokens with the secret rarely set iss or aud.
+	SecretIssuer    string
+	SecretAudience  string
 	Secret          string // HS256 shared secret; empty means HS256 is refused
 	RefreshInterval time.Duration
 	// DevKeyFile holds the development issuer's signing key. It is used only

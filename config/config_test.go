@@ -105,12 +105,18 @@ func TestBetterAuthDerivation(t *testing.T) {
 	if c.DevIssuer() {
 		t.Fatal("development issuer must not run when a JWKS is configured")
 	}
+	if c.Auth.SecretIssuer != "" || c.Auth.SecretAudience != "" {
+		t.Fatalf("the issuer derived from BETTER_AUTH_URL binds HS256 tokens too: %+v", c.Auth)
+	}
 	t.Setenv("AUTH_JWKS_URL", "https://keys.example.com/jwks.json")
 	t.Setenv("AUTH_ISSUER", "https://issuer.example.com")
 	t.Setenv("AUTH_AUDIENCE", "todo-api")
 	c = MustLoad(t)
 	if c.Auth.JWKSURL != "https://keys.example.com/jwks.json" || c.Auth.Issuer != "https://issuer.example.com" || c.Auth.Audience != "todo-api" {
 		t.Fatalf("overrides: %+v", c.Auth)
+	}
+	if c.Auth.SecretIssuer != "https://issuer.example.com" || c.Auth.SecretAudience != "todo-api" {
+		t.Fatalf("explicit AUTH_ISSUER/AUTH_AUDIENCE must bind HS256 tokens too: %+v", c.Auth)
 	}
 }
 
@@ -146,6 +152,9 @@ func TestValidation(t *testing.T) {
 		{"ErrOriginWildcard", "CORS_ALLOWED_ORIGINS", "*", "CORS_ALLOWED_ORIGINS"},
 		{"ErrOriginPath", "CORS_ALLOWED_ORIGINS", "https://a.example.com/app", "CORS_ALLOWED_ORIGINS"},
 		{"ErrAutoMigrate", "DB_AUTO_MIGRATE", "maybe", "DB_AUTO_MIGRATE"},
+		{"ErrConnectRetry", "DB_CONNECT_RETRY", "-1s", "DB_CONNECT_RETRY"},
+		{"ErrConnMaxIdleTime", "DB_CONN_MAX_IDLE_TIME", "0", "DB_CONN_MAX_IDLE_TIME"},
+		{"ErrPgBouncerFlag", "DATABASE_URL", "postgres://u:secret@db/todo?pgbouncer=maybe", "pgbouncer"},
 		{"ErrBetterAuthURL", "BETTER_AUTH_URL", "localhost:3000", "BETTER_AUTH_URL"},
 		{"ErrDuration", "AUTH_JWKS_REFRESH_INTERVAL", "soon", "AUTH_JWKS_REFRESH_INTERVAL"},
 		{"ErrBodyLimit", "HTTP_BODY_LIMIT", "64k", "HTTP_BODY_LIMIT"},
@@ -173,5 +182,30 @@ func TestProductionWithTokenSource(t *testing.T) {
 	c := MustLoad(t)
 	if !c.IsProduction() || c.DevIssuer() || !strings.Contains(c.String(), "secret=(set)") || strings.Contains(c.String(), "a-shared-secret") {
 		t.Fatalf("production config: %s", c)
+	}
+}
+
+// The database pool and start-up settings, with the defaults a pooler or a
+// sleeping serverless database needs.
+func TestDatabaseSettings(t *testing.T) {
+	clearEnv(t)
+	c := MustLoad(t)
+	d := c.Database
+	if d.ConnectRetry != 30*time.Second || d.ConnMaxIdleTime != 4*time.Minute || d.ConnMaxLifetime != 30*time.Minute || d.MaxConns != 0 {
+		t.Fatalf("defaults: %+v", d)
+	}
+	t.Setenv("DB_CONNECT_RETRY", "0")
+	t.Setenv("DB_MAX_CONNS", "8")
+	t.Setenv("DB_MAX_IDLE_CONNS", "2")
+	t.Setenv("DB_CONN_MAX_LIFETIME", "10m")
+	t.Setenv("DB_CONN_MAX_IDLE_TIME", "1m")
+	t.Setenv("DATABASE_URL", "postgres://u@ep-x-pooler.neon.tech/db?sslmode=require&pgbouncer=true")
+	d = MustLoad(t, "--db-connect-retry", "45s").Database
+	if d.ConnectRetry != 45*time.Second || d.MaxConns != 8 || d.MaxIdleConns != 2 || d.ConnMaxLifetime != 10*time.Minute ||
+		d.ConnMaxIdleTime != time.Minute || d.URL != "postgres://u@ep-x-pooler.neon.tech/db?sslmode=require&pgbouncer=true" {
+		t.Fatalf("set: %+v", d)
+	}
+	if d = MustLoad(t).Database; d.ConnectRetry != 0 {
+		t.Fatalf("DB_CONNECT_RETRY=0: %v, want 0 (one attempt)", d.ConnectRetry)
 	}
 }

@@ -24,6 +24,8 @@ const (
 	KeyMaxConns        = "db_max_conns"
 	KeyMaxIdleConns    = "db_max_idle_conns"
 	KeyConnMaxLifetime = "db_conn_max_lifetime"
+	KeyConnMaxIdleTime = "db_conn_max_idle_time"
+	KeyConnectRetry    = "db_connect_retry"
 	KeyBetterAuthURL   = "better_auth_url"
 	KeyJWKSURL         = "auth_jwks_url"
 	KeyIssuer          = "auth_issuer"
@@ -59,6 +61,8 @@ var Settings = []Setting{
 	{KeyMaxConns, "db-max-conns", "0", "most open database connections (0: the store's default)"},
 	{KeyMaxIdleConns, "db-max-idle-conns", "0", "most idle database connections (0: the store's default)"},
 	{KeyConnMaxLifetime, "db-conn-max-lifetime", "30m", "close database connections older than this"},
+	{KeyConnMaxIdleTime, "db-conn-max-idle-time", "4m", "close database connections idle this long"},
+	{KeyConnectRetry, "db-connect-retry", "30s", "how long to retry reaching the database at start (0: try once)"},
 	{KeyBetterAuthURL, "better-auth-url", "", "Better Auth base URL: JWKS at /api/auth/jwks, expected iss and aud"},
 	{KeyJWKSURL, "auth-jwks-url", "", "JWKS URL, overriding the one derived from BETTER_AUTH_URL"},
 	{KeyIssuer, "auth-issuer", "", "expected iss, overriding the derived one"},
@@ -151,6 +155,8 @@ func Load(v *viper.Viper) (Config, error) {
 	c.Database.MaxConns = parseInt(v, KeyMaxConns, 0, bad)
 	c.Database.MaxIdleConns = parseInt(v, KeyMaxIdleConns, 0, bad)
 	c.Database.ConnMaxLifetime = parseDuration(v, KeyConnMaxLifetime, bad)
+	c.Database.ConnMaxIdleTime = parseDuration(v, KeyConnMaxIdleTime, bad)
+	c.Database.ConnectRetry = parseDurationMin(v, KeyConnectRetry, 0, bad)
 	c.Auth.RefreshInterval = parseDuration(v, KeyJWKSRefresh, bad)
 	c.HTTP.ShutdownTimeout = parseDuration(v, KeyShutdownTimeout, bad)
 	c.HTTP.BodyLimit = int64(parseInt(v, KeyBodyLimit, 1, bad))
@@ -186,10 +192,10 @@ func deriveAuth(v *viper.Viper, a *Auth, bad func(string, string, ...any)) {
 		a.JWKSURL = s
 	}
 	if s := strings.TrimSpace(v.GetString(KeyIssuer)); s != "" {
-		a.Issuer = s
+		a.Issuer, a.SecretIssuer = s, s
 	}
 	if s := strings.TrimSpace(v.GetString(KeyAudience)); s != "" {
-		a.Audience = s
+		a.Audience, a.SecretAudience = s, s
 	}
 }
 
@@ -220,6 +226,11 @@ func CheckDatabaseURL(s string) error {
 		}
 		if u.Host == "" {
 			return fmt.Errorf("%s names no host", RedactURL(s))
+		}
+		if q := u.Query(); q.Has("pgbouncer") {
+			if _, err := strconv.ParseBool(q.Get("pgbouncer")); err != nil {
+				return fmt.Errorf("pgbouncer=%q: want true or false", q.Get("pgbouncer"))
+			}
 		}
 		return nil
 	default:
@@ -285,9 +296,19 @@ func parseInt(v *viper.Viper, key string, min int, bad func(string, string, ...a
 }
 
 func parseDuration(v *viper.Viper, key string, bad func(string, string, ...any)) time.Duration {
+	return parseDurationMin(v, key, 1, bad)
+}
+
+// parseDurationMin reads a duration of at least min; with min 0, "0" is
+// accepted too.
+func parseDurationMin(v *viper.Viper, key string, min time.Duration, bad func(string, string, ...any)) time.Duration {
 	d, err := time.ParseDuration(strings.TrimSpace(v.GetString(key)))
-	if err != nil || d <= 0 {
-		bad(key, "%q is not a positive duration such as 30s or 15m", v.GetString(key))
+	if err != nil || d < min {
+		kind := "a positive duration such as 30s or 15m"
+		if min == 0 {
+			kind = "a duration such as 0, 30s or 2m"
+		}
+		bad(key, "%q is not %s", v.GetString(key), kind)
 	}
 	return d
 }

@@ -53,9 +53,16 @@ type Config struct {
 	// it. HS256 is refused otherwise.
 	Secret string
 
-	// Issuer and Audience, when set, must match the iss and aud claims.
+	// Issuer and Audience, when set, must match the iss and aud claims of
+	// tokens verified by a key (the JWKS or Keys).
 	Issuer   string
 	Audience string
+	// SecretIssuer and SecretAudience, when set, must match the iss and aud
+	// claims of HS256 tokens. They are separate because frontends that mint
+	// their own tokens with the shared secret often set neither claim,
+	// while Better Auth's tokens always carry its base URL in both.
+	SecretIssuer   string
+	SecretAudience string
 
 	// RefreshInterval is how often the JWKS is fetched again; a key removed
 	// from it stops verifying within this interval.

@@ -35,6 +35,8 @@ func FromConfig(ctx context.Context, c config.Config, logger *slog.Logger) (*Tok
 		Secret:          c.Auth.Secret,
 		Issuer:          c.Auth.Issuer,
 		Audience:        c.Auth.Audience,
+		SecretIssuer:    c.Auth.SecretIssuer,
+		SecretAudience:  c.Auth.SecretAudience,
 		RefreshInterval: c.Auth.RefreshInterval,
 	}
 	if c.DevIssuer() {

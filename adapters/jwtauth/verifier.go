@@ -6,8 +6,11 @@ package jwtauth
 import (
 	"context"
 	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"log/slog"
+	"strings"
 
 	"github.com/MicahParks/keyfunc/v3"
 	"github.com/golang-jwt/jwt/v5"
@@ -24,7 +27,8 @@ type TokenVerifier struct {
 	keyfunc keyfunc.Keyfunc // resolves kids in keys
 	secret  []byte          // nil: HS256 is refused
 	methods []string
-	parser  *jwt.Parser
+	parser  *jwt.Parser // tokens verified by a key
+	hs256   *jwt.Parser // tokens verified by the secret; nil without one
 	cache   *tokenCache // nil when disabled
 	stop    context.CancelFunc
 }
@@ -66,23 +70,26 @@ func New(ctx context.Context, cfg Config, logger *slog.Logger) (*TokenVerifier, 
 	if cfg.Secret != "" {
 		v.secret = []byte(cfg.Secret)
 	}
-	v.parser = jwt.NewParser(v.parserOptions()...)
+	v.parser = jwt.NewParser(v.parserOptions(cfg.Issuer, cfg.Audience)...)
+	if v.secret != nil {
+		v.hs256 = jwt.NewParser(v.parserOptions(cfg.SecretIssuer, cfg.SecretAudience)...)
+	}
 	v.warn(ctx, logger)
 	return v, nil
 }
 
-func (v *TokenVerifier) parserOptions() []jwt.ParserOption {
+func (v *TokenVerifier) parserOptions(issuer, audience string) []jwt.ParserOption {
 	opts := []jwt.ParserOption{
 		jwt.WithValidMethods(v.methods),
 		jwt.WithExpirationRequired(),
 		jwt.WithLeeway(v.cfg.Leeway),
 		jwt.WithTimeFunc(v.cfg.Clock.Now),
 	}
-	if v.cfg.Issuer != "" {
-		opts = append(opts, jwt.WithIssuer(v.cfg.Issuer))
+	if issuer != "" {
+		opts = append(opts, jwt.WithIssuer(issuer))
 	}
-	if v.cfg.Audience != "" {
-		opts = append(opts, jwt.WithAudience(v.cfg.Audience))
+	if audience != "" {
+		opts = append(opts, jwt.WithAudience(audience))
 	}
 	return opts
 }
@@ -118,7 +125,11 @@ func (v *TokenVerifier) Verify(ctx context.Context, token string) (identity.Prin
 	}
 	var c claims
 	var used usedKey
-	tok, err := v.parser.ParseWithClaims(token, &c, func(t *jwt.Token) (any, error) {
+	parser := v.parser
+	if v.hs256 != nil && headerAlg(token) == jwt.SigningMethodHS256.Alg() {
+		parser = v.hs256 // keyFor still decides, from the same header, which key verifies
+	}
+	tok, err := parser.ParseWithClaims(token, &c, func(t *jwt.Token) (any, error) {
 		return v.keyFor(ctx, t, &used)
 	})
 	if err != nil {
@@ -154,4 +165,25 @@ func (v *TokenVerifier) remember(sum [32]byte, p identity.Principal, c *claims, 
 	}
 	e := cacheEntry{principal: p, exp: c.ExpiresAt.Time, kid: used.kid, alg: used.alg, key: used.key}
 	v.cache.put(sum, e, now)
+}
+
+// headerAlg reads the alg of a compact JWS's header without verifying
+// anything; "" when it cannot. It only picks which claim checks apply: the
+// signature check that follows uses the same header, so a lie gains nothing.
+func headerAlg(token string) string {
+	head, _, ok := strings.Cut(token, ".")
+	if !ok || len(head) > 1024 {
+		return ""
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(head)
+	if err != nil {
+		return ""
+	}
+	var h struct {
+		Alg string `json:"alg"`
+	}
+	if json.Unmarshal(raw, &h) != nil {
+		return ""
+	}
+	return h.Alg
 }

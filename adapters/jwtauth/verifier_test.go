@@ -177,3 +177,31 @@ func TestVerify_NoKID(t *testing.T) {
 		MustRefuse(t, v, signWith(t, ed.method, newSigner(t, "EdDSA").priv, noKID, c), msgSignature)
 	})
 }
+
+// Issuer and Audience bind tokens signed by a key; SecretIssuer and
+// SecretAudience bind HS256 tokens. A frontend minting its own tokens with
+// the shared secret (no iss, no aud) keeps working beside Better Auth.
+func TestVerify_IssuerAudiencePerSource(t *testing.T) {
+	t.Parallel()
+	const secret = "better-auth-secret-of-at-least-32-bytes"
+	k := newSigner(t, "EdDSA")
+	jwks := MustJWKSServer(t, k)
+	bare := betterAuthClaims("hs-user", time.Now())
+	delete(bare, "iss")
+	delete(bare, "aud")
+	hsBare := signWith(t, jwt.SigningMethodHS256, []byte(secret), nil, bare)
+
+	v := MustVerifier(t, Config{JWKSURL: jwks.url(), Secret: secret, Issuer: testIssuer, Audience: testIssuer})
+	MustAccept(t, v, hsBare)
+	MustAccept(t, v, k.sign(t, betterAuthClaims("key-user", time.Now())))
+	MustRefuse(t, v, k.sign(t, bare), msgIssuer) // a key-signed token must still name the issuer
+
+	strict := MustVerifier(t, Config{JWKSURL: jwks.url(), Secret: secret, Issuer: testIssuer, Audience: testIssuer,
+		SecretIssuer: testIssuer, SecretAudience: "todo-api"})
+	MustRefuse(t, strict, hsBare, msgIssuer)
+	withClaims := betterAuthClaims("hs-user", time.Now())
+	withClaims["aud"] = "todo-api"
+	MustAccept(t, strict, signWith(t, jwt.SigningMethodHS256, []byte(secret), nil, withClaims))
+	withClaims["aud"] = testIssuer
+	MustRefuse(t, strict, signWith(t, jwt.SigningMethodHS256, []byte(secret), nil, withClaims), msgAudience)
+}
