@@ -23,6 +23,8 @@ import (
 	"github.com/uptrace/bun/dialect/pgdialect"
 	"github.com/uptrace/bun/dialect/sqlitedialect"
 	_ "modernc.org/sqlite" // registers database/sql driver "sqlite"
+
+	"github.com/todoapi/todo/config"
 )
 
 // Options tunes the connection pools. Zero fields take the defaults below.
@@ -34,6 +36,12 @@ type Options struct {
 	// makes a busy server close and reopen connections all the time.
 	MaxIdleConns    int
 	ConnMaxLifetime time.Duration
+	// ConnMaxIdleTime closes a connection idle this long. The default, 4
+	// minutes, lets the pool close idle connections before Neon does: it
+	// suspends a compute after 5 minutes without queries, closing its
+	// connections. (One that the server or the network closed first is not
+	// used either: pgx pings a connection that sat idle before handing it
+	// out, and database/sql then opens another.)
 	ConnMaxIdleTime time.Duration
 	// ConnectTimeout bounds opening a PostgreSQL connection (dial, TLS,
 	// authentication) when the URL sets no connect_timeout, so a dead
@@ -41,12 +49,15 @@ type Options struct {
 	ConnectTimeout time.Duration
 }
 
-// Defaults for Options.
+// Defaults for Options. 16 connections fit in one PgBouncer pool
+// (default_pool_size is 20) and well within a small Neon compute's
+// max_connections (112 at 0.25 CU); a request holds a connection only for
+// its one or two statements.
 const (
 	DefaultMaxOpenConns    = 16
 	DefaultSQLiteReaders   = 4
 	DefaultConnMaxLifetime = 30 * time.Minute
-	DefaultConnMaxIdleTime = 5 * time.Minute
+	DefaultConnMaxIdleTime = 4 * time.Minute
 	DefaultConnectTimeout  = 5 * time.Second
 )
 
@@ -81,9 +92,11 @@ func (o Options) withDefaults(d Dialect) Options {
 // five.) busy_timeout still covers other processes on the same file.
 type DB struct {
 	dialect Dialect
-	path    string  // the SQLite file; "" for PostgreSQL
-	write   *bun.DB // every statement that writes
-	read    *bun.DB // plain reads; the same pool as write on PostgreSQL
+	name    string        // the URL with its password masked, for logs and errors
+	mode    StatementMode // PostgreSQL only
+	path    string        // the SQLite file; "" for PostgreSQL
+	write   *bun.DB       // every statement that writes
+	read    *bun.DB       // plain reads; the same pool as write on PostgreSQL
 }
 
 // Open opens the database a DATABASE_URL names. It does not connect: the
@@ -97,15 +110,19 @@ func Open(databaseURL string, opts Options) (*DB, error) {
 	}
 	opts = opts.withDefaults(dialect)
 	if dialect == SQLite {
-		return openSQLite(dsn, opts)
+		db, err := openSQLite(dsn, opts)
+		if err == nil {
+			db.name = databaseURL
+		}
+		return db, err
 	}
-	sqldb, err := openPostgres(dsn, opts)
+	sqldb, mode, err := openPostgres(dsn, opts)
 	if err != nil {
 		return nil, err
 	}
 	setPool(sqldb, opts)
 	db := bun.NewDB(sqldb, pgdialect.New())
-	return &DB{dialect: Postgres, write: db, read: db}, nil
+	return &DB{dialect: Postgres, name: config.RedactURL(databaseURL), mode: mode, write: db, read: db}, nil
 }
 
 // sqliteDefaults are the connection settings every SQLite connection gets
@@ -172,6 +189,13 @@ func setPool(db *sql.DB, opts Options) {
 
 // Dialect returns the database's dialect.
 func (db *DB) Dialect() Dialect { return db.dialect }
+
+// StatementMode says how statements are sent to PostgreSQL, and why; it is
+// zero for SQLite.
+func (db *DB) StatementMode() StatementMode { return db.mode }
+
+// String names the database by its URL, with any password masked.
+func (db *DB) String() string { return db.name }
 
 // Ping implements ports.Pinger: EUNAVAILABLE when the database cannot be
 // reached.

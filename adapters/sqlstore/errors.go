@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"net"
@@ -27,6 +28,8 @@ func dbError(err error) error {
 		return nil
 	case unavailable(err):
 		return apperr.Wrap(apperr.EUNAVAILABLE, err, "The database is unavailable.")
+	case lostPreparedStatement(err):
+		return apperr.Wrap(apperr.EINTERNAL, fmt.Errorf("%w (%s)", err, poolerHint), "Internal error.")
 	default:
 		return apperr.Wrap(apperr.EINTERNAL, err, "Internal error.")
 	}

@@ -1,6 +1,7 @@
 package sqlstore
 
 import (
+	"context"
 	"database/sql"
 
 	"github.com/uptrace/bun"
@@ -20,4 +21,12 @@ func OpenPostgresDB(sqldb *sql.DB) *DB {
 func HotStatements(d Dialect) (get, list string) {
 	s := statementsFor(d)
 	return s.get, s.list
+}
+
+// Setting reads a server setting over the store's pool, so tests can see
+// which URL parameters reached the server.
+func (db *DB) Setting(ctx context.Context, name string) (string, error) {
+	var v string
+	err := db.read.DB.QueryRowContext(ctx, "SELECT current_setting($1)", name).Scan(&v)
+	return v, err
 }

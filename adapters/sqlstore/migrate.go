@@ -145,6 +145,10 @@ func withMigrator(ctx context.Context, db *DB, logger *slog.Logger, fn func(*mig
 // retry; anything else is for the operator to read.
 func migrateError(step string, err error) error {
 	err = fmt.Errorf("migrate: %s: %w", step, err)
+	if poolerQueueTimeout(err) {
+		err = fmt.Errorf("%w (the pooler had no server connection free: the migration lock holds one while "+
+			"migrations run on another, so the pooler's pool size must be at least 2)", err)
+	}
 	if unavailable(err) {
 		return apperr.Wrap(apperr.EUNAVAILABLE, err, "The database is unavailable.")
 	}

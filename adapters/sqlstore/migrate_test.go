@@ -16,13 +16,30 @@ import (
 	"github.com/todoapi/todo/ports/porttest"
 )
 
-// freshURL returns the URL of an empty database of the dialect.
-func freshURL(t *testing.T, dialect sqlstore.Dialect) string {
+// target is a database to migrate: SQLite, PostgreSQL, or PostgreSQL
+// through PgBouncer in transaction mode.
+type target struct {
+	name    string
+	dialect sqlstore.Dialect
+	pooled  bool
+}
+
+var targets = []target{{"sqlite", sqlstore.SQLite, false}, {"postgres", sqlstore.Postgres, false}, {"pgbouncer", sqlstore.Postgres, true}}
+
+// freshURL returns the URL of an empty database of the target, and the
+// direct URL of the same database.
+func (tg target) freshURL(t *testing.T) (string, string) {
 	t.Helper()
-	if dialect == sqlstore.SQLite {
-		return sqlstoretest.SQLiteURL(t)
+	switch {
+	case tg.dialect == sqlstore.SQLite:
+		u := sqlstoretest.SQLiteURL(t)
+		return u, u
+	case tg.pooled:
+		direct, pooled := mustPooledDB(t)
+		return withParam(t, pooled, "pgbouncer", "true"), direct
 	}
-	return sqlstoretest.MustCreatePostgresDB(t)
+	u := sqlstoretest.MustCreatePostgresDB(t)
+	return u, u
 }
 
 func allMigrations(t *testing.T, dialect sqlstore.Dialect) []string {
@@ -42,12 +59,13 @@ func allMigrations(t *testing.T, dialect sqlstore.Dialect) []string {
 // checking each time that the schema is there (or not) by using it.
 func TestMigrate(t *testing.T) {
 	t.Parallel()
-	for _, dialect := range []sqlstore.Dialect{sqlstore.SQLite, sqlstore.Postgres} {
-		t.Run(string(dialect), func(t *testing.T) {
+	for _, tg := range targets {
+		t.Run(tg.name, func(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()
-			all := allMigrations(t, dialect)
-			db := sqlstoretest.MustOpen(t, freshURL(t, dialect), sqlstore.Options{MaxOpenConns: 4})
+			all := allMigrations(t, tg.dialect)
+			databaseURL, _ := tg.freshURL(t)
+			db := sqlstoretest.MustOpen(t, databaseURL, sqlstore.Options{MaxOpenConns: 4})
 			repo := sqlstore.NewTaskRepository(db)
 
 			assertStatus(t, db, 0, len(all))
@@ -99,16 +117,16 @@ func assertStatus(t *testing.T, db *sqlstore.DB, applied, pending int) sqlstore.
 	return report
 }
 
-// TestMigrateConcurrently starts two servers' migrations at once on one
-// fresh database, each with its own pool: both must succeed, and each
-// migration must be applied exactly once.
+// TestMigrateConcurrently starts four servers' migrations at once on one
+// fresh database, each with its own pool: all must succeed, and each
+// migration must be applied exactly once, through PgBouncer too.
 func TestMigrateConcurrently(t *testing.T) {
 	t.Parallel()
-	for _, dialect := range []sqlstore.Dialect{sqlstore.SQLite, sqlstore.Postgres} {
-		t.Run(string(dialect), func(t *testing.T) {
+	for _, tg := range targets {
+		t.Run(tg.name, func(t *testing.T) {
 			t.Parallel()
-			all := allMigrations(t, dialect)
-			databaseURL := freshURL(t, dialect)
+			all := allMigrations(t, tg.dialect)
+			databaseURL, direct := tg.freshURL(t)
 			const servers = 4
 			var (
 				wg      sync.WaitGroup
@@ -137,7 +155,7 @@ func TestMigrateConcurrently(t *testing.T) {
 			if !slices.Equal(applied, all) {
 				t.Fatalf("migrations applied across servers = %v, want each of %v once", applied, all)
 			}
-			if n := countMigrationRows(t, dialect, databaseURL); n != len(all) {
+			if n := countMigrationRows(t, tg.dialect, direct); n != len(all) {
 				t.Fatalf("bun_migrations has %d rows, want %d", n, len(all))
 			}
 		})

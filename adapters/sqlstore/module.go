@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 
 	"go.uber.org/fx"
@@ -11,9 +10,11 @@ import (
 	"github.com/todoapi/todo/ports"
 )
 
-// Module opens the database DATABASE_URL names, applies pending migrations at
-// start unless DB_AUTO_MIGRATE=false, provides the task repository and the
-// readiness probe over it, and closes the pools on stop.
+// Module opens the database DATABASE_URL names and provides the task
+// repository and the readiness probe over it. At start it logs how it talks
+// to the database, waits for it to answer (DB_CONNECT_RETRY) and applies
+// pending migrations unless DB_AUTO_MIGRATE=false (see Connect); at stop it
+// closes the pools.
 var Module = fx.Module("sqlstore",
 	fx.Provide(
 		open,
@@ -28,14 +29,12 @@ func open(lc fx.Lifecycle, c config.Config, logger *slog.Logger) (*DB, error) {
 	}
 	lc.Append(fx.Hook{
 		OnStart: func(ctx context.Context) error {
-			logger.Info("database", "dialect", string(db.Dialect()), "url", config.RedactURL(c.Database.URL))
-			if !c.Database.AutoMigrate {
-				return nil
+			attrs := []any{"dialect", string(db.Dialect()), "url", db.String()}
+			if m := db.StatementMode(); m.Mode != "" {
+				attrs = append(attrs, "statement_mode", m.Mode, "statement_mode_from", m.Reason)
 			}
-			if _, err := Migrate(ctx, db, logger); err != nil {
-				return fmt.Errorf("migrations: %w", err)
-			}
-			return nil
+			logger.Info("database", attrs...)
+			return Connect(ctx, db, c.Database.ConnectRetry, c.Database.AutoMigrate, logger)
 		},
 		OnStop: func(context.Context) error { return db.Close() },
 	})
@@ -48,5 +47,6 @@ func OpenConfig(c config.Config) (*DB, error) {
 		MaxOpenConns:    c.Database.MaxConns,
 		MaxIdleConns:    c.Database.MaxIdleConns,
 		ConnMaxLifetime: c.Database.ConnMaxLifetime,
+		ConnMaxIdleTime: c.Database.ConnMaxIdleTime,
 	})
 }

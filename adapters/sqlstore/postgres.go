@@ -21,16 +21,29 @@ import (
 //
 // pgx's default statement mode, cache_statement (named prepared
 // statements), suits a direct connection. Through a transaction-mode pooler
-// without prepared-statement support (PgBouncer before 1.21) put
-// default_query_exec_mode=exec (or cache_describe, or simple_protocol) in
-// DATABASE_URL: every statement here runs unchanged in each of these modes.
-func openPostgres(dsn string, opts Options) (*sql.DB, error) {
+// without prepared-statement support (PgBouncer before 1.21) it fails, so
+// pgbouncer=true in the URL, or a Neon "-pooler" host, selects exec mode
+// instead (see statementMode); default_query_exec_mode in the URL overrides
+// both. Every statement here runs unchanged in each mode.
+func openPostgres(dsn string, opts Options) (*sql.DB, StatementMode, error) {
+	dsn, mode, err := statementMode(dsn)
+	if err != nil {
+		return nil, mode, err
+	}
 	cfg, err := pgx.ParseConfig(dsn)
 	if err != nil {
-		return nil, fmt.Errorf("postgres: %w", redacted(err))
+		return nil, mode, fmt.Errorf("postgres: %w", redacted(err))
+	}
+	if m, ok := execModes[mode.Mode]; ok && !urlHas(dsn, execModeParam) {
+		cfg.DefaultQueryExecMode = m
 	}
 	if !urlHas(dsn, "connect_timeout") {
 		cfg.ConnectTimeout = opts.ConnectTimeout
 	}
-	return stdlib.OpenDB(*cfg), nil
+	return stdlib.OpenDB(*cfg), mode, nil
+}
+
+var execModes = map[string]pgx.QueryExecMode{
+	"cache_statement": pgx.QueryExecModeCacheStatement,
+	"exec":            pgx.QueryExecModeExec,
 }

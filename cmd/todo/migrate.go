@@ -21,7 +21,8 @@ func newMigrateCommand() *cobra.Command {
   down    roll back the last group of migrations that "up" applied
   status  list each migration and whether it is applied
 
-Migrations take a lock, so several servers or commands at once don't race.`,
+Migrations take a lock, so several servers or commands at once don't race.
+Like serve, migrate waits up to DB_CONNECT_RETRY for the database to answer.`,
 		Args:      cobra.MatchAll(cobra.ExactArgs(1), cobra.OnlyValidArgs),
 		ValidArgs: []string{"up", "down", "status"},
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -35,6 +36,9 @@ Migrations take a lock, so several servers or commands at once don't race.`,
 				return err
 			}
 			defer db.Close()
+			if err := sqlstore.WaitReady(cmd.Context(), db, c.Database.ConnectRetry, logger); err != nil {
+				return err
+			}
 			return migrate(cmd, db, args[0], logger)
 		},
 	}

@@ -23,7 +23,8 @@ func newServeCommand() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Serve the API (the default command)",
-		Long: `serve applies pending migrations (unless DB_AUTO_MIGRATE=false), then serves
+		Long: `serve waits for the database to answer (retrying for up to DB_CONNECT_RETRY),
+applies pending migrations (unless DB_AUTO_MIGRATE=false), then serves
 the API until SIGINT or SIGTERM, when it stops accepting connections, lets
 in-flight requests finish within SHUTDOWN_TIMEOUT, closes the database and
 exits 0.`,
@@ -45,7 +46,7 @@ func runServe(cmd *cobra.Command, _ []string) error {
 // serve runs the service until ctx is done.
 func serve(ctx context.Context, c config.Config, logger *slog.Logger) error {
 	fxApp := fx.New(options(c, logger)...)
-	startCtx, cancel := context.WithTimeout(ctx, startTimeout)
+	startCtx, cancel := context.WithTimeout(ctx, c.Database.ConnectRetry+startTimeout)
 	defer cancel()
 	if err := fxApp.Start(startCtx); err != nil {
 		return fmt.Errorf("start: %w", err)
@@ -61,8 +62,9 @@ func serve(ctx context.Context, c config.Config, logger *slog.Logger) error {
 	return nil
 }
 
-// startTimeout bounds start-up, which includes waiting for a sleeping
-// serverless database to wake and applying migrations.
+// startTimeout bounds start-up beyond DB_CONNECT_RETRY, the time allowed
+// for a sleeping serverless database to wake: applying migrations and
+// fetching keys.
 const startTimeout = 2 * time.Minute
 
 // options wires the service: each adapter's module plus the core's use cases.
