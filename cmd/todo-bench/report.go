@@ -1,0 +1,151 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+)
+
+func writeJSON(w io.Writer, rep *report) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(rep)
+}
+
+// writeTable prints the report for people: the setting, then one row per
+// operation with its ceilings and the fraction of the composed one.
+func writeTable(w io.Writer, rep *report) {
+	m := rep.Machine
+	fmt.Fprintf(w, "store %s, %d connections (%s client), %s per measurement after %s warm-up, %d users x %d tasks",
+		rep.Store, rep.Conns, rep.Client, rep.Duration, rep.Warmup, rep.Users, rep.TasksPerUser)
+	if rep.LargeTasks > 0 {
+		fmt.Fprintf(w, " + %s background tasks", thousands(float64(rep.LargeTasks)))
+	}
+	how := "prepared"
+	if !rep.DBPrepared {
+		how = "unprepared"
+	}
+	fmt.Fprintf(w, "\nDB ceiling: %d connections, %s statements", rep.DBConns, how)
+	fmt.Fprintf(w, "\nmachine: %d CPUs (%s), %.1f GiB, %s, %s\n", m.CPUs, m.CPUModel,
+		float64(m.MemTotalBytes)/(1<<30), m.GoVersion, m.Database)
+	fmt.Fprintf(w, "load average: %s at start, %s at end; speed probe %.1f ms at start, %.1f ms at end\n",
+		m.LoadStart, m.LoadEnd, m.ProbeStartMS, m.ProbeEndMS)
+	if rep.Target == "" {
+		fmt.Fprintf(w, "server: start to ready %.1f ms; ", rep.StartToReadyMS)
+	}
+	fmt.Fprintf(w, "peak RSS %s (VmHWM)\n\n", mib(rep.PeakRSSBytes))
+
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "op\treq/s\tp50 ms\tp90 ms\tp99 ms\tmax ms\terrors\tRSS\t\tHTTP ceil\tDB ceil\tcomposed\tfraction\t")
+	for _, r := range rep.Ops {
+		s := r.Service
+		fmt.Fprintf(tw, "%s\t%s\t%.2f\t%.2f\t%.2f\t%.1f\t%d\t%s\t\t%s\t%s\t%s\t%s\t\n",
+			r.Op, thousands(s.RPS), s.P50ms, s.P90ms, s.P99ms, s.Maxms, s.Errors, mib(r.PeakRSSBytes),
+			rps(r.HTTPCeiling), rps(r.DBCeiling), thousands(r.ComposedRPS), percent(r.Fraction))
+	}
+	_ = tw.Flush()
+	writeCeilingDetails(w, rep)
+	writePlans(w, rep)
+	writeErrors(w, rep)
+}
+
+func writePlans(w io.Writer, rep *report) {
+	for _, op := range []string{"get", "list", "create", "update"} {
+		if plan, ok := rep.Plans[op]; ok {
+			if plan == "" {
+				plan = "(none: a plain insert)"
+			}
+			fmt.Fprintf(w, "\nplan of %s:\n  %s\n", op, strings.ReplaceAll(plan, "\n", "\n  "))
+		}
+	}
+}
+
+// writeCeilingDetails shows the ceilings' latencies, which explain where a
+// service's p99 comes from, and where the CPU went in each measurement.
+func writeCeilingDetails(w io.Writer, rep *report) {
+	fmt.Fprintln(w, "\nlatency p50 / p99 ms of the ceilings; CPU in cores: server (the service's, or the trivial one) /")
+	fmt.Fprintln(w, "PostgreSQL backends / this process (client; driver for DB) / other work on the machine")
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "op\tHTTP\tDB\t\tCPU service\tCPU HTTP\tCPU DB\tresponse bytes\t")
+	for _, r := range rep.Ops {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t\t%s\t%s\t%s\t%.0f\t\n", r.Op, lat(r.HTTPCeiling), lat(r.DBCeiling),
+			cpu(&r.Service), cpu(r.HTTPCeiling), cpu(r.DBCeiling), r.Service.MeanBytes)
+	}
+	_ = tw.Flush()
+}
+
+func writeErrors(w io.Writer, rep *report) {
+	for _, r := range rep.Ops {
+		for _, x := range []struct {
+			what string
+			res  *result
+		}{{"service", &r.Service}, {"HTTP ceiling", r.HTTPCeiling}, {"DB ceiling", r.DBCeiling}} {
+			if x.res != nil && x.res.Errors > 0 {
+				fmt.Fprintf(w, "ERRORS: %s %s: %d of %d, first: %s\n", r.Op, x.what, x.res.Errors, x.res.Requests, x.res.FirstError)
+			}
+		}
+	}
+}
+
+func rps(r *result) string {
+	if r == nil {
+		return "-"
+	}
+	return thousands(r.RPS)
+}
+
+func lat(r *result) string {
+	if r == nil {
+		return "-"
+	}
+	return fmt.Sprintf("%.2f / %.2f", r.P50ms, r.P99ms)
+}
+
+// cpu is srv/db/client/other, with a * when other work was not accounted
+// for and an attempt count when the measurement was repeated.
+func cpu(r *result) string {
+	if r == nil {
+		return "-"
+	}
+	s := fmt.Sprintf("%.2f/%.2f/%.2f/%.2f", r.ServerCPU, r.DatabaseCPU, r.ClientCPU, r.OtherCPU)
+	if !r.Accounted {
+		s += "*"
+	}
+	if r.Attempts > 1 {
+		s += fmt.Sprintf(" (try %d)", r.Attempts)
+	}
+	return s
+}
+
+func percent(f float64) string {
+	if f == 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%.0f %%", 100*f)
+}
+
+func mib(b int64) string {
+	if b == 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%.1f MiB", float64(b)/(1<<20))
+}
+
+// thousands formats a rate with thousands separators: 12,345.
+func thousands(f float64) string {
+	if f == 0 {
+		return "-"
+	}
+	s := strconv.FormatInt(int64(f+0.5), 10)
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}
