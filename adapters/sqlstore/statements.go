@@ -66,3 +66,24 @@ func statementsFor(d Dialect) statements {
 	}
 	return postgresStatements
 }
+
+// Statements is the SQL the repository issues on a dialect, in that
+// dialect's text. It is exported for tools that measure the database
+// beneath the repository (cmd/todo-bench), so they issue exactly this.
+type Statements struct {
+	Get, List, Insert, Swap, Delete string
+}
+
+// StatementsFor returns the repository's statements for the dialect.
+func StatementsFor(d Dialect) Statements {
+	s := statementsFor(d)
+	return Statements{Get: s.get, List: s.list, Insert: s.insert, Swap: s.swap, Delete: s.delete}
+}
+
+// SQLiteParams returns the connection settings the store gives every SQLite
+// connection, as a DSN query string.
+func SQLiteParams() string { return sqliteDefaults.Encode() }
+
+// TaskColumns lists the tasks table's columns in the order the statements
+// use them.
+const TaskColumns = taskColumns

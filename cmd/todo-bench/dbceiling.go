@@ -4,35 +4,17 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"regexp"
 	"time"
 
 	"github.com/google/uuid"
+
+	"github.com/todoapi/todo/adapters/sqlstore"
 )
 
-// The repository's statements, copied verbatim from
-// adapters/sqlstore/statements.go (unexported there); keep them in step.
-// TaskRepository issues: List = listSQL; Get = getSQL; Create = insertSQL;
-// Update (PATCH and toggle alike) = getSQL on the read pool, then swapSQL
-// on the write pool, again if another write got in between.
-const (
-	taskColumns = "id, user_id, title, description, completed, created_at, updated_at"
-
-	getSQL = "SELECT " + taskColumns + " FROM tasks WHERE id = $1::uuid AND user_id = $2::text"
-
-	listSQL = "SELECT " + taskColumns + " FROM tasks WHERE user_id = $1::text ORDER BY created_at DESC, id DESC"
-
-	insertSQL = "INSERT INTO tasks (" + taskColumns + ") VALUES " +
-		"($1::uuid, $2::text, $3::text, $4::text, $5::boolean, $6::timestamptz, $7::timestamptz) " +
-		"ON CONFLICT (id) DO NOTHING"
-
-	swapSQL = "UPDATE tasks SET title = $3::text, description = $4::text, completed = $5::boolean, " +
-		"updated_at = $6::timestamptz WHERE id = $1::uuid AND user_id = $2::text AND title = $7::text " +
-		"AND description IS NOT DISTINCT FROM $8::text AND completed = $9::boolean AND updated_at = $10::timestamptz"
-)
-
-// SQLite binds $N by number too; the repository drops the casts for it.
-var casts = regexp.MustCompile(`::[a-z]+`)
+// The DB ceiling issues the repository's own statements
+// (sqlstore.StatementsFor): List = List; Get = Get; Create = Insert;
+// Update (PATCH and toggle alike) = Get on the read pool, then Swap on the
+// write pool, again if another write got in between.
 
 // sqliteTime is how the SQLite store writes times.
 const sqliteTime = "2006-01-02T15:04:05.000000Z"
@@ -87,15 +69,13 @@ func (b *bench) openDBCeiling(ctx context.Context) (*dbCeiling, error) {
 		return nil, err
 	}
 	d := &dbCeiling{b: b, read: read, write: write, sqlite: b.store.dialect == "sqlite"}
+	sqls := sqlstore.StatementsFor(sqlstore.Dialect(b.store.dialect))
 	for _, s := range []struct {
 		st   *statement
 		db   *sql.DB
 		text string
-	}{{&d.get, read, getSQL}, {&d.list, read, listSQL}, {&d.insert, write, insertSQL}, {&d.swap, write, swapSQL}} {
+	}{{&d.get, read, sqls.Get}, {&d.list, read, sqls.List}, {&d.insert, write, sqls.Insert}, {&d.swap, write, sqls.Swap}} {
 		*s.st = statement{db: s.db, text: s.text}
-		if d.sqlite {
-			s.st.text = casts.ReplaceAllString(s.text, "")
-		}
 		if b.o.dbPrepare {
 			if s.st.prepared, err = s.db.PrepareContext(ctx, s.st.text); err != nil {
 				d.close()

@@ -9,6 +9,8 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
+
+	"github.com/todoapi/todo/adapters/sqlstore"
 )
 
 // The large table of --large: background rows the benchmark never reads,
@@ -56,7 +58,7 @@ func (b *bench) copyPostgres(ctx context.Context, base time.Time) error {
 	}
 	defer conn.Close(context.Background())
 	k := 0
-	cols := strings.Split(strings.ReplaceAll(taskColumns, " ", ""), ",")
+	cols := strings.Split(strings.ReplaceAll(sqlstore.TaskColumns, " ", ""), ",")
 	_, err = conn.CopyFrom(ctx, pgx.Identifier{"tasks"}, cols, pgx.CopyFromFunc(func() ([]any, error) {
 		if k == largeUsers*largePerUser {
 			return nil, nil
@@ -84,7 +86,7 @@ func (b *bench) insertSQLite(ctx context.Context, base time.Time) error {
 	}
 	defer db.Close()
 	db.SetMaxOpenConns(1)
-	stmt := "INSERT INTO tasks (" + taskColumns + ") VALUES " +
+	stmt := "INSERT INTO tasks (" + sqlstore.TaskColumns + ") VALUES " +
 		strings.TrimSuffix(strings.Repeat("(?, ?, ?, NULL, ?, ?, ?),", sqliteBatch), ",")
 	args := make([]any, 0, 6*sqliteBatch)
 	for k := 0; k < largeUsers*largePerUser; {

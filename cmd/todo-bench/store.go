@@ -13,6 +13,8 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
 	_ "modernc.org/sqlite" // database/sql driver "sqlite", the server's
+
+	"github.com/todoapi/todo/adapters/sqlstore"
 )
 
 // store is the database behind the server, as the bench reaches it directly
@@ -24,9 +26,8 @@ type store struct {
 	drop      func(context.Context) error
 }
 
-// sqliteParams are the server's SQLite connection settings (sqliteDefaults
-// in adapters/sqlstore/db.go): WAL, synchronous=NORMAL, one writer.
-const sqliteParams = "_busy_timeout=5000&_journal_mode=WAL&_foreign_keys=1&_synchronous=NORMAL&_txlock=immediate"
+// sqliteParams are the server's own SQLite connection settings.
+var sqliteParams = sqlstore.SQLiteParams()
 
 func newStore(ctx context.Context, o options, dir string) (*store, error) {
 	switch {
