@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"time"
 
 	"github.com/todoapi/todo/core/apperr"
 	"github.com/todoapi/todo/core/identity"
@@ -22,13 +23,27 @@ const maxUpdateAttempts = 100
 // TaskRepository is a ports.TaskRepository in a SQL database. Every
 // statement names the owner, so no query can reach another user's task.
 type TaskRepository struct {
-	db  *DB
-	sql statements
+	db      *DB
+	timeArg func(time.Time) any
+	// Reads go to the read pool, writes to the write pool (the same pool on
+	// PostgreSQL; SQLite's one writer connection beside its readers).
+	get, list, insert, swap, delete *stmt
 }
 
 // NewTaskRepository returns a repository over an open, migrated database.
 func NewTaskRepository(db *DB) *TaskRepository {
-	return &TaskRepository{db: db, sql: statementsFor(db.dialect)}
+	sql := statementsFor(db.dialect)
+	prepare := db.dialect == SQLite // see stmt
+	read, write := db.read.DB, db.write.DB
+	return &TaskRepository{
+		db:      db,
+		timeArg: sql.timeArg,
+		get:     newStmt(read, sql.get, prepare),
+		list:    newStmt(read, sql.list, prepare),
+		insert:  newStmt(write, sql.insert, prepare),
+		swap:    newStmt(write, sql.swap, prepare),
+		delete:  newStmt(write, sql.delete, prepare),
+	}
 }
 
 // Ping implements ports.Pinger.
@@ -37,8 +52,8 @@ func (r *TaskRepository) Ping(ctx context.Context) error { return r.db.Ping(ctx)
 // Create implements ports.TaskRepository.
 func (r *TaskRepository) Create(ctx context.Context, t *task.Task) error {
 	s := t.Snapshot()
-	n, err := r.exec(ctx, r.sql.insert, s.ID.String(), string(s.Owner), s.Title, s.Description,
-		s.Completed, r.sql.timeArg(s.CreatedAt), r.sql.timeArg(s.UpdatedAt))
+	n, err := exec(ctx, r.insert, s.ID.String(), string(s.Owner), s.Title, s.Description,
+		s.Completed, r.timeArg(s.CreatedAt), r.timeArg(s.UpdatedAt))
 	if err != nil {
 		return err
 	}
@@ -50,15 +65,15 @@ func (r *TaskRepository) Create(ctx context.Context, t *task.Task) error {
 
 // Get implements ports.TaskRepository.
 func (r *TaskRepository) Get(ctx context.Context, owner identity.UserID, id task.ID) (*task.Task, error) {
-	row, err := r.get(ctx, owner, id)
+	row, err := r.read(ctx, owner, id)
 	if err != nil {
 		return nil, err
 	}
 	return row.task(), nil
 }
 
-func (r *TaskRepository) get(ctx context.Context, owner identity.UserID, id task.ID) (*taskRow, error) {
-	rows, err := r.db.read.DB.QueryContext(ctx, r.sql.get, id.String(), string(owner))
+func (r *TaskRepository) read(ctx context.Context, owner identity.UserID, id task.ID) (*taskRow, error) {
+	rows, err := r.get.query(ctx, id.String(), string(owner))
 	if err != nil {
 		return nil, dbError(err)
 	}
@@ -70,27 +85,31 @@ func (r *TaskRepository) get(ctx context.Context, owner identity.UserID, id task
 		return nil, task.ErrNotFound()
 	}
 	var row taskRow
-	if err := r.db.read.ScanRow(ctx, rows, &row); err != nil {
+	if err := row.scan(rows); err != nil {
 		return nil, dbError(err)
 	}
-	return &row, nil
+	return &row, dbError(rows.Close())
 }
 
 // List implements ports.TaskRepository.
 func (r *TaskRepository) List(ctx context.Context, owner identity.UserID) ([]*task.Task, error) {
-	rows, err := r.db.read.DB.QueryContext(ctx, r.sql.list, string(owner))
+	rows, err := r.list.query(ctx, string(owner))
 	if err != nil {
 		return nil, dbError(err)
 	}
-	var found []taskRow
-	if err := r.db.read.ScanRows(ctx, rows, &found); err != nil { // closes rows
+	defer rows.Close()
+	list := make([]*task.Task, 0, 16)
+	var row taskRow
+	for rows.Next() {
+		if err := row.scan(rows); err != nil {
+			return nil, dbError(err)
+		}
+		list = append(list, row.task())
+	}
+	if err := rows.Err(); err != nil {
 		return nil, dbError(err)
 	}
-	list := make([]*task.Task, len(found))
-	for i := range found {
-		list[i] = found[i].task()
-	}
-	return list, nil
+	return list, dbError(rows.Close())
 }
 
 // Update implements ports.TaskRepository with optimistic concurrency: read
@@ -105,7 +124,7 @@ func (r *TaskRepository) List(ctx context.Context, owner identity.UserID) ([]*ta
 // it correct even for a change that would not move updated_at.
 func (r *TaskRepository) Update(ctx context.Context, owner identity.UserID, id task.ID, fn func(*task.Task) error) (*task.Task, error) {
 	for range maxUpdateAttempts {
-		row, err := r.get(ctx, owner, id)
+		row, err := r.read(ctx, owner, id)
 		if err != nil {
 			return nil, err
 		}
@@ -118,9 +137,9 @@ func (r *TaskRepository) Update(ctx context.Context, owner identity.UserID, id t
 		if sameSnapshot(before, after) {
 			return t, nil // nothing changed: the read is the answer
 		}
-		n, err := r.exec(ctx, r.sql.swap, id.String(), string(owner),
-			after.Title, after.Description, after.Completed, r.sql.timeArg(after.UpdatedAt),
-			before.Title, before.Description, before.Completed, r.sql.timeArg(before.UpdatedAt))
+		n, err := exec(ctx, r.swap, id.String(), string(owner),
+			after.Title, after.Description, after.Completed, r.timeArg(after.UpdatedAt),
+			before.Title, before.Description, before.Completed, r.timeArg(before.UpdatedAt))
 		if err != nil {
 			return nil, err
 		}
@@ -138,7 +157,7 @@ func (r *TaskRepository) Update(ctx context.Context, owner identity.UserID, id t
 
 // Delete implements ports.TaskRepository.
 func (r *TaskRepository) Delete(ctx context.Context, owner identity.UserID, id task.ID) error {
-	n, err := r.exec(ctx, r.sql.delete, id.String(), string(owner))
+	n, err := exec(ctx, r.delete, id.String(), string(owner))
 	if err != nil {
 		return err
 	}
@@ -149,8 +168,8 @@ func (r *TaskRepository) Delete(ctx context.Context, owner identity.UserID, id t
 }
 
 // exec runs a writing statement and returns the number of rows it changed.
-func (r *TaskRepository) exec(ctx context.Context, query string, args ...any) (int64, error) {
-	res, err := r.db.write.DB.ExecContext(ctx, query, args...)
+func exec(ctx context.Context, s *stmt, args ...any) (int64, error) {
+	res, err := s.exec(ctx, args...)
 	if err != nil {
 		return 0, dbError(err)
 	}

@@ -152,6 +152,7 @@ func testRoundTrip(t *testing.T, r ports.TaskRepository) {
 		{Title: "日本語のタイトル", Description: nil},
 	}
 	owner := RandomOwner()
+	created := make([]*task.Task, len(drafts))
 	for i, d := range drafts {
 		want, err := task.New(RandomID(), owner, d, base.Add(time.Duration(i)*time.Second))
 		if err != nil {
@@ -165,6 +166,19 @@ func testRoundTrip(t *testing.T, r ports.TaskRepository) {
 			t.Fatalf("draft %d: Get: %v", i, err)
 		}
 		assertSame(t, got, want)
+		created[i] = want
+	}
+	// The same values come back through List, each task with its own
+	// (List reads many rows at once, so no value may leak between them).
+	list, err := r.List(context.Background(), owner)
+	if err != nil {
+		t.Fatalf("List: %v", err)
+	}
+	if len(list) != len(created) {
+		t.Fatalf("List returned %d tasks, want %d", len(list), len(created))
+	}
+	for i, got := range list {
+		assertSame(t, got, created[len(created)-1-i]) // newest first
 	}
 }
 
