@@ -40,17 +40,22 @@ func runServe(cmd *cobra.Command, _ []string) error {
 	if err != nil {
 		return err
 	}
-	return serve(cmd.Context(), c, newLogger(c, cmd.ErrOrStderr()))
+	out := newLogBuffer(cmd.ErrOrStderr(), logFlushInterval, logBufferSize)
+	defer out.Close()
+	logger := slog.New(flushOnLevel{newLogger(c, out).Handler(), slog.LevelWarn, out})
+	return serve(cmd.Context(), c, logger, out)
 }
 
-// serve runs the service until ctx is done.
-func serve(ctx context.Context, c config.Config, logger *slog.Logger) error {
+// serve runs the service until ctx is done. Its log goes through out, which
+// starts batching lines once the service is up (see logBuffer).
+func serve(ctx context.Context, c config.Config, logger *slog.Logger, out *logBuffer) error {
 	fxApp := fx.New(options(c, logger)...)
 	startCtx, cancel := context.WithTimeout(ctx, c.Database.ConnectRetry+startTimeout)
 	defer cancel()
 	if err := fxApp.Start(startCtx); err != nil {
 		return fmt.Errorf("start: %w", err)
 	}
+	out.Start()
 	<-ctx.Done()
 	logger.Info("shutting down", "timeout", c.HTTP.ShutdownTimeout.String())
 	stopCtx, cancelStop := context.WithTimeout(context.Background(), c.HTTP.ShutdownTimeout+5*time.Second)
