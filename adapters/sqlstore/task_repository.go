@@ -65,14 +65,13 @@ func (r *TaskRepository) Create(ctx context.Context, t *task.Task) error {
 
 // Get implements ports.TaskRepository.
 func (r *TaskRepository) Get(ctx context.Context, owner identity.UserID, id task.ID) (*task.Task, error) {
-	row, err := r.read(ctx, owner, id)
-	if err != nil {
-		return nil, err
-	}
-	return row.task(), nil
+	return r.read(ctx, owner, id)
 }
 
-func (r *TaskRepository) read(ctx context.Context, owner identity.UserID, id task.ID) (*taskRow, error) {
+func (r *TaskRepository) read(ctx context.Context, owner identity.UserID, id task.ID) (*task.Task, error) {
+	if r.db.dialect == Postgres {
+		return r.pgGet(ctx, owner, id)
+	}
 	rows, err := r.get.query(ctx, id.String(), string(owner))
 	if err != nil {
 		return nil, dbError(err)
@@ -88,11 +87,17 @@ func (r *TaskRepository) read(ctx context.Context, owner identity.UserID, id tas
 	if err := row.scan(rows); err != nil {
 		return nil, dbError(err)
 	}
-	return &row, dbError(rows.Close())
+	if err := rows.Close(); err != nil {
+		return nil, dbError(err)
+	}
+	return row.task(), nil
 }
 
 // List implements ports.TaskRepository.
 func (r *TaskRepository) List(ctx context.Context, owner identity.UserID) ([]*task.Task, error) {
+	if r.db.dialect == Postgres {
+		return r.pgList(ctx, owner)
+	}
 	rows, err := r.list.query(ctx, string(owner))
 	if err != nil {
 		return nil, dbError(err)
@@ -109,7 +114,10 @@ func (r *TaskRepository) List(ctx context.Context, owner identity.UserID) ([]*ta
 	if err := rows.Err(); err != nil {
 		return nil, dbError(err)
 	}
-	return list, dbError(rows.Close())
+	if err := rows.Close(); err != nil {
+		return nil, dbError(err)
+	}
+	return list, nil
 }
 
 // Update implements ports.TaskRepository with optimistic concurrency: read
@@ -124,11 +132,10 @@ func (r *TaskRepository) List(ctx context.Context, owner identity.UserID) ([]*ta
 // it correct even for a change that would not move updated_at.
 func (r *TaskRepository) Update(ctx context.Context, owner identity.UserID, id task.ID, fn func(*task.Task) error) (*task.Task, error) {
 	for range maxUpdateAttempts {
-		row, err := r.read(ctx, owner, id)
+		t, err := r.read(ctx, owner, id)
 		if err != nil {
 			return nil, err
 		}
-		t := row.task()
 		before := t.Snapshot()
 		if err := fn(t); err != nil {
 			return nil, err
