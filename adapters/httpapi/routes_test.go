@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -79,6 +80,23 @@ func TestRoutes(t *testing.T) {
 }
 
 // TestList checks `[]` for no tasks and newest first across both families.
+// A response declares its length, however long: a list larger than
+// net/http's buffer is not sent chunked.
+func TestListDeclaresItsLength(t *testing.T) {
+	t.Parallel()
+	s, user := MustServer(t), NewUser()
+	for i := range 30 {
+		MustCreate(t, s, families[0], user, fmt.Sprintf(`{"title":"task %d with a title long enough to fill the list"}`, i))
+	}
+	r := s.MustDo(t, Req{Method: "GET", Path: families[0].Collection(user), Token: Token(user)})
+	if len(MustTasks(t, r)) != 30 || len(r.Body) <= 4096 {
+		t.Fatalf("list of %d bytes; want 30 tasks in more than 4 KiB", len(r.Body))
+	}
+	if got := r.Header.Get("Content-Length"); got != strconv.Itoa(len(r.Body)) {
+		t.Errorf("Content-Length = %q for a %d-byte body", got, len(r.Body))
+	}
+}
+
 func TestList(t *testing.T) {
 	t.Parallel()
 	s, user := MustServer(t), NewUser()

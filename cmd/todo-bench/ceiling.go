@@ -60,7 +60,7 @@ func serveCeiling() int {
 // ceilingHandler is Gin in release mode with one route and no middleware:
 // it reads the request body as the real handlers do, then writes
 // /ceiling/{status}/{size}'s status and size bytes of JSON in one write,
-// as the real handlers do.
+// with their Content-Length, as the real handlers do.
 func ceilingHandler() http.Handler {
 	gin.SetMode(gin.ReleaseMode)
 	e := gin.New()
@@ -74,7 +74,9 @@ func ceilingHandler() http.Handler {
 			return
 		}
 		_, _ = io.Copy(io.Discard, c.Request.Body)
-		c.Writer.Header()["Content-Type"] = jsonType
+		h := c.Writer.Header()
+		h["Content-Type"] = jsonType
+		h["Content-Length"] = []string{strconv.Itoa(size)}
 		c.Writer.WriteHeader(status)
 		_, _ = c.Writer.Write(body[:size])
 	})
