@@ -65,3 +65,26 @@ func TestSQLiteUnderLoad(t *testing.T) {
 		t.Fatalf("after %d toggles completed = true: a toggle was lost", workers*rounds)
 	}
 }
+
+// A statement that cannot be prepared yet (here: its table does not exist
+// before the migrations) fails that call only; once the schema is there,
+// the same repository prepares it and works.
+func TestSQLiteStatementsPrepareOnceTheSchemaExists(t *testing.T) {
+	t.Parallel()
+	db := sqlstoretest.MustOpen(t, sqlstoretest.SQLiteURL(t), sqlstore.Options{})
+	repo := sqlstore.NewTaskRepository(db)
+	owner := porttest.RandomOwner()
+	if _, err := repo.List(context.Background(), owner); err == nil {
+		t.Fatal("List before the migrations succeeded")
+	}
+	tk, _ := task.New(porttest.RandomID(), owner, task.Draft{Title: "after"}, time.Now())
+	if err := repo.Create(context.Background(), tk); err == nil {
+		t.Fatal("Create before the migrations succeeded")
+	}
+	sqlstoretest.MustMigrate(t, db)
+	porttest.MustCreate(t, repo, owner, "after", time.Now())
+	list, err := repo.List(context.Background(), owner)
+	if err != nil || len(list) != 1 {
+		t.Fatalf("List after the migrations = %d tasks, %v; want 1", len(list), err)
+	}
+}
