@@ -10,12 +10,15 @@ import (
 )
 
 // taskRow is a row of the tasks table as the statements select it
-// (taskColumns, in that order), the same for both dialects: rowID and
-// timestamp read what each driver hands over (text from SQLite; text and
-// time.Time from pgx). Rows are scanned straight into these typed fields:
-// mapping them through Bun's reflective scanner cost a third to a half of
-// the server's CPU on a list. Writes bind a task.Snapshot's fields as
-// parameters (see statements.go).
+// (taskColumns, in that order), read through database/sql: the SQLite
+// store's rows (PostgreSQL's are read through pgx's own rows, see
+// pgread.go). rowID and timestamp also take the other forms a database/sql
+// driver may hand over for these columns (16 raw bytes, time.Time,
+// PostgreSQL's text), so the type reads either dialect's rows correctly
+// wherever database/sql is used. Rows are scanned straight into these
+// typed fields: mapping them through Bun's reflective scanner cost a third
+// to a half of the server's CPU on a list. Writes bind a task.Snapshot's
+// fields as parameters (see statements.go).
 type taskRow struct {
 	ID          rowID
 	UserID      string
@@ -84,7 +87,7 @@ func (id *rowID) Scan(src any) error {
 // chronologically.
 const timestampLayout = "2006-01-02T15:04:05.000000Z"
 
-// timestamp is a time as read back from either dialect, in UTC.
+// timestamp is a time as read back through database/sql, in UTC.
 type timestamp time.Time
 
 // pgTextLayout is how PostgreSQL prints a timestamptz when a driver hands
