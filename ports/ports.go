@@ -15,28 +15,47 @@ import (
 // a task owned by anyone else is, to that call, a task that does not exist.
 // Every method returns EUNAVAILABLE when the store cannot be reached, so the
 // caller can retry later, and EINTERNAL for anything unexpected.
+//
+// Reads that need one statement (Get, List) run on their own; everything
+// that writes runs in Atomic, one transaction that the store opens, so a
+// use case's writes and whatever a store keeps beside them commit together
+// or not at all.
 type TaskRepository interface {
-	// Create stores a new task. ECONFLICT if a task with its id exists.
-	Create(ctx context.Context, t *task.Task) error
-
 	// Get returns the owner's task with the id. ENOTFOUND if there is none.
 	Get(ctx context.Context, owner identity.UserID, id task.ID) (*task.Task, error)
 
-	// List returns all of the owner's tasks, newest first (CreatedAt
-	// descending, then ID descending); an empty slice when there are none.
-	List(ctx context.Context, owner identity.UserID) ([]*task.Task, error)
+	// List returns one page of the owner's tasks that q selects, in list
+	// order (see task.Position), read from one consistent snapshot. An
+	// empty page holds an empty slice.
+	List(ctx context.Context, owner identity.UserID, q task.Query) (task.Page, error)
 
-	// Update reads the owner's task, calls fn on it and stores the result,
-	// atomically: no other write to that task lands between the read and the
-	// write. fn may run more than once (an adapter may retry on a fresh copy
-	// when another write got in first), so it must only change the task it is
-	// given. If fn returns an error nothing is stored and Update returns that
-	// error. ENOTFOUND if the owner has no such task; ECONFLICT if other
-	// writes to the task kept winning until the adapter gave up.
-	Update(ctx context.Context, owner identity.UserID, id task.ID, fn func(*task.Task) error) (*task.Task, error)
+	// Atomic runs fn in one transaction acting for owner. When fn returns
+	// nil, all it did through tx is stored at once; when it returns an
+	// error, or the commit fails, nothing is, and Atomic returns that
+	// error. fn runs once; it must not use tx after it returns.
+	Atomic(ctx context.Context, owner identity.UserID, fn func(tx TaskTx) error) error
+}
 
-	// Delete removes the owner's task. ENOTFOUND if there is none.
-	Delete(ctx context.Context, owner identity.UserID, id task.ID) error
+// TaskTx is one transaction of a TaskRepository, acting for one owner.
+// A store may hold back a write until the commit, so its errors (ECONFLICT
+// for a taken id) may come from Atomic instead of from the call.
+type TaskTx interface {
+	// Get returns the owner's task with the id and keeps other
+	// transactions from changing or deleting it until this one ends.
+	// ENOTFOUND if there is none.
+	Get(ctx context.Context, id task.ID) (*task.Task, error)
+
+	// Create stores a new task of the owner. ECONFLICT if its id is taken.
+	Create(ctx context.Context, t *task.Task) error
+
+	// Save stores a task that this transaction read with Get and then
+	// changed. The store writes it only over the version Get read.
+	// ECONFLICT if that version is no longer the stored one.
+	Save(ctx context.Context, t *task.Task) error
+
+	// Delete removes the owner's task that this transaction read with Get.
+	// ENOTFOUND if there is none.
+	Delete(ctx context.Context, id task.ID) error
 }
 
 // TokenVerifier turns a bearer token into the principal it names.

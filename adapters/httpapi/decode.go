@@ -10,7 +10,6 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/todoapi/todo/core/apperr"
 	"github.com/todoapi/todo/core/task"
 )
 
@@ -132,31 +131,4 @@ func decodePatch(c *gin.Context, m map[string]json.RawMessage) (task.Patch, bool
 	}
 	p.Completed, ok = field[bool](c, m, "completed", "true or false")
 	return p, ok
-}
-
-// draftOf turns the members of a create body into a draft. On create a null
-// means the same as an absent member; an absent title becomes "", which the
-// core refuses.
-func draftOf(p task.Patch) task.Draft {
-	d := task.Draft{Title: p.Title.Value, Completed: p.Completed.Value}
-	if p.Description.Present && !p.Description.Null {
-		desc := p.Description.Value
-		d.Description = &desc
-	}
-	return d
-}
-
-// requireTitle rewords the core's complaint about an empty title for a body
-// that had no title at all, which the caller needs to hear differently.
-func requireTitle(err error) error {
-	if apperr.CodeOf(err) != apperr.EINVALID {
-		return err
-	}
-	fields := append([]apperr.FieldError(nil), apperr.FieldsOf(err)...)
-	for i := range fields {
-		if fields[i].Field == "title" {
-			fields[i].Message = "is required"
-		}
-	}
-	return apperr.Invalid(fields...)
 }

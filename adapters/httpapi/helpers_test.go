@@ -209,13 +209,6 @@ func (r *faultyRepo) check() error {
 	return nil
 }
 
-func (r *faultyRepo) Create(ctx context.Context, t *task.Task) error {
-	if err := r.check(); err != nil {
-		return err
-	}
-	return r.TaskRepository.Create(ctx, t)
-}
-
 func (r *faultyRepo) Get(ctx context.Context, o identity.UserID, id task.ID) (*task.Task, error) {
 	if err := r.check(); err != nil {
 		return nil, err
@@ -223,25 +216,18 @@ func (r *faultyRepo) Get(ctx context.Context, o identity.UserID, id task.ID) (*t
 	return r.TaskRepository.Get(ctx, o, id)
 }
 
-func (r *faultyRepo) List(ctx context.Context, o identity.UserID) ([]*task.Task, error) {
+func (r *faultyRepo) List(ctx context.Context, o identity.UserID, q task.Query) (task.Page, error) {
 	if err := r.check(); err != nil {
-		return nil, err
+		return task.Page{}, err
 	}
-	return r.TaskRepository.List(ctx, o)
+	return r.TaskRepository.List(ctx, o, q)
 }
 
-func (r *faultyRepo) Update(ctx context.Context, o identity.UserID, id task.ID, fn func(*task.Task) error) (*task.Task, error) {
-	if err := r.check(); err != nil {
-		return nil, err
-	}
-	return r.TaskRepository.Update(ctx, o, id, fn)
-}
-
-func (r *faultyRepo) Delete(ctx context.Context, o identity.UserID, id task.ID) error {
+func (r *faultyRepo) Atomic(ctx context.Context, o identity.UserID, fn func(ports.TaskTx) error) error {
 	if err := r.check(); err != nil {
 		return err
 	}
-	return r.TaskRepository.Delete(ctx, o, id)
+	return r.TaskRepository.Atomic(ctx, o, fn)
 }
 
 // Ping implements ports.Pinger: down exactly when the store is unavailable.

@@ -30,11 +30,8 @@ func (s *server) create(prefix string) authedHandler {
 		if !ok {
 			return
 		}
-		t, err := s.svc.Create(c.Request.Context(), p, owner(c), draftOf(in))
+		t, err := s.svc.Create(c.Request.Context(), p, owner(c), in)
 		if err != nil {
-			if !in.Title.Present || in.Title.Null {
-				err = requireTitle(err)
-			}
 			s.fail(c, err)
 			return
 		}
@@ -44,12 +41,12 @@ func (s *server) create(prefix string) authedHandler {
 }
 
 func (s *server) list(c *gin.Context, p identity.Principal) {
-	tasks, err := s.svc.List(c.Request.Context(), p, owner(c))
+	page, err := s.svc.List(c.Request.Context(), p, owner(c), task.Query{})
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	sendTasks(c, tasks)
+	sendTasks(c, page.Tasks)
 }
 
 func (s *server) get(c *gin.Context, p identity.Principal) {

@@ -3,9 +3,8 @@
 package memory
 
 import (
-	"bytes"
 	"context"
-	"sort"
+	"slices"
 	"sync"
 
 	"github.com/todoapi/todo/core/apperr"
@@ -14,7 +13,10 @@ import (
 	"github.com/todoapi/todo/ports"
 )
 
-var _ ports.TaskRepository = (*TaskRepository)(nil)
+var (
+	_ ports.TaskRepository = (*TaskRepository)(nil)
+	_ ports.Pinger         = (*TaskRepository)(nil)
+)
 
 // TaskRepository is a ports.TaskRepository held in memory. It stores
 // snapshots, never the caller's pointers, so a caller changing a task it got
@@ -22,29 +24,15 @@ var _ ports.TaskRepository = (*TaskRepository)(nil)
 type TaskRepository struct {
 	mu    sync.RWMutex
 	tasks map[identity.UserID]map[task.ID]task.Snapshot
+	owner map[task.ID]identity.UserID // every id taken, whoever owns it
 }
 
 // NewTaskRepository returns an empty repository.
 func NewTaskRepository() *TaskRepository {
-	return &TaskRepository{tasks: make(map[identity.UserID]map[task.ID]task.Snapshot)}
-}
-
-// Create implements ports.TaskRepository.
-func (r *TaskRepository) Create(_ context.Context, t *task.Task) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	for _, owned := range r.tasks {
-		if _, ok := owned[t.ID()]; ok {
-			return apperr.Errorf(apperr.ECONFLICT, "A task with this id already exists.")
-		}
+	return &TaskRepository{
+		tasks: make(map[identity.UserID]map[task.ID]task.Snapshot),
+		owner: make(map[task.ID]identity.UserID),
 	}
-	owned := r.tasks[t.Owner()]
-	if owned == nil {
-		owned = make(map[task.ID]task.Snapshot)
-		r.tasks[t.Owner()] = owned
-	}
-	owned[t.ID()] = t.Snapshot()
-	return nil
 }
 
 // Get implements ports.TaskRepository.
@@ -59,52 +47,123 @@ func (r *TaskRepository) Get(_ context.Context, owner identity.UserID, id task.I
 }
 
 // List implements ports.TaskRepository.
-func (r *TaskRepository) List(_ context.Context, owner identity.UserID) ([]*task.Task, error) {
+func (r *TaskRepository) List(_ context.Context, owner identity.UserID, q task.Query) (task.Page, error) {
 	r.mu.RLock()
 	owned := r.tasks[owner]
 	list := make([]*task.Task, 0, len(owned))
 	for _, s := range owned {
-		list = append(list, task.FromSnapshot(s))
+		t := task.FromSnapshot(s)
+		if q.After == nil || q.After.Before(task.PositionOf(t)) {
+			list = append(list, t)
+		}
 	}
 	r.mu.RUnlock()
-	sort.Slice(list, func(i, j int) bool {
-		a, b := list[i], list[j]
-		if !a.CreatedAt().Equal(b.CreatedAt()) {
-			return a.CreatedAt().After(b.CreatedAt())
+	slices.SortFunc(list, func(a, b *task.Task) int {
+		if task.PositionOf(a).Before(task.PositionOf(b)) {
+			return -1
 		}
-		ai, bi := a.ID(), b.ID()
-		return bytes.Compare(ai[:], bi[:]) > 0
+		return 1
 	})
-	return list, nil
+	var page task.Page
+	if q.Limit > 0 && len(list) > q.Limit {
+		list = list[:q.Limit]
+		next := task.PositionOf(list[len(list)-1])
+		page.Next = &next
+	}
+	page.Tasks = list
+	return page, nil
 }
 
-// Update implements ports.TaskRepository. The write lock is held while fn
-// runs, which makes the read-change-write atomic.
-func (r *TaskRepository) Update(_ context.Context, owner identity.UserID, id task.ID, fn func(*task.Task) error) (*task.Task, error) {
+// Atomic implements ports.TaskRepository. Transactions run one at a time
+// under the write lock; their writes are staged in the tx and applied when
+// fn returns nil, so an error leaves the repository as it was.
+func (r *TaskRepository) Atomic(_ context.Context, owner identity.UserID, fn func(ports.TaskTx) error) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	s, ok := r.tasks[owner][id]
-	if !ok {
-		return nil, task.ErrNotFound()
+	tx := &tx{r: r, owner: owner, staged: make(map[task.ID]*task.Snapshot), read: make(map[task.ID]int64)}
+	if err := fn(tx); err != nil {
+		return err
 	}
-	t := task.FromSnapshot(s)
-	if err := fn(t); err != nil {
-		return nil, err
+	owned := r.tasks[owner]
+	if owned == nil {
+		owned = make(map[task.ID]task.Snapshot)
+		r.tasks[owner] = owned
 	}
-	r.tasks[owner][id] = t.Snapshot()
-	return t, nil
-}
-
-// Delete implements ports.TaskRepository.
-func (r *TaskRepository) Delete(_ context.Context, owner identity.UserID, id task.ID) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if _, ok := r.tasks[owner][id]; !ok {
-		return task.ErrNotFound()
+	for id, s := range tx.staged {
+		if s == nil {
+			delete(owned, id)
+			delete(r.owner, id)
+			continue
+		}
+		owned[id] = *s
+		r.owner[id] = owner
 	}
-	delete(r.tasks[owner], id)
 	return nil
 }
 
 // Ping implements ports.Pinger: memory is always reachable.
 func (r *TaskRepository) Ping(context.Context) error { return nil }
+
+// tx is one transaction: what it read and the writes it staged (nil for a
+// delete), seen by its own later reads.
+type tx struct {
+	r      *TaskRepository
+	owner  identity.UserID
+	staged map[task.ID]*task.Snapshot
+	read   map[task.ID]int64 // the version Get read
+}
+
+func (t *tx) current(id task.ID) (task.Snapshot, bool) {
+	if s, ok := t.staged[id]; ok {
+		if s == nil {
+			return task.Snapshot{}, false
+		}
+		return *s, true
+	}
+	s, ok := t.r.tasks[t.owner][id]
+	return s, ok
+}
+
+func (t *tx) Get(_ context.Context, id task.ID) (*task.Task, error) {
+	s, ok := t.current(id)
+	if !ok {
+		return nil, task.ErrNotFound()
+	}
+	t.read[id] = s.Version
+	return task.FromSnapshot(s), nil
+}
+
+func (t *tx) Create(_ context.Context, tk *task.Task) error {
+	id := tk.ID()
+	_, taken := t.r.owner[id]
+	if s, ok := t.staged[id]; ok {
+		taken = s != nil
+	}
+	if taken {
+		return apperr.Errorf(apperr.ECONFLICT, "A task with this id already exists.")
+	}
+	s := tk.Snapshot()
+	t.staged[id] = &s
+	return nil
+}
+
+func (t *tx) Save(_ context.Context, tk *task.Task) error {
+	id := tk.ID()
+	read, wasRead := t.read[id]
+	s, ok := t.current(id)
+	if !wasRead || !ok || s.Version != read {
+		return apperr.Errorf(apperr.ECONFLICT, "The task was changed by another request; try again.")
+	}
+	after := tk.Snapshot()
+	t.staged[id] = &after
+	t.read[id] = after.Version
+	return nil
+}
+
+func (t *tx) Delete(_ context.Context, id task.ID) error {
+	if _, ok := t.current(id); !ok {
+		return task.ErrNotFound()
+	}
+	t.staged[id] = nil
+	return nil
+}

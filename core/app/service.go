@@ -35,17 +35,18 @@ func authorize(actor identity.Principal, owner identity.UserID) error {
 	return nil
 }
 
-// Create makes a task for the owner from the draft and stores it.
-// EFORBIDDEN unless actor is owner; EINVALID when the draft breaks a rule.
-func (s *TaskService) Create(ctx context.Context, actor identity.Principal, owner identity.UserID, d task.Draft) (*task.Task, error) {
+// Create makes a task for the owner from the fields given and stores it.
+// EFORBIDDEN unless actor is owner; EINVALID when the fields break a rule
+// (a missing title included).
+func (s *TaskService) Create(ctx context.Context, actor identity.Principal, owner identity.UserID, in task.Patch) (*task.Task, error) {
 	if err := authorize(actor, owner); err != nil {
 		return nil, err
 	}
-	t, err := task.New(s.ids.NewID(), owner, d, s.clock.Now())
+	t, err := task.NewFromPatch(s.ids.NewID(), owner, in, s.clock.Now())
 	if err != nil {
 		return nil, err
 	}
-	if err := s.repo.Create(ctx, t); err != nil {
+	if err := s.repo.Atomic(ctx, owner, func(tx ports.TaskTx) error { return tx.Create(ctx, t) }); err != nil {
 		return nil, err
 	}
 	return t, nil
@@ -61,12 +62,13 @@ func (s *TaskService) Get(ctx context.Context, actor identity.Principal, owner i
 	return s.repo.Get(ctx, owner, id)
 }
 
-// List returns the owner's tasks, newest first. EFORBIDDEN unless actor is owner.
-func (s *TaskService) List(ctx context.Context, actor identity.Principal, owner identity.UserID) ([]*task.Task, error) {
+// List returns the page of the owner's tasks that q selects, newest first.
+// EFORBIDDEN unless actor is owner.
+func (s *TaskService) List(ctx context.Context, actor identity.Principal, owner identity.UserID, q task.Query) (task.Page, error) {
 	if err := authorize(actor, owner); err != nil {
-		return nil, err
+		return task.Page{}, err
 	}
-	return s.repo.List(ctx, owner)
+	return s.repo.List(ctx, owner, q)
 }
 
 // Update changes the fields present in the patch (merge semantics).
@@ -100,15 +102,40 @@ func (s *TaskService) Delete(ctx context.Context, actor identity.Principal, owne
 	if err != nil {
 		return err
 	}
-	return s.repo.Delete(ctx, owner, id)
+	return s.repo.Atomic(ctx, owner, func(tx ports.TaskTx) error {
+		if _, err := tx.Get(ctx, id); err != nil {
+			return err
+		}
+		return tx.Delete(ctx, id)
+	})
 }
 
+// change reads the task in a transaction, applies fn and saves the result
+// if fn changed it (a change moves the version on).
 func (s *TaskService) change(ctx context.Context, actor identity.Principal, owner identity.UserID, taskID string, fn func(*task.Task) error) (*task.Task, error) {
 	id, err := s.lookup(actor, owner, taskID)
 	if err != nil {
 		return nil, err
 	}
-	return s.repo.Update(ctx, owner, id, fn)
+	var t *task.Task
+	err = s.repo.Atomic(ctx, owner, func(tx ports.TaskTx) error {
+		var err error
+		if t, err = tx.Get(ctx, id); err != nil {
+			return err
+		}
+		read := t.Version()
+		if err := fn(t); err != nil {
+			return err
+		}
+		if t.Version() == read {
+			return nil // nothing changed: nothing to store
+		}
+		return tx.Save(ctx, t)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return t, nil
 }
 
 // lookup authorizes the actor, then parses the task id.

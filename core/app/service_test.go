@@ -53,7 +53,7 @@ func MustService(t *testing.T) (*app.TaskService, *clock) {
 
 func MustCreate(t *testing.T, s *app.TaskService, title string) *task.Task {
 	t.Helper()
-	tk, err := s.Create(context.Background(), alice, alice.UserID, task.Draft{Title: title})
+	tk, err := s.Create(context.Background(), alice, alice.UserID, task.Draft{Title: title}.Patch())
 	if err != nil {
 		t.Fatalf("Create: %v", err)
 	}
@@ -71,7 +71,7 @@ func TestCreate(t *testing.T) {
 	ctx := context.Background()
 	t.Run("OK", func(t *testing.T) {
 		s, _ := MustService(t)
-		tk, err := s.Create(ctx, alice, "alice", task.Draft{Title: "  Buy milk  "})
+		tk, err := s.Create(ctx, alice, "alice", task.Draft{Title: "  Buy milk  "}.Patch())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -86,21 +86,21 @@ func TestCreate(t *testing.T) {
 	})
 	t.Run("ErrForbidden", func(t *testing.T) {
 		s, _ := MustService(t)
-		_, err := s.Create(ctx, bob, "alice", task.Draft{Title: "sneaky"})
+		_, err := s.Create(ctx, bob, "alice", task.Draft{Title: "sneaky"}.Patch())
 		wantCode(t, err, apperr.EFORBIDDEN)
-		list, _ := s.List(ctx, alice, "alice")
-		if len(list) != 0 {
-			t.Fatalf("a forbidden Create stored a task: %d tasks", len(list))
+		page, _ := s.List(ctx, alice, "alice", task.Query{})
+		if len(page.Tasks) != 0 {
+			t.Fatalf("a forbidden Create stored a task: %d tasks", len(page.Tasks))
 		}
 	})
 	t.Run("ErrInvalid", func(t *testing.T) {
 		s, _ := MustService(t)
-		_, err := s.Create(ctx, alice, "alice", task.Draft{Title: " "})
+		_, err := s.Create(ctx, alice, "alice", task.Draft{Title: " "}.Patch())
 		wantCode(t, err, apperr.EINVALID)
 	})
 	t.Run("ErrNoIdentity", func(t *testing.T) {
 		s, _ := MustService(t)
-		_, err := s.Create(ctx, identity.Principal{}, "", task.Draft{Title: "t"})
+		_, err := s.Create(ctx, identity.Principal{}, "", task.Draft{Title: "t"}.Patch())
 		wantCode(t, err, apperr.EFORBIDDEN)
 	})
 }
@@ -110,11 +110,12 @@ func TestListNewestFirst(t *testing.T) {
 	first := MustCreate(t, s, "first")
 	c.Advance(time.Second)
 	second := MustCreate(t, s, "second")
-	list, err := s.List(context.Background(), alice, "alice")
+	page, err := s.List(context.Background(), alice, "alice", task.Query{})
+	list := page.Tasks
 	if err != nil || len(list) != 2 || list[0].ID() != second.ID() || list[1].ID() != first.ID() {
 		t.Fatalf("List = %v, %v", list, err)
 	}
-	_, err = s.List(context.Background(), bob, "alice")
+	_, err = s.List(context.Background(), bob, "alice", task.Query{})
 	wantCode(t, err, apperr.EFORBIDDEN)
 }
 
@@ -170,7 +171,7 @@ func TestUpdate(t *testing.T) {
 	ctx := context.Background()
 	s, c := MustService(t)
 	desc := "details"
-	tk, _ := s.Create(ctx, alice, "alice", task.Draft{Title: "title", Description: &desc})
+	tk, _ := s.Create(ctx, alice, "alice", task.Draft{Title: "title", Description: &desc}.Patch())
 	c.Advance(time.Minute)
 	got, err := s.Update(ctx, alice, "alice", tk.ID().String(), task.Patch{Description: task.Null[string]()})
 	if err != nil {

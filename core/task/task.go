@@ -3,6 +3,7 @@
 package task
 
 import (
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -11,10 +12,22 @@ import (
 	"github.com/todoapi/todo/core/identity"
 )
 
-// Limits on a task's text, in Unicode code points.
+// Limits on a task's text, in Unicode code points. The HTTP adapter's
+// messages and schemas and the databases' CHECK constraints say the same;
+// tests hold them to these.
 const (
 	MaxTitleLength       = 200
 	MaxDescriptionLength = 1000
+)
+
+// Messages of the rules, for the fields they name.
+var (
+	MsgRequired       = "is required"
+	MsgEmpty          = "must not be empty"
+	MsgNull           = "must not be null"
+	MsgTitleTooLong   = "must be at most " + strconv.Itoa(MaxTitleLength) + " characters"
+	MsgDescriptionLen = "must be at most " + strconv.Itoa(MaxDescriptionLength) + " characters"
+	MsgBoolean        = "must be true or false"
 )
 
 // Precision is the resolution every timestamp is kept at, so a task reads
@@ -31,6 +44,7 @@ type Task struct {
 	completed   bool
 	createdAt   time.Time
 	updatedAt   time.Time
+	version     int64
 }
 
 // Draft is what a caller gives to create a task.
@@ -40,11 +54,38 @@ type Draft struct {
 	Completed   bool
 }
 
+// Patch returns the draft as the fields of a create request, each present.
+func (d Draft) Patch() Patch {
+	p := Patch{Title: Set(d.Title), Completed: Set(d.Completed)}
+	if d.Description != nil {
+		p.Description = Set(*d.Description)
+	}
+	return p
+}
+
 // New makes a task from a draft. It trims the title and returns EINVALID,
 // naming each broken field, when the draft breaks a rule.
 func New(id ID, owner identity.UserID, d Draft, now time.Time) (*Task, error) {
-	title, fields := checkTitle(d.Title, nil)
-	fields = checkDescription(d.Description, fields)
+	return NewFromPatch(id, owner, d.Patch(), now)
+}
+
+// NewFromPatch makes a task from the fields a create request gave: the
+// title is required (absent or null is EINVALID "is required"); a null or
+// absent description or completed takes its default. EINVALID names every
+// broken field at once.
+func NewFromPatch(id ID, owner identity.UserID, in Patch, now time.Time) (*Task, error) {
+	var title string
+	var fields []apperr.FieldError
+	if !in.Title.Present || in.Title.Null {
+		fields = append(fields, apperr.FieldError{Field: "title", Message: MsgRequired})
+	} else {
+		title, fields = checkTitle(in.Title.Value, fields)
+	}
+	var desc *string
+	if in.Description.Present && !in.Description.Null {
+		desc = cloneString(&in.Description.Value)
+		fields = checkDescription(desc, fields)
+	}
 	if owner == "" {
 		fields = append(fields, apperr.FieldError{Field: "user_id", Message: "must not be empty"})
 	}
@@ -53,8 +94,8 @@ func New(id ID, owner identity.UserID, d Draft, now time.Time) (*Task, error) {
 	}
 	now = now.UTC().Truncate(Precision)
 	return &Task{
-		id: id, owner: owner, title: title, description: cloneString(d.Description),
-		completed: d.Completed, createdAt: now, updatedAt: now,
+		id: id, owner: owner, title: title, description: desc,
+		completed: in.Completed.Value, createdAt: now, updatedAt: now, version: 1,
 	}, nil
 }
 
@@ -67,6 +108,7 @@ type Snapshot struct {
 	Completed   bool
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
+	Version     int64
 }
 
 // FromSnapshot rebuilds a task that a store read back. It trusts the store,
@@ -75,6 +117,7 @@ func FromSnapshot(s Snapshot) *Task {
 	return &Task{
 		id: s.ID, owner: s.Owner, title: s.Title, description: cloneString(s.Description),
 		completed: s.Completed, createdAt: s.CreatedAt.UTC(), updatedAt: s.UpdatedAt.UTC(),
+		version: s.Version,
 	}
 }
 
@@ -83,6 +126,7 @@ func (t *Task) Snapshot() Snapshot {
 	return Snapshot{
 		ID: t.id, Owner: t.owner, Title: t.title, Description: cloneString(t.description),
 		Completed: t.completed, CreatedAt: t.createdAt, UpdatedAt: t.updatedAt,
+		Version: t.version,
 	}
 }
 
@@ -107,6 +151,11 @@ func (t *Task) CreatedAt() time.Time { return t.createdAt }
 // UpdatedAt returns when the task last changed, in UTC.
 func (t *Task) UpdatedAt() time.Time { return t.updatedAt }
 
+// Version counts the task's stored states: 1 when created, one more with
+// every change. A change that leaves every value as it was is no change and
+// keeps the version, so a client holding it still holds the current state.
+func (t *Task) Version() int64 { return t.version }
+
 // Apply changes the fields present in p. Nothing changes unless every field is
 // valid: EINVALID names each broken one. UpdatedAt moves when a value changed.
 func (t *Task) Apply(p Patch, now time.Time) error {
@@ -114,7 +163,7 @@ func (t *Task) Apply(p Patch, now time.Time) error {
 	var fields []apperr.FieldError
 	if p.Title.Present {
 		if p.Title.Null {
-			fields = append(fields, apperr.FieldError{Field: "title", Message: "must not be null"})
+			fields = append(fields, apperr.FieldError{Field: "title", Message: MsgNull})
 		} else {
 			title, fields = checkTitle(p.Title.Value, fields)
 		}
@@ -123,7 +172,7 @@ func (t *Task) Apply(p Patch, now time.Time) error {
 		fields = checkDescription(&p.Description.Value, fields)
 	}
 	if p.Completed.Present && p.Completed.Null {
-		fields = append(fields, apperr.FieldError{Field: "completed", Message: "must be true or false"})
+		fields = append(fields, apperr.FieldError{Field: "completed", Message: MsgBoolean})
 	}
 	if len(fields) > 0 {
 		return apperr.Invalid(fields...)
@@ -165,9 +214,11 @@ func (t *Task) SetCompleted(done bool, now time.Time) {
 	}
 }
 
-// touch moves UpdatedAt forward. Two changes within one tick of Precision
-// still give strictly increasing values, so a client can order its writes.
+// touch records a change: the version moves on by one and UpdatedAt moves
+// forward. Two changes within one tick of Precision still give strictly
+// increasing values, so a client can order its writes.
 func (t *Task) touch(now time.Time) {
+	t.version++
 	now = now.UTC().Truncate(Precision)
 	if !now.After(t.updatedAt) {
 		now = t.updatedAt.Add(Precision)
@@ -179,16 +230,16 @@ func checkTitle(raw string, fields []apperr.FieldError) (string, []apperr.FieldE
 	title := strings.TrimSpace(raw)
 	switch n := utf8.RuneCountInString(title); {
 	case n == 0:
-		fields = append(fields, apperr.FieldError{Field: "title", Message: "must not be empty"})
+		fields = append(fields, apperr.FieldError{Field: "title", Message: MsgEmpty})
 	case n > MaxTitleLength:
-		fields = append(fields, apperr.FieldError{Field: "title", Message: "must be at most 200 characters"})
+		fields = append(fields, apperr.FieldError{Field: "title", Message: MsgTitleTooLong})
 	}
 	return title, fields
 }
 
 func checkDescription(d *string, fields []apperr.FieldError) []apperr.FieldError {
 	if d != nil && utf8.RuneCountInString(*d) > MaxDescriptionLength {
-		fields = append(fields, apperr.FieldError{Field: "description", Message: "must be at most 1000 characters"})
+		fields = append(fields, apperr.FieldError{Field: "description", Message: MsgDescriptionLen})
 	}
 	return fields
 }

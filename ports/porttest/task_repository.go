@@ -45,6 +45,12 @@ func TaskRepository(t *testing.T, newRepo func(t *testing.T) ports.TaskRepositor
 		{"OwnerIsolation", testOwnerIsolation},
 		{"ConcurrentToggles", testConcurrentToggles},
 		{"ConcurrentFieldUpdates", testConcurrentFieldUpdates},
+		{"Versions", testVersions},
+		{"ListPages", testListPages},
+		{"AtomicAllOrNothing", testAtomicAllOrNothing},
+		{"AtomicReadsItsWrites", testAtomicReadsItsWrites},
+		{"AtomicFnError", testAtomicFnError},
+		{"SaveNeedsGet", testSaveNeedsGet},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -81,10 +87,55 @@ func MustCreate(t *testing.T, r ports.TaskRepository, owner identity.UserID, tit
 	if err != nil {
 		t.Fatalf("task.New: %v", err)
 	}
-	if err := r.Create(context.Background(), tk); err != nil {
+	if err := Create(context.Background(), r, tk); err != nil {
 		t.Fatalf("Create: %v", err)
 	}
 	return tk
+}
+
+// Create stores a new task in a transaction of its own.
+func Create(ctx context.Context, r ports.TaskRepository, t *task.Task) error {
+	return r.Atomic(ctx, t.Owner(), func(tx ports.TaskTx) error { return tx.Create(ctx, t) })
+}
+
+// Update reads the owner's task in a transaction, calls fn on it and saves
+// it when fn changed it, as the use cases do.
+func Update(ctx context.Context, r ports.TaskRepository, owner identity.UserID, id task.ID, fn func(*task.Task) error) (*task.Task, error) {
+	var t *task.Task
+	err := r.Atomic(ctx, owner, func(tx ports.TaskTx) error {
+		var err error
+		if t, err = tx.Get(ctx, id); err != nil {
+			return err
+		}
+		read := t.Version()
+		if err := fn(t); err != nil || t.Version() == read {
+			return err
+		}
+		return tx.Save(ctx, t)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// Delete removes the owner's task in a transaction, as the use case does.
+func Delete(ctx context.Context, r ports.TaskRepository, owner identity.UserID, id task.ID) error {
+	return r.Atomic(ctx, owner, func(tx ports.TaskTx) error {
+		if _, err := tx.Get(ctx, id); err != nil {
+			return err
+		}
+		return tx.Delete(ctx, id)
+	})
+}
+
+// ListAll returns the owner's whole list.
+func ListAll(ctx context.Context, r ports.TaskRepository, owner identity.UserID) ([]*task.Task, error) {
+	page, err := r.List(ctx, owner, task.Query{})
+	if err == nil && page.Next != nil {
+		err = fmt.Errorf("List without a limit returned a next page")
+	}
+	return page.Tasks, err
 }
 
 func assertSame(t *testing.T, got, want *task.Task) {
@@ -98,6 +149,9 @@ func assertSame(t *testing.T, got, want *task.Task) {
 	}
 	if !g.CreatedAt.Equal(w.CreatedAt) || !g.UpdatedAt.Equal(w.UpdatedAt) {
 		t.Fatalf("times = %v/%v, want %v/%v", g.CreatedAt, g.UpdatedAt, w.CreatedAt, w.UpdatedAt)
+	}
+	if g.Version != w.Version {
+		t.Fatalf("version = %d, want %d", g.Version, w.Version)
 	}
 	if g.CreatedAt.Location() != time.UTC || g.UpdatedAt.Location() != time.UTC {
 		t.Fatalf("times not in UTC: %v %v", g.CreatedAt.Location(), g.UpdatedAt.Location())
@@ -132,7 +186,7 @@ func testCreateConflict(t *testing.T, r ports.TaskRepository) {
 	owner := RandomOwner()
 	first := MustCreate(t, r, owner, "first", base)
 	again, _ := task.New(first.ID(), RandomOwner(), task.Draft{Title: "second"}, base)
-	assertCode(t, r.Create(context.Background(), again), apperr.ECONFLICT)
+	assertCode(t, Create(context.Background(), r, again), apperr.ECONFLICT)
 	got, err := r.Get(context.Background(), owner, first.ID())
 	if err != nil {
 		t.Fatalf("Get: %v", err)
@@ -158,7 +212,7 @@ func testRoundTrip(t *testing.T, r ports.TaskRepository) {
 		if err != nil {
 			t.Fatalf("draft %d: %v", i, err)
 		}
-		if err := r.Create(context.Background(), want); err != nil {
+		if err := Create(context.Background(), r, want); err != nil {
 			t.Fatalf("draft %d: Create: %v", i, err)
 		}
 		got, err := r.Get(context.Background(), owner, want.ID())
@@ -170,7 +224,7 @@ func testRoundTrip(t *testing.T, r ports.TaskRepository) {
 	}
 	// The same values come back through List, each task with its own
 	// (List reads many rows at once, so no value may leak between them).
-	list, err := r.List(context.Background(), owner)
+	list, err := ListAll(context.Background(), r, owner)
 	if err != nil {
 		t.Fatalf("List: %v", err)
 	}
@@ -200,7 +254,7 @@ func testListNewestFirst(t *testing.T, r ports.TaskRepository) {
 	}
 	MustCreate(t, r, RandomOwner(), "someone else's", base.Add(3*time.Hour))
 
-	got, err := r.List(context.Background(), owner)
+	got, err := ListAll(context.Background(), r, owner)
 	if err != nil {
 		t.Fatalf("List: %v", err)
 	}
@@ -214,7 +268,7 @@ func testListNewestFirst(t *testing.T, r ports.TaskRepository) {
 }
 
 func testListEmpty(t *testing.T, r ports.TaskRepository) {
-	got, err := r.List(context.Background(), RandomOwner())
+	got, err := ListAll(context.Background(), r, RandomOwner())
 	if err != nil {
 		t.Fatalf("List: %v", err)
 	}
@@ -227,7 +281,7 @@ func testUpdate(t *testing.T, r ports.TaskRepository) {
 	owner := RandomOwner()
 	orig := MustCreate(t, r, owner, "before", base)
 	desc := "now with a description"
-	updated, err := r.Update(context.Background(), owner, orig.ID(), func(tk *task.Task) error {
+	updated, err := Update(context.Background(), r, owner, orig.ID(), func(tk *task.Task) error {
 		return tk.Apply(task.Patch{Title: task.Set("after"), Description: task.Set(desc), Completed: task.Set(true)}, base.Add(time.Minute))
 	})
 	if err != nil {
@@ -250,7 +304,7 @@ func testUpdateFnError(t *testing.T, r ports.TaskRepository) {
 	owner := RandomOwner()
 	orig := MustCreate(t, r, owner, "unchanged", base)
 	boom := errors.New("boom")
-	_, err := r.Update(context.Background(), owner, orig.ID(), func(tk *task.Task) error {
+	_, err := Update(context.Background(), r, owner, orig.ID(), func(tk *task.Task) error {
 		tk.Toggle(base.Add(time.Minute))
 		return boom
 	})
@@ -269,9 +323,9 @@ func testUpdateNotFound(t *testing.T, r ports.TaskRepository) {
 	other := MustCreate(t, r, RandomOwner(), "not yours", base)
 	called := false
 	fn := func(*task.Task) error { called = true; return nil }
-	_, err := r.Update(context.Background(), owner, RandomID(), fn)
+	_, err := Update(context.Background(), r, owner, RandomID(), fn)
 	assertCode(t, err, apperr.ENOTFOUND)
-	_, err = r.Update(context.Background(), owner, other.ID(), fn)
+	_, err = Update(context.Background(), r, owner, other.ID(), fn)
 	assertCode(t, err, apperr.ENOTFOUND)
 	if called {
 		t.Fatal("Update called fn for a task the owner does not have")
@@ -282,12 +336,12 @@ func testDelete(t *testing.T, r ports.TaskRepository) {
 	owner := RandomOwner()
 	gone := MustCreate(t, r, owner, "to delete", base)
 	kept := MustCreate(t, r, owner, "to keep", base)
-	if err := r.Delete(context.Background(), owner, gone.ID()); err != nil {
+	if err := Delete(context.Background(), r, owner, gone.ID()); err != nil {
 		t.Fatalf("Delete: %v", err)
 	}
 	_, err := r.Get(context.Background(), owner, gone.ID())
 	assertCode(t, err, apperr.ENOTFOUND)
-	assertCode(t, r.Delete(context.Background(), owner, gone.ID()), apperr.ENOTFOUND)
+	assertCode(t, Delete(context.Background(), r, owner, gone.ID()), apperr.ENOTFOUND)
 	if _, err := r.Get(context.Background(), owner, kept.ID()); err != nil {
 		t.Fatalf("Get of the other task: %v", err)
 	}
@@ -301,10 +355,10 @@ func testOwnerIsolation(t *testing.T, r ports.TaskRepository) {
 
 	_, err := r.Get(ctx, bob, secret.ID())
 	assertCode(t, err, apperr.ENOTFOUND)
-	_, err = r.Update(ctx, bob, secret.ID(), func(tk *task.Task) error { tk.Toggle(base); return nil })
+	_, err = Update(ctx, r, bob, secret.ID(), func(tk *task.Task) error { tk.Toggle(base); return nil })
 	assertCode(t, err, apperr.ENOTFOUND)
-	assertCode(t, r.Delete(ctx, bob, secret.ID()), apperr.ENOTFOUND)
-	list, err := r.List(ctx, bob)
+	assertCode(t, Delete(ctx, r, bob, secret.ID()), apperr.ENOTFOUND)
+	list, err := ListAll(ctx, r, bob)
 	if err != nil || len(list) != 0 {
 		t.Fatalf("bob's List = %d tasks, %v; want none", len(list), err)
 	}
@@ -327,7 +381,7 @@ func testConcurrentToggles(t *testing.T, r ports.TaskRepository) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			_, err := r.Update(context.Background(), owner, tk.ID(), func(tk *task.Task) error {
+			_, err := Update(context.Background(), r, owner, tk.ID(), func(tk *task.Task) error {
 				tk.Toggle(base)
 				return nil
 			})
@@ -366,7 +420,7 @@ func testConcurrentFieldUpdates(t *testing.T, r ports.TaskRepository) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			_, err := r.Update(context.Background(), owner, tk.ID(), func(tk *task.Task) error { return tk.Apply(p, base) })
+			_, err := Update(context.Background(), r, owner, tk.ID(), func(tk *task.Task) error { return tk.Apply(p, base) })
 			errs <- err
 		}()
 	}
