@@ -14,17 +14,11 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
-	"fmt"
 	"net/url"
-	"os"
-	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/dialect/pgdialect"
-	"github.com/uptrace/bun/dialect/sqlitedialect"
-	_ "modernc.org/sqlite" // registers database/sql driver "sqlite"
 
 	"github.com/todoapi/todo/config"
 )
@@ -99,6 +93,7 @@ type DB struct {
 	path    string        // the SQLite file; "" for PostgreSQL
 	write   *bun.DB       // every statement that writes
 	read    *bun.DB       // plain reads; the same pool as write on PostgreSQL
+	engine  engine        // how the repository's statements run here
 }
 
 // Open opens the database a DATABASE_URL names. It does not connect: the
@@ -124,61 +119,9 @@ func Open(databaseURL string, opts Options) (*DB, error) {
 	}
 	setPool(sqldb, opts)
 	db := bun.NewDB(sqldb, pgdialect.New())
-	return &DB{dialect: Postgres, name: config.RedactURL(databaseURL), mode: mode, write: db, read: db}, nil
-}
-
-// sqliteDefaults are the connection settings every SQLite connection gets
-// unless the URL sets them: WAL so readers never block the writer, a busy
-// timeout for the moments another process holds the lock, foreign keys on,
-// synchronous=NORMAL (durable across crashes of the process; only a power
-// loss can drop the last commits, and never corrupts the file) and
-// BEGIN IMMEDIATE so a transaction that reads then writes takes the write
-// lock up front instead of failing with SQLITE_BUSY at its first write.
-var sqliteDefaults = url.Values{
-	"_busy_timeout": {"5000"},
-	"_journal_mode": {"WAL"},
-	"_foreign_keys": {"1"},
-	"_synchronous":  {"NORMAL"},
-	"_txlock":       {"immediate"},
-}
-
-func openSQLite(dsn string, opts Options) (*DB, error) {
-	path, query, _ := strings.Cut(dsn, "?")
-	if dir := filepath.Dir(path); dir != "." {
-		if err := os.MkdirAll(dir, 0o750); err != nil {
-			return nil, fmt.Errorf("sqlite: create directory for %s: %w", path, err)
-		}
-	}
-	params, err := url.ParseQuery(query)
-	if err != nil {
-		return nil, fmt.Errorf("sqlite: %w", err)
-	}
-	for k, v := range sqliteDefaults {
-		if !params.Has(k) {
-			params[k] = v
-		}
-	}
-	writer, err := sql.Open("sqlite", path+"?"+params.Encode())
-	if err != nil {
-		return nil, fmt.Errorf("sqlite: %w", err)
-	}
-	writer.SetMaxOpenConns(1)
-	writer.SetMaxIdleConns(1)
-	writer.SetConnMaxLifetime(0) // nothing to gain from reopening a local file
-	if !params.Has("_query_only") {
-		params.Set("_query_only", "1") // a bug that writes through a reader fails loudly
-	}
-	reader, err := sql.Open("sqlite", path+"?"+params.Encode())
-	if err != nil {
-		_ = writer.Close()
-		return nil, fmt.Errorf("sqlite: %w", err)
-	}
-	setPool(reader, opts)
 	return &DB{
-		dialect: SQLite,
-		path:    path,
-		write:   bun.NewDB(writer, sqlitedialect.New()),
-		read:    bun.NewDB(reader, sqlitedialect.New()),
+		dialect: Postgres, name: config.RedactURL(databaseURL), mode: mode, write: db, read: db,
+		engine: pgEngine{pool: sqldb},
 	}, nil
 }
 
@@ -187,6 +130,14 @@ func setPool(db *sql.DB, opts Options) {
 	db.SetMaxIdleConns(opts.MaxIdleConns)
 	db.SetConnMaxLifetime(opts.ConnMaxLifetime)
 	db.SetConnMaxIdleTime(opts.ConnMaxIdleTime)
+}
+
+// sqlDialect returns what the SQL text is written in.
+func (db *DB) sqlDialect() sqlDialect {
+	if db.dialect == SQLite {
+		return sqliteSQL
+	}
+	return postgresSQL
 }
 
 // Dialect returns the database's dialect.

@@ -23,9 +23,14 @@ import (
 // database could not be reached (the caller may retry later), EINTERNAL for
 // anything else. The cause stays wrapped so the log shows it.
 func dbError(err error) error {
+	var coded *apperr.Error
 	switch {
 	case err == nil:
 		return nil
+	case errors.As(err, &coded):
+		return err // decided already, by a check or a rule
+	case uniqueViolation(err):
+		return apperr.Wrap(apperr.ECONFLICT, err, "A task with this id already exists.")
 	case unavailable(err):
 		return apperr.Wrap(apperr.EUNAVAILABLE, err, "The database is unavailable.")
 	case lostPreparedStatement(err):
@@ -33,6 +38,20 @@ func dbError(err error) error {
 	default:
 		return apperr.Wrap(apperr.EINTERNAL, err, "Internal error.")
 	}
+}
+
+// uniqueViolation reports whether err is a taken key: the only unique key
+// the repository writes is a task's id.
+func uniqueViolation(err error) bool {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		return pgErr.Code == "23505"
+	}
+	var liteErr *sqlite.Error
+	if errors.As(err, &liteErr) {
+		return liteErr.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY || liteErr.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE
+	}
+	return false
 }
 
 // unavailable reports whether err means the database cannot be reached or

@@ -2,25 +2,26 @@ package sqlstore
 
 import (
 	"context"
-	"database/sql"
 
-	"github.com/uptrace/bun"
-	"github.com/uptrace/bun/dialect/pgdialect"
+	"github.com/todoapi/todo/core/identity"
+	"github.com/todoapi/todo/core/task"
 )
 
-// OpenPostgresDB wraps a pool of any PostgreSQL driver, so BenchmarkDriver
-// can run the repository over a driver Open does not offer.
-func OpenPostgresDB(sqldb *sql.DB) *DB {
-	db := bun.NewDB(sqldb, pgdialect.New())
-	return &DB{dialect: Postgres, write: db, read: db}
+// HotStatements returns the SQL of Get (parameters: id, owner) and of the
+// whole list (parameter: owner) as the repository sends it to the dialect,
+// so tests can EXPLAIN exactly that.
+func HotStatements(d Dialect) (get, list string) {
+	s := postgresSQL.statements()
+	if d == SQLite {
+		s = sqliteSQL.statements()
+	}
+	return s.get, s.listAll
 }
 
-// HotStatements returns the SQL of Get (parameters: id, owner) and List
-// (parameter: owner) as the repository sends it to the dialect, so tests
-// can EXPLAIN exactly that.
-func HotStatements(d Dialect) (get, list string) {
-	s := statementsFor(d)
-	return s.get, s.list
+// ListStatement returns the SQL and parameters of a list page as the
+// repository composes it, so tests can EXPLAIN exactly that.
+func (db *DB) ListStatement(owner identity.UserID, q task.Query) (string, []any) {
+	return db.sqlDialect().listQuery(db.read, owner, q, db.engine.timeArg)
 }
 
 // Setting reads a server setting over the store's pool, so tests can see

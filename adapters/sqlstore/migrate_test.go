@@ -92,7 +92,7 @@ func TestMigrate(t *testing.T) {
 				t.Fatalf("Rollback = %v, %v; want %v", undone, err, newestFirst)
 			}
 			assertStatus(t, db, 0, len(all))
-			if _, err := repo.List(ctx, porttest.RandomOwner()); apperr.CodeOf(err) != apperr.EINTERNAL {
+			if _, err := porttest.ListAll(ctx, repo, porttest.RandomOwner()); apperr.CodeOf(err) != apperr.EINTERNAL {
 				t.Fatalf("List after rollback: %v; want EINTERNAL (no table)", err)
 			}
 

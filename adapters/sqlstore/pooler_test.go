@@ -82,7 +82,7 @@ func TestPoolerHintAtRunTime(t *testing.T) {
 	for range 4 {
 		wg.Go(func() {
 			for range 5 {
-				if _, err := repo.List(context.Background(), porttest.RandomOwner()); err != nil {
+				if _, err := porttest.ListAll(context.Background(), repo, porttest.RandomOwner()); err != nil {
 					mu.Lock()
 					errs = append(errs, err)
 					mu.Unlock()

@@ -1,11 +1,16 @@
 package sqlstore
 
 import (
+	"context"
 	"database/sql"
 	"fmt"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
+
+	"github.com/todoapi/todo/core/identity"
+	"github.com/todoapi/todo/core/task"
 )
 
 // openPostgres opens a pool of pgx connections through database/sql.
@@ -46,4 +51,182 @@ func openPostgres(dsn string, opts Options) (*sql.DB, StatementMode, error) {
 var execModes = map[string]pgx.QueryExecMode{
 	"cache_statement": pgx.QueryExecModeCacheStatement,
 	"exec":            pgx.QueryExecModeExec,
+}
+
+// pgEngine runs statements through pgx's own interface on a connection
+// borrowed from the database/sql pool, instead of through database/sql's
+// rows: those make pgx turn every value into a driver.Value first (a uuid
+// into its text, which was then parsed back), the largest cost of a list
+// after the network. pgx scans the binary values straight into typed
+// fields. The statement mode, the pool, its limits and its health checks
+// are the same: the connection comes from the pool through Conn, whose
+// reset check drops a dead one as QueryContext does.
+type pgEngine struct {
+	pool *sql.DB
+}
+
+// withConn lends fn a pgx connection of the pool.
+func (e pgEngine) withConn(ctx context.Context, fn func(*pgx.Conn) error) error {
+	conn, err := e.pool.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	return conn.Raw(func(dc any) error {
+		c, ok := dc.(*stdlib.Conn)
+		if !ok {
+			return fmt.Errorf("sqlstore: %T is not a pgx connection", dc)
+		}
+		return fn(c.Conn())
+	})
+}
+
+// read runs one statement on its own: a single statement reads one
+// snapshot. (Row-level security will send the acting user in the same
+// round trip, as a batch.)
+func (e pgEngine) read(ctx context.Context, _ identity.UserID, st string, args []any, each func(row) error) error {
+	return e.withConn(ctx, func(c *pgx.Conn) error {
+		rows, err := c.Query(ctx, st, args...)
+		if err != nil {
+			return err
+		}
+		return scanPgRows(rows, each)
+	})
+}
+
+func (pgEngine) timeArg(t time.Time) any { return t.UTC() } // a binary timestamptz; PostgreSQL keeps microseconds
+
+// atomic holds a transaction in which writes wait: a transaction's opening
+// (BEGIN, and whatever later must run first in it) and its writes are
+// queued and sent in one round trip with the next read, or with COMMIT.
+// A create is then one round trip, as it was as a single statement, and an
+// update two (the read that locks the row, then the write with COMMIT),
+// as its compare-and-swap was. A write queued with COMMIT cannot be
+// checked before the commit, which is why TaskTx.Get locks what a
+// transaction will change: the checks of such writes cannot fail. A write
+// that fails with an error aborts the transaction and COMMIT with it.
+func (e pgEngine) atomic(ctx context.Context, _ identity.UserID, fn func(txEngine) error) error {
+	return e.withConn(ctx, func(c *pgx.Conn) error {
+		t := &pgTx{conn: c}
+		t.queue("BEGIN", nil, nil)
+		if err := fn(t); err != nil {
+			t.rollback()
+			return err
+		}
+		t.queue("COMMIT", nil, nil)
+		if err := t.flush(ctx, nil); err != nil {
+			t.rollback()
+			return err
+		}
+		return nil
+	})
+}
+
+type pgTx struct {
+	conn    *pgx.Conn
+	pending []pgWrite
+	sent    bool // something reached the server: there may be a transaction to end
+}
+
+type pgWrite struct {
+	sql   string
+	args  []any
+	check func(int64) error
+}
+
+func (t *pgTx) queue(st string, args []any, check func(int64) error) {
+	t.pending = append(t.pending, pgWrite{st, args, check})
+}
+
+func (t *pgTx) exec(_ context.Context, st string, args []any, check func(int64) error) error {
+	t.queue(st, args, check)
+	return nil
+}
+
+func (t *pgTx) read(ctx context.Context, st string, args []any, each func(row) error) error {
+	return t.flush(ctx, &pgWrite{sql: st, args: args, check: nil}, each)
+}
+
+// flush sends the queued writes, then the read if there is one, as one
+// batch, and checks each result in order.
+func (t *pgTx) flush(ctx context.Context, read *pgWrite, each ...func(row) error) error {
+	var b pgx.Batch
+	for _, w := range t.pending {
+		b.Queue(w.sql, w.args...)
+	}
+	if read != nil {
+		b.Queue(read.sql, read.args...)
+	}
+	pending := t.pending
+	t.pending = t.pending[:0:0]
+	t.sent = true
+	br := t.conn.SendBatch(ctx, &b)
+	var first error
+	for _, w := range pending {
+		tag, err := br.Exec()
+		if err == nil && w.check != nil {
+			err = w.check(tag.RowsAffected())
+		}
+		if err != nil && first == nil {
+			first = err
+		}
+	}
+	if read != nil && first == nil {
+		rows, err := br.Query()
+		if err == nil {
+			err = scanPgRows(rows, each[0])
+		}
+		first = err
+	}
+	if err := br.Close(); err != nil && first == nil {
+		first = err
+	}
+	return first
+}
+
+// rollback ends a transaction that failed. A connection it cannot bring
+// back to idle is closed, so the pool drops it instead of lending it out
+// in the middle of a transaction.
+func (t *pgTx) rollback() {
+	if !t.sent || t.conn.IsClosed() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), rollbackTimeout)
+	defer cancel()
+	if t.conn.PgConn().TxStatus() != 'I' {
+		if _, err := t.conn.Exec(ctx, "ROLLBACK"); err != nil || t.conn.PgConn().TxStatus() != 'I' {
+			_ = t.conn.Close(ctx)
+		}
+	}
+}
+
+// rollbackTimeout bounds ending a failed transaction, whose own context
+// may be what ended it.
+const rollbackTimeout = 5 * time.Second
+
+func scanPgRows(rows pgx.Rows, each func(row) error) error {
+	defer rows.Close()
+	r := pgRow{rows: rows}
+	for rows.Next() {
+		if err := each(&r); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// pgRow is the current row of pgx's rows, scanned into typed fields.
+type pgRow struct {
+	rows pgx.Rows
+}
+
+func (r *pgRow) task() (*task.Task, error) {
+	var s task.Snapshot
+	var owner string
+	if err := r.rows.Scan((*[16]byte)(&s.ID), &owner, &s.Title, &s.Description, &s.Completed,
+		&s.CreatedAt, &s.UpdatedAt, &s.Version); err != nil {
+		return nil, err
+	}
+	s.Owner = identity.UserID(owner)
+	return task.FromSnapshot(s), nil
 }

@@ -36,16 +36,16 @@ func TestSQLiteUnderLoad(t *testing.T) {
 			owner := porttest.RandomOwner()
 			for range rounds {
 				tk, _ := task.New(porttest.RandomID(), owner, task.Draft{Title: "load"}, time.Now())
-				steps := []error{repo.Create(ctx, tk)}
+				steps := []error{porttest.Create(ctx, repo, tk)}
 				_, err := repo.Get(ctx, owner, tk.ID())
 				steps = append(steps, err)
-				_, err = repo.List(ctx, owner)
+				_, err = porttest.ListAll(ctx, repo, owner)
 				steps = append(steps, err)
-				_, err = repo.Update(ctx, sharedOwner, shared.ID(), func(s *task.Task) error {
+				_, err = porttest.Update(ctx, repo, sharedOwner, shared.ID(), func(s *task.Task) error {
 					s.Toggle(time.Now())
 					return nil
 				})
-				steps = append(steps, err, repo.Delete(ctx, owner, tk.ID()))
+				steps = append(steps, err, porttest.Delete(ctx, repo, owner, tk.ID()))
 				for i, err := range steps {
 					if err != nil {
 						t.Errorf("step %d: %v", i, err)
@@ -74,16 +74,16 @@ func TestSQLiteStatementsPrepareOnceTheSchemaExists(t *testing.T) {
 	db := sqlstoretest.MustOpen(t, sqlstoretest.SQLiteURL(t), sqlstore.Options{})
 	repo := sqlstore.NewTaskRepository(db)
 	owner := porttest.RandomOwner()
-	if _, err := repo.List(context.Background(), owner); err == nil {
+	if _, err := porttest.ListAll(context.Background(), repo, owner); err == nil {
 		t.Fatal("List before the migrations succeeded")
 	}
 	tk, _ := task.New(porttest.RandomID(), owner, task.Draft{Title: "after"}, time.Now())
-	if err := repo.Create(context.Background(), tk); err == nil {
+	if err := porttest.Create(context.Background(), repo, tk); err == nil {
 		t.Fatal("Create before the migrations succeeded")
 	}
 	sqlstoretest.MustMigrate(t, db)
 	porttest.MustCreate(t, repo, owner, "after", time.Now())
-	list, err := repo.List(context.Background(), owner)
+	list, err := porttest.ListAll(context.Background(), repo, owner)
 	if err != nil || len(list) != 1 {
 		t.Fatalf("List after the migrations = %d tasks, %v; want 1", len(list), err)
 	}

@@ -2,6 +2,8 @@ package sqlstore
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"time"
 
 	"github.com/todoapi/todo/core/apperr"
@@ -15,171 +17,168 @@ var (
 	_ ports.Pinger         = (*TaskRepository)(nil)
 )
 
-// maxUpdateAttempts bounds Update's retries when other writers keep
-// changing the same task; each lost race means someone else's write landed,
-// so it takes that many writers to the one task at once to run out.
-const maxUpdateAttempts = 100
-
 // TaskRepository is a ports.TaskRepository in a SQL database. Every
 // statement names the owner, so no query can reach another user's task.
+// The SQL is shared (query.go); how a statement runs and how a
+// transaction is held is each database's own (an engine: postgres.go,
+// sqlite.go).
 type TaskRepository struct {
-	db      *DB
-	timeArg func(time.Time) any
-	// Reads go to the read pool, writes to the write pool (the same pool on
-	// PostgreSQL; SQLite's one writer connection beside its readers).
-	get, list, insert, swap, delete *stmt
+	db  *DB
+	sql statements
+}
+
+// engine is what differs between the databases in running statements.
+// Both methods act for one owner: that is where a transaction can tell the
+// database who is acting.
+type engine interface {
+	// read runs one read statement on its own and calls each for every row.
+	read(ctx context.Context, owner identity.UserID, st string, args []any, each func(row) error) error
+	// atomic runs fn in one transaction.
+	atomic(ctx context.Context, owner identity.UserID, fn func(txEngine) error) error
+	// timeArg turns a time into the parameter the database stores.
+	timeArg(t time.Time) any
+}
+
+// txEngine runs statements inside one transaction.
+type txEngine interface {
+	// read runs a read statement, after every write queued before it.
+	read(ctx context.Context, st string, args []any, each func(row) error) error
+	// exec runs a write, now or at the latest with the commit; check is
+	// given the rows it changed and returns the error that makes the
+	// transaction fail. Its own errors come from exec or from the commit.
+	exec(ctx context.Context, st string, args []any, check func(n int64) error) error
+}
+
+// row is the current row of a result, scanned the database's way.
+type row interface {
+	task() (*task.Task, error)
 }
 
 // NewTaskRepository returns a repository over an open, migrated database.
 func NewTaskRepository(db *DB) *TaskRepository {
-	sql := statementsFor(db.dialect)
-	prepare := db.dialect == SQLite // see stmt
-	read, write := db.read.DB, db.write.DB
-	return &TaskRepository{
-		db:      db,
-		timeArg: sql.timeArg,
-		get:     newStmt(read, sql.get, prepare),
-		list:    newStmt(read, sql.list, prepare),
-		insert:  newStmt(write, sql.insert, prepare),
-		swap:    newStmt(write, sql.swap, prepare),
-		delete:  newStmt(write, sql.delete, prepare),
-	}
+	return &TaskRepository{db: db, sql: db.sqlDialect().statements()}
 }
 
 // Ping implements ports.Pinger.
 func (r *TaskRepository) Ping(ctx context.Context) error { return r.db.Ping(ctx) }
 
-// Create implements ports.TaskRepository.
-func (r *TaskRepository) Create(ctx context.Context, t *task.Task) error {
-	s := t.Snapshot()
-	n, err := exec(ctx, r.insert, s.ID.String(), string(s.Owner), s.Title, s.Description,
-		s.Completed, r.timeArg(s.CreatedAt), r.timeArg(s.UpdatedAt))
-	if err != nil {
-		return err
-	}
-	if n == 0 {
-		return apperr.Errorf(apperr.ECONFLICT, "A task with this id already exists.")
-	}
-	return nil
-}
-
 // Get implements ports.TaskRepository.
 func (r *TaskRepository) Get(ctx context.Context, owner identity.UserID, id task.ID) (*task.Task, error) {
-	return r.read(ctx, owner, id)
-}
-
-func (r *TaskRepository) read(ctx context.Context, owner identity.UserID, id task.ID) (*task.Task, error) {
-	if r.db.dialect == Postgres {
-		return r.pgGet(ctx, owner, id)
-	}
-	rows, err := r.get.query(ctx, id.String(), string(owner))
+	var found *task.Task
+	err := r.db.engine.read(ctx, owner, r.sql.get, []any{id.String(), string(owner)}, func(rw row) error {
+		var err error
+		found, err = rw.task()
+		return err
+	})
 	if err != nil {
 		return nil, dbError(err)
 	}
-	defer rows.Close()
-	if !rows.Next() {
-		if err := rows.Err(); err != nil {
-			return nil, dbError(err)
-		}
+	if found == nil {
 		return nil, task.ErrNotFound()
 	}
-	var row taskRow
-	if err := row.scan(rows); err != nil {
-		return nil, dbError(err)
-	}
-	if err := rows.Close(); err != nil {
-		return nil, dbError(err)
-	}
-	return row.task(), nil
+	return found, nil
 }
 
-// List implements ports.TaskRepository.
-func (r *TaskRepository) List(ctx context.Context, owner identity.UserID) ([]*task.Task, error) {
-	if r.db.dialect == Postgres {
-		return r.pgList(ctx, owner)
+// List implements ports.TaskRepository. The whole list (v1's, the hottest
+// read) runs as a constant statement; a page is composed by listQuery.
+func (r *TaskRepository) List(ctx context.Context, owner identity.UserID, q task.Query) (task.Page, error) {
+	st, args := r.sql.listAll, []any{string(owner)}
+	if q.Limit > 0 || q.After != nil {
+		st, args = r.db.sqlDialect().listQuery(r.db.read, owner, q, r.db.engine.timeArg)
 	}
-	rows, err := r.list.query(ctx, string(owner))
-	if err != nil {
-		return nil, dbError(err)
-	}
-	defer rows.Close()
 	list := make([]*task.Task, 0, 16)
-	var row taskRow
-	for rows.Next() {
-		if err := row.scan(rows); err != nil {
-			return nil, dbError(err)
-		}
-		list = append(list, row.task())
-	}
-	if err := rows.Err(); err != nil {
-		return nil, dbError(err)
-	}
-	if err := rows.Close(); err != nil {
-		return nil, dbError(err)
-	}
-	return list, nil
-}
-
-// Update implements ports.TaskRepository with optimistic concurrency: read
-// the row, run fn, then write only if the row is still exactly what was read
-// (a compare-and-swap on every column fn can change); if another write got
-// in between, read again and retry. fn may therefore run more than once,
-// each time on a fresh copy. Against a transaction holding SELECT … FOR
-// UPDATE this takes two statements instead of four round trips (BEGIN,
-// SELECT, UPDATE, COMMIT), holds no lock while fn runs, and leaves each
-// statement its own transaction, which is what a transaction-mode pooler
-// serves best. Comparing every column rather than updated_at alone keeps
-// it correct even for a change that would not move updated_at.
-func (r *TaskRepository) Update(ctx context.Context, owner identity.UserID, id task.ID, fn func(*task.Task) error) (*task.Task, error) {
-	for range maxUpdateAttempts {
-		t, err := r.read(ctx, owner, id)
-		if err != nil {
-			return nil, err
-		}
-		before := t.Snapshot()
-		if err := fn(t); err != nil {
-			return nil, err
-		}
-		after := t.Snapshot()
-		if sameSnapshot(before, after) {
-			return t, nil // nothing changed: the read is the answer
-		}
-		n, err := exec(ctx, r.swap, id.String(), string(owner),
-			after.Title, after.Description, after.Completed, r.timeArg(after.UpdatedAt),
-			before.Title, before.Description, before.Completed, r.timeArg(before.UpdatedAt))
-		if err != nil {
-			return nil, err
-		}
-		if n == 1 {
-			return t, nil
-		}
-		// Someone else's write landed first (or the task was deleted: the
-		// next read says ENOTFOUND).
-		if err := ctx.Err(); err != nil {
-			return nil, dbError(err)
-		}
-	}
-	return nil, apperr.Errorf(apperr.ECONFLICT, "The task is being changed by other requests; try again.")
-}
-
-// Delete implements ports.TaskRepository.
-func (r *TaskRepository) Delete(ctx context.Context, owner identity.UserID, id task.ID) error {
-	n, err := exec(ctx, r.delete, id.String(), string(owner))
-	if err != nil {
+	err := r.db.engine.read(ctx, owner, st, args, func(rw row) error {
+		t, err := rw.task()
+		list = append(list, t)
 		return err
+	})
+	if err != nil {
+		return task.Page{}, dbError(err)
 	}
-	if n == 0 {
-		return task.ErrNotFound()
+	page := task.Page{Tasks: list}
+	if q.Limit > 0 && len(list) > q.Limit {
+		page.Tasks = list[:q.Limit]
+		next := task.PositionOf(page.Tasks[q.Limit-1])
+		page.Next = &next
 	}
-	return nil
+	return page, nil
 }
 
-// exec runs a writing statement and returns the number of rows it changed.
-func exec(ctx context.Context, s *stmt, args ...any) (int64, error) {
-	res, err := s.exec(ctx, args...)
-	if err != nil {
-		return 0, dbError(err)
+// Atomic implements ports.TaskRepository.
+func (r *TaskRepository) Atomic(ctx context.Context, owner identity.UserID, fn func(ports.TaskTx) error) error {
+	var fnErr error
+	err := r.db.engine.atomic(ctx, owner, func(e txEngine) error {
+		fnErr = fn(&tx{r: r, e: e, owner: owner, read: make(map[task.ID]int64, 1)})
+		return fnErr
+	})
+	if err != nil && errors.Is(err, fnErr) {
+		return err // fn's own error, as it returned it
 	}
-	n, err := res.RowsAffected()
-	return n, dbError(err)
+	return dbError(err)
+}
+
+// tx is a ports.TaskTx over one engine transaction.
+type tx struct {
+	r     *TaskRepository
+	e     txEngine
+	owner identity.UserID
+	read  map[task.ID]int64 // the version Get read, for Save to compare
+}
+
+func (t *tx) Get(ctx context.Context, id task.ID) (*task.Task, error) {
+	var found *task.Task
+	err := t.e.read(ctx, t.r.sql.getForUpdate, []any{id.String(), string(t.owner)}, func(rw row) error {
+		var err error
+		found, err = rw.task()
+		return err
+	})
+	if err != nil {
+		return nil, dbError(err)
+	}
+	if found == nil {
+		return nil, task.ErrNotFound()
+	}
+	t.read[id] = found.Version()
+	return found, nil
+}
+
+func (t *tx) Create(ctx context.Context, tk *task.Task) error {
+	s := tk.Snapshot()
+	ta := t.r.db.engine.timeArg
+	return t.e.exec(ctx, t.r.sql.insert, []any{s.ID.String(), string(s.Owner), s.Title, s.Description,
+		s.Completed, ta(s.CreatedAt), ta(s.UpdatedAt), s.Version}, wantRows(1))
+}
+
+func (t *tx) Save(ctx context.Context, tk *task.Task) error {
+	s := tk.Snapshot()
+	read, ok := t.read[s.ID]
+	if !ok {
+		return apperr.Errorf(apperr.ECONFLICT, "The task was changed by another request; try again.")
+	}
+	t.read[s.ID] = s.Version
+	return t.e.exec(ctx, t.r.sql.update, []any{s.Title, s.Description, s.Completed,
+		t.r.db.engine.timeArg(s.UpdatedAt), s.Version, s.ID.String(), string(t.owner), read}, wantRows(1))
+}
+
+func (t *tx) Delete(ctx context.Context, id task.ID) error {
+	delete(t.read, id)
+	return t.e.exec(ctx, t.r.sql.delete, []any{id.String(), string(t.owner)}, func(n int64) error {
+		if n == 0 {
+			return task.ErrNotFound()
+		}
+		return nil
+	})
+}
+
+// wantRows is the check of a write that must change exactly n rows. Get
+// locks what a transaction changes, so a miss means the row is not what
+// the transaction read.
+func wantRows(n int64) func(int64) error {
+	return func(got int64) error {
+		if got != n {
+			return apperr.Wrap(apperr.ECONFLICT, fmt.Errorf("sqlstore: a write changed %d rows, want %d", got, n),
+				"The task was changed by another request; try again.")
+		}
+		return nil
+	}
 }

@@ -65,7 +65,7 @@ func TestSQLiteRestart(t *testing.T) {
 	sqlstoretest.MustMigrate(t, first)
 	repo := sqlstore.NewTaskRepository(first)
 	kept := porttest.MustCreate(t, repo, owner, "survives a restart", time.Now())
-	changed, err := repo.Update(ctx, owner, kept.ID(), func(tk *task.Task) error {
+	changed, err := porttest.Update(ctx, repo, owner, kept.ID(), func(tk *task.Task) error {
 		tk.Toggle(time.Now())
 		return nil
 	})
@@ -84,7 +84,7 @@ func TestSQLiteRestart(t *testing.T) {
 	if err != nil || len(applied) != 0 {
 		t.Fatalf("Migrate after restart = %v, %v; want nothing to apply", applied, err)
 	}
-	list, err := sqlstore.NewTaskRepository(second).List(ctx, owner)
+	list, err := porttest.ListAll(ctx, sqlstore.NewTaskRepository(second), owner)
 	if err != nil {
 		t.Fatalf("List after restart: %v", err)
 	}

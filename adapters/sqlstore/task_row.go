@@ -1,59 +1,15 @@
 package sqlstore
 
 import (
-	"database/sql"
 	"fmt"
 	"time"
 
-	"github.com/todoapi/todo/core/identity"
 	"github.com/todoapi/todo/core/task"
 )
 
-// taskRow is a row of the tasks table as the statements select it
-// (taskColumns, in that order), read through database/sql: the SQLite
-// store's rows (PostgreSQL's are read through pgx's own rows, see
-// pgread.go). rowID and timestamp also take the other forms a database/sql
-// driver may hand over for these columns (16 raw bytes, time.Time,
-// PostgreSQL's text), so the type reads either dialect's rows correctly
-// wherever database/sql is used. Rows are scanned straight into these
-// typed fields: mapping them through Bun's reflective scanner cost a third
-// to a half of the server's CPU on a list. Writes bind a task.Snapshot's
-// fields as parameters (see statements.go).
-type taskRow struct {
-	ID          rowID
-	UserID      string
-	Title       string
-	Description sql.NullString
-	Completed   bool
-	CreatedAt   timestamp
-	UpdatedAt   timestamp
-}
-
-// scan reads the current row of rows into r.
-func (r *taskRow) scan(rows *sql.Rows) error {
-	return rows.Scan(&r.ID, &r.UserID, &r.Title, &r.Description, &r.Completed, &r.CreatedAt, &r.UpdatedAt)
-}
-
-func (r *taskRow) task() *task.Task {
-	var desc *string
-	if r.Description.Valid {
-		desc = &r.Description.String // FromSnapshot copies it
-	}
-	return task.FromSnapshot(task.Snapshot{
-		ID: task.ID(r.ID), Owner: identity.UserID(r.UserID), Title: r.Title, Description: desc,
-		Completed: r.Completed, CreatedAt: time.Time(r.CreatedAt), UpdatedAt: time.Time(r.UpdatedAt),
-	})
-}
-
-// sameSnapshot reports whether two snapshots hold the same values.
-func sameSnapshot(a, b task.Snapshot) bool {
-	if (a.Description == nil) != (b.Description == nil) ||
-		(a.Description != nil && *a.Description != *b.Description) {
-		return false
-	}
-	return a.ID == b.ID && a.Owner == b.Owner && a.Title == b.Title && a.Completed == b.Completed &&
-		a.CreatedAt.Equal(b.CreatedAt) && a.UpdatedAt.Equal(b.UpdatedAt)
-}
+// The types SQLite's rows are scanned into (see sqliteRow). They also take
+// the other forms a database/sql driver may hand over for these columns
+// (16 raw bytes, time.Time, PostgreSQL's text).
 
 // rowID is a task id: a uuid in PostgreSQL, and in SQLite canonical
 // lower-case UUID text, whose byte order is the ids' byte order, so ORDER BY

@@ -28,14 +28,14 @@ func assertUnavailable(t *testing.T, repo *sqlstore.TaskRepository, timeout time
 	tk, _ := task.New(id, owner, task.Draft{Title: "lost"}, time.Now())
 	calls := map[string]func(context.Context) error{
 		"Ping":   repo.Ping,
-		"Create": func(ctx context.Context) error { return repo.Create(ctx, tk) },
+		"Create": func(ctx context.Context) error { return porttest.Create(ctx, repo, tk) },
 		"Get":    func(ctx context.Context) error { _, err := repo.Get(ctx, owner, id); return err },
-		"List":   func(ctx context.Context) error { _, err := repo.List(ctx, owner); return err },
+		"List":   func(ctx context.Context) error { _, err := porttest.ListAll(ctx, repo, owner); return err },
 		"Update": func(ctx context.Context) error {
-			_, err := repo.Update(ctx, owner, id, func(*task.Task) error { return nil })
+			_, err := porttest.Update(ctx, repo, owner, id, func(*task.Task) error { return nil })
 			return err
 		},
-		"Delete": func(ctx context.Context) error { return repo.Delete(ctx, owner, id) },
+		"Delete": func(ctx context.Context) error { return porttest.Delete(ctx, repo, owner, id) },
 	}
 	var wg sync.WaitGroup
 	for name, call := range calls {

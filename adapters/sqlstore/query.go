@@ -1,0 +1,124 @@
+package sqlstore
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect/pgdialect"
+	"github.com/uptrace/bun/dialect/sqlitedialect"
+	"github.com/uptrace/bun/schema"
+
+	"github.com/todoapi/todo/core/identity"
+	"github.com/todoapi/todo/core/task"
+)
+
+// The repository's SQL is written once, here, for both databases. Values
+// always travel as numbered parameters, never inside the text, so each
+// statement is a constant string per shape: pgx prepares it once per
+// connection and PostgreSQL skips parsing and planning on every later call
+// (nearly twice the throughput of inlined values), and SQLite's statements
+// are prepared once per connection (see stmt). Where a list becomes
+// dynamic, Bun's query builder composes the text, with the parameters as
+// placeholders (see listQuery).
+
+// taskColumns are the columns every statement reads, in the order the rows
+// are scanned (see pgRow and sqliteRow).
+const taskColumns = "id, user_id, title, description, completed, created_at, updated_at, version"
+
+// sqlDialect is all the SQL text differs in between the databases.
+type sqlDialect struct {
+	// casts types each parameter ($1::uuid): PostgreSQL then needs no type
+	// inference in any statement mode, including those a pooler needs.
+	casts bool
+	// lockRow ends the read of a row a transaction will change. SQLite's
+	// transactions hold the database's write lock from BEGIN IMMEDIATE on.
+	lockRow string
+	bun     schema.Dialect
+}
+
+var (
+	postgresSQL = sqlDialect{casts: true, lockRow: " FOR UPDATE", bun: pgdialect.New()}
+	sqliteSQL   = sqlDialect{bun: sqlitedialect.New()}
+)
+
+// params numbers the parameters of one statement as they are added.
+type params struct {
+	d    sqlDialect
+	args []any
+}
+
+// add appends a parameter and returns its placeholder, cast to typ on
+// PostgreSQL.
+func (p *params) add(v any, typ string) string {
+	p.args = append(p.args, v)
+	ph := "$" + strconv.Itoa(len(p.args))
+	if p.d.casts {
+		ph += "::" + typ
+	}
+	return ph
+}
+
+// fixed builds the text of a statement whose shape never changes.
+func (d sqlDialect) fixed(build func(p *params) string) string {
+	return build(&params{d: d})
+}
+
+// statements are the repository's constant statements in one dialect.
+type statements struct {
+	get, getForUpdate, listAll, insert, update, delete string
+}
+
+func (d sqlDialect) statements() statements {
+	where := func(p *params) string {
+		return " FROM tasks WHERE id = " + p.add(nil, "uuid") + " AND user_id = " + p.add(nil, "text")
+	}
+	return statements{
+		get:          d.fixed(func(p *params) string { return "SELECT " + taskColumns + where(p) }),
+		getForUpdate: d.fixed(func(p *params) string { return "SELECT " + taskColumns + where(p) + d.lockRow }),
+		// The index (user_id, created_at DESC, id DESC) serves this in order:
+		// v1's whole list, the hottest read, kept as a constant statement.
+		listAll: d.fixed(func(p *params) string {
+			return "SELECT " + taskColumns + " FROM tasks WHERE user_id = " + p.add(nil, "text") + " ORDER BY created_at DESC, id DESC"
+		}),
+		insert: d.fixed(func(p *params) string {
+			return "INSERT INTO tasks (" + taskColumns + ") VALUES (" + p.add(nil, "uuid") + ", " + p.add(nil, "text") + ", " +
+				p.add(nil, "text") + ", " + p.add(nil, "text") + ", " + p.add(nil, "boolean") + ", " +
+				p.add(nil, "timestamptz") + ", " + p.add(nil, "timestamptz") + ", " + p.add(nil, "bigint") + ")"
+		}),
+		// The compare-and-swap on the version read: a write lands only over
+		// the state its transaction read.
+		update: d.fixed(func(p *params) string {
+			return "UPDATE tasks SET title = " + p.add(nil, "text") + ", description = " + p.add(nil, "text") +
+				", completed = " + p.add(nil, "boolean") + ", updated_at = " + p.add(nil, "timestamptz") +
+				", version = " + p.add(nil, "bigint") + " WHERE id = " + p.add(nil, "uuid") +
+				" AND user_id = " + p.add(nil, "text") + " AND version = " + p.add(nil, "bigint")
+		}),
+		delete: d.fixed(func(p *params) string { return "DELETE" + where(p) }),
+	}
+}
+
+// listQuery composes the statement of a list page with Bun's query
+// builder. It reads one task more than the page holds, to tell whether
+// there is a next page.
+func (d sqlDialect) listQuery(db bun.IDB, owner identity.UserID, q task.Query, timeArg func(time.Time) any) (string, []any) {
+	p := &params{d: d}
+	sel := bun.NewSelectQuery(db.(*bun.DB)).
+		ColumnExpr(taskColumns).
+		TableExpr("tasks").
+		Where("user_id = ?", bun.Safe(p.add(string(owner), "text")))
+	if a := q.After; a != nil {
+		// Rows after the position in the order created_at DESC, id DESC.
+		sel = sel.Where("(created_at, id) < (?, ?)",
+			bun.Safe(p.add(timeArg(a.CreatedAt), "timestamptz")), bun.Safe(p.add(a.ID.String(), "uuid")))
+	}
+	sel = sel.OrderExpr("created_at DESC, id DESC")
+	var b strings.Builder
+	b.WriteString(sel.String())
+	if q.Limit > 0 {
+		b.WriteString(" LIMIT ")
+		b.WriteString(p.add(q.Limit+1, "integer"))
+	}
+	return b.String(), p.args
+}
