@@ -175,20 +175,36 @@ func (t *Task) touch(now time.Time) {
 	t.updatedAt = now
 }
 
+// checkTitle trims the title and checks it: not empty, the text rules, at
+// most MaxTitleLength code points. It reports one problem at most.
 func checkTitle(raw string, fields []apperr.FieldError) (string, []apperr.FieldError) {
 	title := strings.TrimSpace(raw)
+	problem := textProblem(title, false)
 	switch n := utf8.RuneCountInString(title); {
 	case n == 0:
-		fields = append(fields, apperr.FieldError{Field: "title", Message: "must not be empty"})
-	case n > MaxTitleLength:
-		fields = append(fields, apperr.FieldError{Field: "title", Message: "must be at most 200 characters"})
+		problem = msgEmpty
+	case problem == "" && n > MaxTitleLength:
+		problem = atMost(MaxTitleLength)
+	}
+	if problem != "" {
+		fields = append(fields, apperr.FieldError{Field: "title", Message: problem})
 	}
 	return title, fields
 }
 
+// checkDescription checks a description, which is kept as given, untrimmed:
+// the text rules, where tab, line feed and carriage return are allowed, and
+// at most MaxDescriptionLength code points.
 func checkDescription(d *string, fields []apperr.FieldError) []apperr.FieldError {
-	if d != nil && utf8.RuneCountInString(*d) > MaxDescriptionLength {
-		fields = append(fields, apperr.FieldError{Field: "description", Message: "must be at most 1000 characters"})
+	if d == nil {
+		return fields
+	}
+	problem := textProblem(*d, true)
+	if problem == "" && utf8.RuneCountInString(*d) > MaxDescriptionLength {
+		problem = atMost(MaxDescriptionLength)
+	}
+	if problem != "" {
+		fields = append(fields, apperr.FieldError{Field: "description", Message: problem})
 	}
 	return fields
 }
