@@ -2,6 +2,7 @@ package task
 
 import (
 	"strconv"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -45,4 +46,25 @@ func textProblem(s string, multiline bool) string {
 // atMost returns the message for a text longer than limit code points.
 func atMost(limit int) string {
 	return "must be at most " + strconv.Itoa(limit) + " characters"
+}
+
+// keyword returns s trimmed and with ASCII letters in lower case, for
+// matching the case-insensitive keywords of the API (priorities,
+// recurrences, listing parameters). Only ASCII folds: "\u212Aelvin" (with a
+// Kelvin sign) must not match a keyword the way strings.EqualFold would.
+func keyword(s string) string {
+	s = strings.TrimSpace(s)
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; 'A' <= c && c <= 'Z' {
+			return strings.Map(lowerASCII, s)
+		}
+	}
+	return s
+}
+
+func lowerASCII(r rune) rune {
+	if 'A' <= r && r <= 'Z' {
+		return r + ('a' - 'A')
+	}
+	return r
 }
