@@ -12,8 +12,16 @@ import (
 // UTC. Values are normalized (UTC, at Precision), so == compares them.
 type Due struct {
 	at   time.Time // UTC, at Precision; for a date, that day's 00:00 UTC
-	date bool
+	kind dueKind
 }
+
+type dueKind uint8
+
+const (
+	dueNone dueKind = iota
+	dueDate
+	dueDateTime
+)
 
 // The layouts the API writes due dates in. A date-time always has six
 // fractional digits, like every other timestamp of the API.
@@ -32,13 +40,12 @@ const (
 // DueOn returns the due date year-month-day. Out-of-range values normalize
 // as in time.Date (January 32 is February 1).
 func DueOn(year int, month time.Month, day int) Due {
-	return Due{at: time.Date(year, month, day, 0, 0, 0, 0, time.UTC), date: true}
+	return Due{at: time.Date(year, month, day, 0, 0, 0, 0, time.UTC), kind: dueDate}
 }
 
-// DueAt returns the due date-time t, in UTC and truncated to Precision. The
-// zero time gives the zero Due, no due date.
+// DueAt returns the due date-time t, in UTC and truncated to Precision.
 func DueAt(t time.Time) Due {
-	return Due{at: t.UTC().Truncate(Precision)}
+	return Due{at: t.UTC().Truncate(Precision), kind: dueDateTime}
 }
 
 // ParseDue parses a due date as the API takes it: "YYYY-MM-DD" for a date,
@@ -57,7 +64,7 @@ func ParseDue(s string) (Due, error) {
 		if err != nil {
 			return Due{}, invalid("due_date", msgDue)
 		}
-		return checkYear("due_date", Due{at: t, date: true})
+		return checkYear("due_date", Due{at: t, kind: dueDate})
 	}
 	t, ok := parseDateTime(s)
 	if !ok {
@@ -68,7 +75,7 @@ func ParseDue(s string) (Due, error) {
 
 // ParseRemindAt parses when to remind of a task: an RFC 3339 date-time,
 // read as ParseDue reads one and returned in UTC at Precision. JSON null,
-// "no reminder", is the zero time and is for the caller to map.
+// "no reminder", is for the caller to map.
 //
 // It returns EINVALID naming the field "remind_at" when s is not an RFC
 // 3339 date-time (a date alone is not one) or falls outside years 1 to
@@ -113,10 +120,10 @@ func invalid(field, message string) error {
 }
 
 // IsZero reports whether d is "no due date".
-func (d Due) IsZero() bool { return d.at.IsZero() && !d.date }
+func (d Due) IsZero() bool { return d.kind == dueNone }
 
 // IsDate reports whether d is a calendar date rather than a date-time.
-func (d Due) IsDate() bool { return d.date }
+func (d Due) IsDate() bool { return d.kind == dueDate }
 
 // Time returns the date-time, or for a date its 00:00 UTC; the zero time
 // when there is no due date.
@@ -127,7 +134,7 @@ func (d Due) Time() time.Time { return d.at }
 // ends just before (it is exclusive). The zero time when there is no due
 // date.
 func (d Due) Deadline() time.Time {
-	if d.date {
+	if d.kind == dueDate {
 		return d.at.AddDate(0, 0, 1)
 	}
 	return d.at
@@ -141,7 +148,7 @@ func (d Due) Deadline() time.Time {
 // keep it in one column: a date is due before now exactly from the next
 // day's 00:00 UTC. The zero time when there is no due date.
 func (d Due) Instant() time.Time {
-	if d.date {
+	if d.kind == dueDate {
 		return d.Deadline().Add(-Precision)
 	}
 	return d.at
@@ -153,7 +160,7 @@ func (d Due) String() string {
 	switch {
 	case d.IsZero():
 		return ""
-	case d.date:
+	case d.kind == dueDate:
 		return d.at.Format(dateLayout)
 	default:
 		return d.at.Format(dateTimeLayout)

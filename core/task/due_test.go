@@ -148,11 +148,14 @@ func TestDueTimes(t *testing.T) {
 }
 
 func TestDueZero(t *testing.T) {
-	if !(task.Due{}).IsZero() || !task.DueAt(time.Time{}).IsZero() {
+	if !(task.Due{}).IsZero() {
 		t.Fatal("no due date is not zero")
 	}
-	if task.DueOn(1, 1, 1).IsZero() {
-		t.Fatal("the date 0001-01-01 reads as no due date")
+	if task.DueOn(1, 1, 1).IsZero() || task.DueAt(time.Time{}).IsZero() {
+		t.Fatal("a due date in the first instant of year 1 reads as no due date")
+	}
+	if d, err := task.ParseDue("0001-01-01T00:00:00Z"); err != nil || d.IsZero() || d.IsDate() {
+		t.Fatalf("ParseDue of the first instant = %v, %v", d, err)
 	}
 	if task.DueOn(2026, 1, 32) != task.DueOn(2026, 2, 1) {
 		t.Fatal("DueOn does not normalize")

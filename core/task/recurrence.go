@@ -73,8 +73,8 @@ func (r Recurrence) String() string {
 func (r Recurrence) Valid() bool { return r <= RecurrenceYearly }
 
 // Next returns the due date and reminder of the occurrence that follows a
-// task with recurrence r, due date due and reminder remindAt (the zero Due
-// and zero time mean none) when it is completed at completedAt. It reports
+// task with recurrence r, due date due (the zero Due for none) and reminder
+// remindAt (nil for none) when it is completed at completedAt. It reports
 // false when r is RecurrenceNone, and when the next due date or reminder
 // would fall after year 9999, which ends the series.
 //
@@ -91,31 +91,34 @@ func (r Recurrence) Valid() bool { return r <= RecurrenceYearly }
 // date it moves by one period itself, clamped in the same way. It is not
 // brought forward to completedAt: completing a task long overdue gives an
 // occurrence that is overdue as well.
-func (r Recurrence) Next(due Due, remindAt, completedAt time.Time) (Due, time.Time, bool) {
+func (r Recurrence) Next(due Due, remindAt *time.Time, completedAt time.Time) (Due, *time.Time, bool) {
 	if r == RecurrenceNone || !r.Valid() {
-		return Due{}, time.Time{}, false
+		return Due{}, nil, false
 	}
 	var next Due
 	if due.IsZero() {
 		next = DueOn(completedAt.UTC().Date())
 		next.at = r.advance(next.at)
 	} else {
-		next = Due{at: r.advance(due.at), date: due.date}
-	}
-	if !remindAt.IsZero() {
-		if due.IsZero() {
-			remindAt = r.advance(remindAt.UTC())
-		} else {
-			remindAt = remindAt.UTC().Add(next.Deadline().Sub(due.Deadline()))
-		}
-		if !inYearRange(remindAt) {
-			return Due{}, time.Time{}, false
-		}
+		next = due
+		next.at = r.advance(due.at)
 	}
 	if !inYearRange(next.at) {
-		return Due{}, time.Time{}, false
+		return Due{}, nil, false
 	}
-	return next, remindAt, true
+	if remindAt == nil {
+		return next, nil, true
+	}
+	remind := remindAt.UTC()
+	if due.IsZero() {
+		remind = r.advance(remind)
+	} else {
+		remind = remind.Add(next.Deadline().Sub(due.Deadline()))
+	}
+	if !inYearRange(remind) {
+		return Due{}, nil, false
+	}
+	return next, &remind, true
 }
 
 // advance returns t, in UTC, one period of r later.

@@ -111,48 +111,54 @@ func utc(y int, m time.Month, d, h, min int) time.Time {
 	return time.Date(y, m, d, h, min, 0, 0, time.UTC)
 }
 
+// at returns a pointer to utc(...), for an optional reminder.
+func at(y int, m time.Month, d, h, min int) *time.Time {
+	t := utc(y, m, d, h, min)
+	return &t
+}
+
 func TestRecurrenceNext(t *testing.T) {
 	done := utc(2026, 3, 10, 15, 30) // when the task is completed
 	tests := []struct {
 		name       string
 		r          task.Recurrence
 		due        task.Due
-		remind     time.Time
+		remind     *time.Time
 		wantDue    string
-		wantRemind time.Time
+		wantRemind *time.Time
 	}{
-		{"DailyDate", task.RecurrenceDaily, task.DueOn(2026, 2, 28), time.Time{}, "2026-03-01", time.Time{}},
-		{"DailyDateLeap", task.RecurrenceDaily, task.DueOn(2024, 2, 28), time.Time{}, "2024-02-29", time.Time{}},
-		{"DailyDateTime", task.RecurrenceDaily, task.DueAt(utc(2026, 12, 31, 23, 0)), time.Time{}, "2027-01-01T23:00:00.000000Z", time.Time{}},
-		{"WeeklyDate", task.RecurrenceWeekly, task.DueOn(2026, 12, 29), time.Time{}, "2027-01-05", time.Time{}},
-		{"WeeklyDateTime", task.RecurrenceWeekly, task.DueAt(utc(2026, 3, 28, 9, 15)), time.Time{}, "2026-04-04T09:15:00.000000Z", time.Time{}},
-		{"MonthlyDate", task.RecurrenceMonthly, task.DueOn(2026, 1, 15), time.Time{}, "2026-02-15", time.Time{}},
-		{"MonthlyJan31NonLeap", task.RecurrenceMonthly, task.DueOn(2026, 1, 31), time.Time{}, "2026-02-28", time.Time{}},
-		{"MonthlyJan31Leap", task.RecurrenceMonthly, task.DueOn(2024, 1, 31), time.Time{}, "2024-02-29", time.Time{}},
-		{"MonthlyClampedDayStays", task.RecurrenceMonthly, task.DueOn(2026, 2, 28), time.Time{}, "2026-03-28", time.Time{}},
-		{"MonthlyMar31ToApr30", task.RecurrenceMonthly, task.DueOn(2026, 3, 31), time.Time{}, "2026-04-30", time.Time{}},
-		{"MonthlyDecember", task.RecurrenceMonthly, task.DueOn(2026, 12, 31), time.Time{}, "2027-01-31", time.Time{}},
-		{"MonthlyDateTimeClamped", task.RecurrenceMonthly, task.DueAt(utc(2026, 1, 31, 18, 45)), time.Time{}, "2026-02-28T18:45:00.000000Z", time.Time{}},
-		{"YearlyDate", task.RecurrenceYearly, task.DueOn(2026, 7, 4), time.Time{}, "2027-07-04", time.Time{}},
-		{"YearlyFeb29", task.RecurrenceYearly, task.DueOn(2024, 2, 29), time.Time{}, "2025-02-28", time.Time{}},
-		{"YearlyFeb29DateTime", task.RecurrenceYearly, task.DueAt(utc(2024, 2, 29, 6, 0)), time.Time{}, "2025-02-28T06:00:00.000000Z", time.Time{}},
-		{"YearlyFeb28ToLeapStays", task.RecurrenceYearly, task.DueOn(2027, 2, 28), time.Time{}, "2028-02-28", time.Time{}},
+		{"DailyDate", task.RecurrenceDaily, task.DueOn(2026, 2, 28), nil, "2026-03-01", nil},
+		{"DailyDateLeap", task.RecurrenceDaily, task.DueOn(2024, 2, 28), nil, "2024-02-29", nil},
+		{"DailyDateTime", task.RecurrenceDaily, task.DueAt(utc(2026, 12, 31, 23, 0)), nil, "2027-01-01T23:00:00.000000Z", nil},
+		{"WeeklyDate", task.RecurrenceWeekly, task.DueOn(2026, 12, 29), nil, "2027-01-05", nil},
+		{"WeeklyDateTime", task.RecurrenceWeekly, task.DueAt(utc(2026, 3, 28, 9, 15)), nil, "2026-04-04T09:15:00.000000Z", nil},
+		{"MonthlyDate", task.RecurrenceMonthly, task.DueOn(2026, 1, 15), nil, "2026-02-15", nil},
+		{"MonthlyJan31NonLeap", task.RecurrenceMonthly, task.DueOn(2026, 1, 31), nil, "2026-02-28", nil},
+		{"MonthlyJan31Leap", task.RecurrenceMonthly, task.DueOn(2024, 1, 31), nil, "2024-02-29", nil},
+		{"MonthlyClampedDayStays", task.RecurrenceMonthly, task.DueOn(2026, 2, 28), nil, "2026-03-28", nil},
+		{"MonthlyMar31ToApr30", task.RecurrenceMonthly, task.DueOn(2026, 3, 31), nil, "2026-04-30", nil},
+		{"MonthlyDecember", task.RecurrenceMonthly, task.DueOn(2026, 12, 31), nil, "2027-01-31", nil},
+		{"MonthlyDateTimeClamped", task.RecurrenceMonthly, task.DueAt(utc(2026, 1, 31, 18, 45)), nil, "2026-02-28T18:45:00.000000Z", nil},
+		{"YearlyDate", task.RecurrenceYearly, task.DueOn(2026, 7, 4), nil, "2027-07-04", nil},
+		{"YearlyFeb29", task.RecurrenceYearly, task.DueOn(2024, 2, 29), nil, "2025-02-28", nil},
+		{"YearlyFeb29DateTime", task.RecurrenceYearly, task.DueAt(utc(2024, 2, 29, 6, 0)), nil, "2025-02-28T06:00:00.000000Z", nil},
+		{"YearlyFeb28ToLeapStays", task.RecurrenceYearly, task.DueOn(2027, 2, 28), nil, "2028-02-28", nil},
 		// The reminder keeps its distance to the deadline.
-		{"DailyDateRemind", task.RecurrenceDaily, task.DueOn(2026, 3, 1), utc(2026, 2, 28, 20, 0), "2026-03-02", utc(2026, 3, 1, 20, 0)},
-		{"WeeklyDateTimeRemind", task.RecurrenceWeekly, task.DueAt(utc(2026, 3, 28, 9, 0)), utc(2026, 3, 28, 8, 30), "2026-04-04T09:00:00.000000Z", utc(2026, 4, 4, 8, 30)},
-		{"MonthlyClampedRemindMovesWithDue", task.RecurrenceMonthly, task.DueOn(2026, 1, 31), utc(2026, 1, 30, 9, 0), "2026-02-28", utc(2026, 2, 27, 9, 0)},
-		{"MonthlyDateTimeRemindAfterDue", task.RecurrenceMonthly, task.DueAt(utc(2024, 1, 31, 12, 0)), utc(2024, 2, 1, 12, 0), "2024-02-29T12:00:00.000000Z", utc(2024, 3, 1, 12, 0)},
-		{"YearlyFeb29Remind", task.RecurrenceYearly, task.DueOn(2024, 2, 29), utc(2024, 2, 22, 7, 0), "2025-02-28", utc(2025, 2, 21, 7, 0)},
+		{"DailyDateRemind", task.RecurrenceDaily, task.DueOn(2026, 3, 1), at(2026, 2, 28, 20, 0), "2026-03-02", at(2026, 3, 1, 20, 0)},
+		{"WeeklyDateTimeRemind", task.RecurrenceWeekly, task.DueAt(utc(2026, 3, 28, 9, 0)), at(2026, 3, 28, 8, 30), "2026-04-04T09:00:00.000000Z", at(2026, 4, 4, 8, 30)},
+		{"MonthlyClampedRemindMovesWithDue", task.RecurrenceMonthly, task.DueOn(2026, 1, 31), at(2026, 1, 30, 9, 0), "2026-02-28", at(2026, 2, 27, 9, 0)},
+		{"MonthlyDateTimeRemindAfterDue", task.RecurrenceMonthly, task.DueAt(utc(2024, 1, 31, 12, 0)), at(2024, 2, 1, 12, 0), "2024-02-29T12:00:00.000000Z", at(2024, 3, 1, 12, 0)},
+		{"YearlyFeb29Remind", task.RecurrenceYearly, task.DueOn(2024, 2, 29), at(2024, 2, 22, 7, 0), "2025-02-28", at(2025, 2, 21, 7, 0)},
 		// No due date: the completion day in UTC plus one period, a date.
-		{"NoneDueDaily", task.RecurrenceDaily, task.Due{}, time.Time{}, "2026-03-11", time.Time{}},
-		{"NoneDueWeekly", task.RecurrenceWeekly, task.Due{}, time.Time{}, "2026-03-17", time.Time{}},
-		{"NoneDueMonthly", task.RecurrenceMonthly, task.Due{}, time.Time{}, "2026-04-10", time.Time{}},
-		{"NoneDueYearly", task.RecurrenceYearly, task.Due{}, time.Time{}, "2027-03-10", time.Time{}},
-		{"NoneDueRemindMovesOnePeriod", task.RecurrenceMonthly, task.Due{}, utc(2026, 1, 31, 8, 0), "2026-04-10", utc(2026, 2, 28, 8, 0)},
-		{"NoneDueRemindDaily", task.RecurrenceDaily, task.Due{}, utc(2026, 3, 10, 8, 0), "2026-03-11", utc(2026, 3, 11, 8, 0)},
+		{"NoneDueDaily", task.RecurrenceDaily, task.Due{}, nil, "2026-03-11", nil},
+		{"NoneDueWeekly", task.RecurrenceWeekly, task.Due{}, nil, "2026-03-17", nil},
+		{"NoneDueMonthly", task.RecurrenceMonthly, task.Due{}, nil, "2026-04-10", nil},
+		{"NoneDueYearly", task.RecurrenceYearly, task.Due{}, nil, "2027-03-10", nil},
+		{"NoneDueRemindMovesOnePeriod", task.RecurrenceMonthly, task.Due{}, at(2026, 1, 31, 8, 0), "2026-04-10", at(2026, 2, 28, 8, 0)},
+		{"NoneDueRemindDaily", task.RecurrenceDaily, task.Due{}, at(2026, 3, 10, 8, 0), "2026-03-11", at(2026, 3, 11, 8, 0)},
 		// An overdue task's next occurrence is one period after the old due date,
 		// not after the completion.
-		{"OverdueStaysOnItsSchedule", task.RecurrenceWeekly, task.DueOn(2026, 1, 1), time.Time{}, "2026-01-08", time.Time{}},
+		{"OverdueStaysOnItsSchedule", task.RecurrenceWeekly, task.DueOn(2026, 1, 1), nil, "2026-01-08", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -163,7 +169,7 @@ func TestRecurrenceNext(t *testing.T) {
 			if due.String() != tt.wantDue || due.IsDate() != (len(tt.wantDue) == 10) {
 				t.Fatalf("due = %q (date %v), want %q", due, due.IsDate(), tt.wantDue)
 			}
-			if remind != tt.wantRemind {
+			if (remind == nil) != (tt.wantRemind == nil) || remind != nil && *remind != *tt.wantRemind {
 				t.Fatalf("remind = %v, want %v", remind, tt.wantRemind)
 			}
 		})
@@ -173,7 +179,7 @@ func TestRecurrenceNext(t *testing.T) {
 // The completion day is taken in UTC, whatever zone the clock reports in.
 func TestRecurrenceNextCompletionDayInUTC(t *testing.T) {
 	done := time.Date(2026, 3, 10, 23, 30, 0, 0, time.FixedZone("UTC-2", -2*3600)) // 2026-03-11 01:30 UTC
-	due, _, ok := task.RecurrenceDaily.Next(task.Due{}, time.Time{}, done)
+	due, _, ok := task.RecurrenceDaily.Next(task.Due{}, nil, done)
 	if !ok || due.String() != "2026-03-12" {
 		t.Fatalf("next = %q, %v; want 2026-03-12", due, ok)
 	}
@@ -185,14 +191,14 @@ func TestRecurrenceNextEnds(t *testing.T) {
 		name   string
 		r      task.Recurrence
 		due    task.Due
-		remind time.Time
+		remind *time.Time
 	}{
-		{"None", task.RecurrenceNone, task.DueOn(2026, 1, 1), time.Time{}},
-		{"NoneWithoutDue", task.RecurrenceNone, task.Due{}, time.Time{}},
-		{"Invalid", task.RecurrenceYearly + 1, task.DueOn(2026, 1, 1), time.Time{}},
-		{"DueAfterYear9999", task.RecurrenceDaily, task.DueOn(9999, 12, 31), time.Time{}},
-		{"DateTimeAfterYear9999", task.RecurrenceYearly, task.DueAt(utc(9999, 6, 1, 0, 0)), time.Time{}},
-		{"RemindAfterYear9999", task.RecurrenceYearly, task.Due{}, utc(9999, 6, 1, 0, 0)},
+		{"None", task.RecurrenceNone, task.DueOn(2026, 1, 1), nil},
+		{"NoneWithoutDue", task.RecurrenceNone, task.Due{}, nil},
+		{"Invalid", task.RecurrenceYearly + 1, task.DueOn(2026, 1, 1), nil},
+		{"DueAfterYear9999", task.RecurrenceDaily, task.DueOn(9999, 12, 31), nil},
+		{"DateTimeAfterYear9999", task.RecurrenceYearly, task.DueAt(utc(9999, 6, 1, 0, 0)), nil},
+		{"RemindAfterYear9999", task.RecurrenceYearly, task.Due{}, at(9999, 6, 1, 0, 0)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
