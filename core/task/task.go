@@ -3,7 +3,6 @@
 package task
 
 import (
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -20,14 +19,12 @@ const (
 	MaxDescriptionLength = 1000
 )
 
-// Messages of the rules, for the fields they name.
-var (
-	MsgRequired       = "is required"
-	MsgEmpty          = "must not be empty"
-	MsgNull           = "must not be null"
-	MsgTitleTooLong   = "must be at most " + strconv.Itoa(MaxTitleLength) + " characters"
-	MsgDescriptionLen = "must be at most " + strconv.Itoa(MaxDescriptionLength) + " characters"
-	MsgBoolean        = "must be true or false"
+// Messages of the rules that are about a field's presence or JSON type;
+// the text rules' are in text.go.
+const (
+	MsgRequired = "is required"
+	MsgNull     = "must not be null"
+	MsgBoolean  = "must be true or false"
 )
 
 // Precision is the resolution every timestamp is kept at, so a task reads
@@ -226,20 +223,36 @@ func (t *Task) touch(now time.Time) {
 	t.updatedAt = now
 }
 
+// checkTitle trims the title and checks it: not empty, the text rules, at
+// most MaxTitleLength code points. It reports one problem at most.
 func checkTitle(raw string, fields []apperr.FieldError) (string, []apperr.FieldError) {
 	title := strings.TrimSpace(raw)
+	problem := textProblem(title, false)
 	switch n := utf8.RuneCountInString(title); {
 	case n == 0:
-		fields = append(fields, apperr.FieldError{Field: "title", Message: MsgEmpty})
-	case n > MaxTitleLength:
-		fields = append(fields, apperr.FieldError{Field: "title", Message: MsgTitleTooLong})
+		problem = msgEmpty
+	case problem == "" && n > MaxTitleLength:
+		problem = atMost(MaxTitleLength)
+	}
+	if problem != "" {
+		fields = append(fields, apperr.FieldError{Field: "title", Message: problem})
 	}
 	return title, fields
 }
 
+// checkDescription checks a description, which is kept as given, untrimmed:
+// the text rules, where tab, line feed and carriage return are allowed, and
+// at most MaxDescriptionLength code points.
 func checkDescription(d *string, fields []apperr.FieldError) []apperr.FieldError {
-	if d != nil && utf8.RuneCountInString(*d) > MaxDescriptionLength {
-		fields = append(fields, apperr.FieldError{Field: "description", Message: MsgDescriptionLen})
+	if d == nil {
+		return fields
+	}
+	problem := textProblem(*d, true)
+	if problem == "" && utf8.RuneCountInString(*d) > MaxDescriptionLength {
+		problem = atMost(MaxDescriptionLength)
+	}
+	if problem != "" {
+		fields = append(fields, apperr.FieldError{Field: "description", Message: problem})
 	}
 	return fields
 }
