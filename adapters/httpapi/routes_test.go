@@ -158,7 +158,7 @@ func TestStrings(t *testing.T) {
 	t.Parallel()
 	s, user := MustServer(t), NewUser()
 	for _, title := range []string{
-		`quote " backslash \ slash /`, "tab\tnewline\ncr\rnul\x00bell\x07del\x7f",
+		`quote " backslash \ slash /`, "del\x7f and C1 \u0085",
 		"<b>&amp;</b>", "emoji 😀 and ü", "line\u2028para\u2029end", "bad utf-8 \xff\xfe",
 	} {
 		in, _ := json.Marshal(map[string]string{"title": title, "description": title})
@@ -171,6 +171,34 @@ func TestStrings(t *testing.T) {
 		}
 		if strings.ContainsAny(string(r.Body), "\u2028\u2029") {
 			t.Errorf("U+2028/U+2029 not escaped in %s", r.Body)
+		}
+	}
+	// A description keeps its tabs and line breaks, escaped on the way out.
+	r := s.MustDo(t, Req{Method: "POST", Path: seed.Collection(user), Token: Token(user),
+		Body: `{"title":"multiline","description":"tab\tnewline\ncr\r"}`})
+	if tk := MustTask(t, r, http.StatusCreated); *tk.Description != "tab\tnewline\ncr\r" {
+		t.Errorf("description came back as %q", *tk.Description)
+	}
+}
+
+// TestControlCharacters refuses NUL and the other C0 controls with a 422
+// naming the field, wherever they stand (a NUL broke both stores once).
+func TestControlCharacters(t *testing.T) {
+	t.Parallel()
+	s, user := MustServer(t), NewUser()
+	for _, tc := range []struct{ body, field string }{
+		{`{"title":"\u0000x"}`, "title"},
+		{`{"title":"x\u0000y"}`, "title"},
+		{`{"title":"bell\u0007"}`, "title"},
+		{`{"title":"tab\tinside"}`, "title"},
+		{`{"title":"ok","description":"\u0000"}`, "description"},
+		{`{"title":"ok","description":"a\u0000b"}`, "description"},
+		{`{"title":"ok","description":"escape\u001b[31m"}`, "description"},
+	} {
+		r := s.MustDo(t, Req{Method: "POST", Path: seed.Collection(user), Token: Token(user), Body: tc.body})
+		p := MustProblem(t, r, http.StatusUnprocessableEntity)
+		if len(p.Errors) != 1 || p.Errors[0].Field != tc.field {
+			t.Errorf("%s: errors %+v, want one naming %s", tc.body, p.Errors, tc.field)
 		}
 	}
 }
