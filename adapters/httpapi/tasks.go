@@ -3,7 +3,6 @@ package httpapi
 import (
 	"context"
 	"net/http"
-	"net/url"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -18,9 +17,9 @@ import (
 // owner is the user whose tasks the path names.
 func owner(c *gin.Context) identity.UserID { return identity.UserID(c.Param("user_id")) }
 
-// create returns the create handler of a route family; prefix is what goes
-// between the user id and the task id in that family's Location.
-func (s *server) create(prefix string) authedHandler {
+// create returns the create handler of a route family, whose paths the
+// Location header uses.
+func (s *server) create(f family) authedHandler {
 	return func(c *gin.Context, p identity.Principal) {
 		m, ok := s.decodeObject(c)
 		if !ok {
@@ -35,7 +34,7 @@ func (s *server) create(prefix string) authedHandler {
 			s.fail(c, err)
 			return
 		}
-		c.Writer.Header()["Location"] = []string{"/api/" + url.PathEscape(string(t.Owner())) + prefix + t.ID().String()}
+		c.Writer.Header()["Location"] = []string{f.location(t)}
 		sendTask(c, http.StatusCreated, t)
 	}
 }
