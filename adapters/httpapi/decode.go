@@ -9,8 +9,6 @@ import (
 	"strconv"
 
 	"github.com/gin-gonic/gin"
-
-	"github.com/todoapi/todo/core/task"
 )
 
 const notObject = "The request body must be a JSON object."
@@ -99,36 +97,3 @@ func parseObject(c *gin.Context, body []byte) (map[string]json.RawMessage, bool)
 }
 
 func isBlank(b []byte) bool { return len(bytes.TrimSpace(b)) == 0 }
-
-// field decodes one member of the body: absent, null or a value of type T.
-// A value of another JSON type is a 400 naming the field.
-func field[T any](c *gin.Context, m map[string]json.RawMessage, name, want string) (task.Field[T], bool) {
-	raw, ok := m[name]
-	if !ok {
-		return task.Field[T]{}, true
-	}
-	if string(raw) == "null" {
-		return task.Null[T](), true
-	}
-	var v T
-	if err := json.Unmarshal(raw, &v); err != nil {
-		badRequest(c, `The field "`+name+`" must be `+want+".")
-		return task.Field[T]{}, false
-	}
-	return task.Set(v), true
-}
-
-// decodePatch reads the writable members of a task; read-only and unknown
-// members are ignored. Rules on the values are the core's business.
-func decodePatch(c *gin.Context, m map[string]json.RawMessage) (task.Patch, bool) {
-	var p task.Patch
-	var ok bool
-	if p.Title, ok = field[string](c, m, "title", "a string"); !ok {
-		return p, false
-	}
-	if p.Description, ok = field[string](c, m, "description", "a string or null"); !ok {
-		return p, false
-	}
-	p.Completed, ok = field[bool](c, m, "completed", "true or false")
-	return p, ok
-}

@@ -73,29 +73,6 @@ func sendTasks(c *gin.Context, tasks []*task.Task) {
 	putBuf(bp)
 }
 
-// appendTask appends the contract's task object, fields in the contract's order.
-func appendTask(b []byte, t *task.Task) []byte {
-	b = append(b, `{"id":"`...)
-	b = appendID(b, t.ID())
-	b = append(b, `","user_id":`...)
-	b = appendString(b, string(t.Owner()))
-	b = append(b, `,"title":`...)
-	b = appendString(b, t.Title())
-	b = append(b, `,"description":`...)
-	if d := t.Description(); d != nil {
-		b = appendString(b, *d)
-	} else {
-		b = append(b, "null"...)
-	}
-	b = append(b, `,"completed":`...)
-	b = strconv.AppendBool(b, t.Completed())
-	b = append(b, `,"created_at":"`...)
-	b = appendTime(b, t.CreatedAt())
-	b = append(b, `","updated_at":"`...)
-	b = appendTime(b, t.UpdatedAt())
-	return append(b, `"}`...)
-}
-
 // appendTime appends t in UTC as timeLayout does, digit by digit: the
 // general time.AppendFormat was most of a list's encoding cost. The digits
 // are written in place over a template appended in one piece, so no digit

@@ -5,10 +5,13 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/todoapi/todo/core/task"
 )
 
 // TestUnprocessable checks 422 for each rule, with errors naming each
-// broken field, and that the limits themselves are accepted.
+// broken field in the core's words, and that the limits themselves are
+// accepted.
 func TestUnprocessable(t *testing.T) {
 	t.Parallel()
 	s, user := MustServer(t), NewUser()
@@ -19,12 +22,12 @@ func TestUnprocessable(t *testing.T) {
 	}{
 		{`{"title":""}`, []string{"title"}},
 		{`{"title":" \t\n "}`, []string{"title"}},
-		{`{"title":"` + long(201) + `"}`, []string{"title"}},
-		{`{"title":"a","description":"` + long(1001) + `"}`, []string{"description"}},
+		{`{"title":"` + long(task.MaxTitleLength+1) + `"}`, []string{"title"}},
+		{`{"title":"a","description":"` + long(task.MaxDescriptionLength+1) + `"}`, []string{"description"}},
 		{`{}`, []string{"title"}},
 		{`{"description":"d"}`, []string{"title"}},
 		{`{"title":null}`, []string{"title"}},
-		{`{"title":"","description":"` + long(1001) + `"}`, []string{"title", "description"}},
+		{`{"title":"","description":"` + long(task.MaxDescriptionLength+1) + `"}`, []string{"title", "description"}},
 	} {
 		for _, f := range families {
 			r := s.MustDo(t, Req{Method: "POST", Path: f.Collection(user), Token: Token(user), Body: c.body})
@@ -36,21 +39,25 @@ func TestUnprocessable(t *testing.T) {
 	if p.Errors[0].Message != "is required" || !strings.Contains(p.Detail, "title") {
 		t.Fatalf("missing title: %+v", p)
 	}
+	r := s.MustDo(t, Req{Method: "POST", Path: seed.Collection(user), Token: Token(user), Body: `{"title":"` + long(task.MaxTitleLength+1) + `"}`})
+	if p := MustProblem(t, r, http.StatusUnprocessableEntity); p.Errors[0].Message != task.MsgTitleTooLong {
+		t.Fatalf("too long a title: %+v, want %q", p.Errors, task.MsgTitleTooLong)
+	}
 	if list := MustTasks(t, s.MustDo(t, Req{Method: "GET", Path: seed.Collection(user), Token: Token(user)})); len(list) != 0 {
 		t.Fatalf("%d tasks created by invalid bodies", len(list))
 	}
 
-	tk := MustCreate(t, s, seed, user, `{"title":"`+long(200)+`","description":"`+long(1000)+`"}`)
+	tk := MustCreate(t, s, seed, user, `{"title":"`+long(task.MaxTitleLength)+`","description":"`+long(task.MaxDescriptionLength)+`"}`)
 	for _, c := range []struct {
 		body   string
 		fields []string
 	}{
 		{`{"title":null}`, []string{"title"}},
 		{`{"title":"  "}`, []string{"title"}},
-		{`{"title":"` + long(201) + `"}`, []string{"title"}},
-		{`{"description":"` + long(1001) + `"}`, []string{"description"}},
+		{`{"title":"` + long(task.MaxTitleLength+1) + `"}`, []string{"title"}},
+		{`{"description":"` + long(task.MaxDescriptionLength+1) + `"}`, []string{"description"}},
 		{`{"completed":null}`, []string{"completed"}},
-		{`{"title":null,"description":"` + long(1001) + `","completed":null}`, []string{"title", "description", "completed"}},
+		{`{"title":null,"description":"` + long(task.MaxDescriptionLength+1) + `","completed":null}`, []string{"title", "description", "completed"}},
 	} {
 		for _, f := range families {
 			MustFields(t, s.MustDo(t, Req{Method: "PATCH", Path: f.Item(user, tk.ID), Token: Token(user), Body: c.body}), c.fields...)

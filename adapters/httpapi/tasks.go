@@ -88,11 +88,11 @@ func (s *server) complete(c *gin.Context, p identity.Principal) {
 	if !ok {
 		return
 	}
-	var done task.Field[bool]
+	var in task.Patch
 	if !isBlank(*bp) {
 		m, ok := parseObject(c, *bp)
 		if ok {
-			done, ok = field[bool](c, m, "completed", "true or false")
+			in, ok = decodeMember(c, m, completedField, in)
 		}
 		if !ok {
 			putBuf(bp)
@@ -100,6 +100,7 @@ func (s *server) complete(c *gin.Context, p identity.Principal) {
 		}
 	}
 	putBuf(bp)
+	done := in.Completed
 
 	ctx, uid, id := c.Request.Context(), owner(c), c.Param("task_id")
 	var t *task.Task
