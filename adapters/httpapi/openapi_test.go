@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"sort"
@@ -25,7 +26,7 @@ import (
 // loaded once.
 var spec = sync.OnceValues(func() (*openapiSpec, error) {
 	rec := httptest.NewRecorder()
-	httpapi.New(httpapi.Config{}, nil, nil, nil, nil).ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/openapi.json", nil))
+	httpapi.New(httpapi.Config{}, nil, nil, nil, slog.New(slog.DiscardHandler)).ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/openapi.json", nil))
 	if rec.Code != http.StatusOK {
 		return nil, fmt.Errorf("GET /openapi.json: %d %s", rec.Code, rec.Body)
 	}

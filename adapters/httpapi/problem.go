@@ -92,8 +92,27 @@ func (s *server) noRoute(c *gin.Context) {
 	writeProblem(c, http.StatusNotFound, "No route matches "+c.Request.Method+" "+c.Request.URL.Path+".", nil)
 }
 
-// noMethod answers the router's own 405; Gin has already set Allow.
+// noMethod answers the router's own 405. Gin has set Allow to every
+// method with a route matching the path, which on a path with refusals
+// includes the refused methods and those of the routes they keep out, so
+// such a path gets its own methods instead.
 func (s *server) noMethod(c *gin.Context) {
-	writeProblem(c, http.StatusMethodNotAllowed,
-		"Method "+c.Request.Method+" is not allowed here; allowed: "+c.Writer.Header().Get("Allow")+".", nil)
+	allow := c.Writer.Header().Get("Allow")
+	for _, r := range s.refusals {
+		if takes(r.path, c.Request.URL.Path) {
+			allow = r.allow
+		}
+	}
+	methodNotAllowed(c, allow)
+}
+
+// refuseMethod answers 405 for a method that a path of the route table
+// lacks but another path's route would otherwise take; see refusal.
+func (s *server) refuseMethod(allow string) gin.HandlerFunc {
+	return func(c *gin.Context) { methodNotAllowed(c, allow) }
+}
+
+func methodNotAllowed(c *gin.Context, allow string) {
+	c.Writer.Header().Set("Allow", allow)
+	writeProblem(c, http.StatusMethodNotAllowed, "Method "+c.Request.Method+" is not allowed here; allowed: "+allow+".", nil)
 }

@@ -3,6 +3,8 @@ package httpapi
 import (
 	"net/http"
 	"net/url"
+	"slices"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -156,4 +158,60 @@ func api(table []route) apidocs.API {
 		Operations: ops,
 		Schemas:    taskSchemas(),
 	}
+}
+
+// refusal is a path of the table whose methods another path would take
+// over: PUT /api/u/tasks would reach PUT /api/:user_id/:task_id with the
+// task id "tasks" and answer 404, though the client only forgot the id.
+// Those methods answer 405 with the path's own Allow instead.
+type refusal struct {
+	path    string
+	methods []string // to refuse
+	allow   string   // the path's own methods, as the Allow header lists them
+}
+
+// refusals finds the refusals of the table.
+func refusals(table []route) []refusal {
+	methods := map[string][]string{}
+	var paths []string
+	for _, r := range table {
+		if methods[r.doc.Path] == nil {
+			paths = append(paths, r.doc.Path)
+		}
+		methods[r.doc.Path] = append(methods[r.doc.Path], r.doc.Method)
+	}
+	var out []refusal
+	for _, p := range paths {
+		r := refusal{path: p, allow: strings.Join(methods[p], ", ")}
+		for _, q := range paths {
+			if p == q || !takes(q, p) {
+				continue
+			}
+			for _, m := range methods[q] {
+				if !slices.Contains(methods[p], m) && !slices.Contains(r.methods, m) {
+					r.methods = append(r.methods, m)
+				}
+			}
+		}
+		if len(r.methods) > 0 {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// takes reports whether the Gin pattern q matches every path that p, a
+// pattern or a path, matches: the same segments, or in q a parameter where
+// p has anything but an empty segment (Gin's parameters never match one).
+func takes(q, p string) bool {
+	qs, ps := strings.Split(q, "/"), strings.Split(p, "/")
+	if len(qs) != len(ps) {
+		return false
+	}
+	for i := range qs {
+		if qs[i] != ps[i] && (!strings.HasPrefix(qs[i], ":") || ps[i] == "") {
+			return false
+		}
+	}
+	return true
 }

@@ -31,6 +31,7 @@ type server struct {
 	log       *slog.Logger
 	bodyLimit int64
 	origins   map[string]bool
+	refusals  []refusal
 }
 
 // New returns the router serving the contract's routes, /healthz, /readyz,
@@ -73,8 +74,9 @@ func New(cfg Config, svc *app.TaskService, verifier ports.TokenVerifier, ready p
 	return e
 }
 
-// routes registers the route table, then the API documents, which
-// describe that same table.
+// routes registers the route table, the 405s that keep one path of it
+// from answering for another, then the API documents, which describe that
+// same table.
 func (s *server) routes(e *gin.Engine) {
 	table := s.routeTable()
 	for _, r := range table {
@@ -83,6 +85,12 @@ func (s *server) routes(e *gin.Engine) {
 			h = s.authed(r.authed)
 		}
 		e.Handle(r.doc.Method, r.doc.Path, h)
+	}
+	s.refusals = refusals(table)
+	for _, r := range s.refusals {
+		for _, m := range r.methods {
+			e.Handle(m, r.path, s.refuseMethod(r.allow))
+		}
 	}
 	docs := gin.WrapH(apidocs.New(api(table)).Handler())
 	for _, p := range apidocs.Paths {
