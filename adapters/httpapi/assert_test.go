@@ -135,19 +135,24 @@ func MustProblem(t *testing.T, r Resp, status int) problemJSON {
 	return p
 }
 
-// MustFields checks that a 422 names exactly these fields.
+// MustFields checks that a 422 names exactly these fields, in errors and
+// in the detail.
 func MustFields(t *testing.T, r Resp, fields ...string) {
 	t.Helper()
 	p := MustProblem(t, r, http.StatusUnprocessableEntity)
-	var got []string
+	var got, named []string
 	for _, e := range p.Errors {
 		if e.Message == "" {
 			t.Errorf("field %s has no message", e.Field)
 		}
 		got = append(got, e.Field)
+		named = append(named, e.Field+": "+e.Message)
 	}
 	if !slices.Equal(got, fields) {
 		t.Fatalf("errors name %v, want %v", got, fields)
+	}
+	if want := strings.Join(named, "; "); p.Detail != want {
+		t.Fatalf("detail %q, want %q", p.Detail, want)
 	}
 }
 

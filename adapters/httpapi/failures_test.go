@@ -43,6 +43,11 @@ func TestUnprocessable(t *testing.T) {
 	if p := MustProblem(t, r, http.StatusUnprocessableEntity); p.Errors[0].Message != task.MsgTitleTooLong {
 		t.Fatalf("too long a title: %+v, want %q", p.Errors, task.MsgTitleTooLong)
 	}
+	// Several broken fields: the detail names each, not only errors.
+	r = s.MustDo(t, Req{Method: "POST", Path: hackathon.Collection(user), Token: Token(user), Body: `{"title":"","description":"` + long(task.MaxDescriptionLength+1) + `"}`})
+	if p, want := MustProblem(t, r, http.StatusUnprocessableEntity), "title: "+task.MsgEmpty+"; description: "+task.MsgDescriptionLen; p.Detail != want {
+		t.Fatalf("detail %q, want %q", p.Detail, want)
+	}
 	if list := MustTasks(t, s.MustDo(t, Req{Method: "GET", Path: seed.Collection(user), Token: Token(user)})); len(list) != 0 {
 		t.Fatalf("%d tasks created by invalid bodies", len(list))
 	}

@@ -3,6 +3,7 @@ package httpapi
 import (
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -38,8 +39,12 @@ func (s *server) fail(c *gin.Context, err error) {
 	if !ok {
 		status = http.StatusInternalServerError
 	}
-	detail := apperr.MessageOf(err)
+	detail, fields := apperr.MessageOf(err), apperr.FieldsOf(err)
 	switch status {
+	case http.StatusUnprocessableEntity:
+		if len(fields) > 0 {
+			detail = fieldsDetail(fields)
+		}
 	case http.StatusInternalServerError:
 		detail = internalDetail
 	case http.StatusServiceUnavailable:
@@ -48,7 +53,21 @@ func (s *server) fail(c *gin.Context, err error) {
 	if status >= 500 {
 		_ = c.Error(err)
 	}
-	writeProblem(c, status, detail, apperr.FieldsOf(err))
+	writeProblem(c, status, detail, fields)
+}
+
+// fieldsDetail names every broken field in one line, as "errors" does in
+// a list, so a client that shows only "detail" still tells the user
+// everything to fix: "title: must not be empty; description: ...".
+func fieldsDetail(fields []apperr.FieldError) string {
+	var b strings.Builder
+	for i, f := range fields {
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		b.WriteString(f.Field + ": " + f.Message)
+	}
+	return b.String()
 }
 
 // writeProblem writes an RFC 9457 problem and stops the handler chain.

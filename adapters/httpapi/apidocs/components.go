@@ -12,7 +12,7 @@ func components(schemas map[string]Object) obj {
 	unauthorized["headers"] = obj{"WWW-Authenticate": ref("headers", "WWWAuthenticate"), "X-Request-Id": ref("headers", "XRequestId")}
 	unavailable := problem("The database is unreachable; retry after the given delay.")
 	unavailable["headers"] = obj{"Retry-After": ref("headers", "RetryAfter"), "X-Request-Id": ref("headers", "XRequestId")}
-	invalid := problem("A rule is broken: `errors` names each field.")
+	invalid := problem("A rule is broken: `errors` names each field, and `detail` names them all in one line.")
 	invalid["content"] = obj{"application/problem+json": obj{"schema": ref("schemas", "ValidationProblem")}}
 
 	all := problemSchemas()
