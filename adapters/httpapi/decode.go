@@ -11,7 +11,14 @@ import (
 	"github.com/gin-gonic/gin"
 )
 
-const notObject = "The request body must be a JSON object."
+const (
+	notObject = "The request body must be a JSON object."
+	// notJSON starts the detail of a body that does not parse. A form
+	// (title=x, what curl -d and HTML forms send) fails on its first
+	// letters with a message about JSON literals that does not say what
+	// the client should send instead.
+	notJSON = "The request body must be JSON (Content-Type: application/json): "
+)
 
 // readBody reads the whole body, at most bodyLimit bytes, into a pooled
 // buffer that the caller gives back with putBuf. On false a 413 or 400 has
@@ -83,7 +90,7 @@ func parseObject(c *gin.Context, body []byte) (map[string]json.RawMessage, bool)
 	var m map[string]json.RawMessage
 	if err := json.Unmarshal(body, &m); err != nil {
 		if syn := (*json.SyntaxError)(nil); errors.As(err, &syn) {
-			badRequest(c, "The request body is not valid JSON: "+syn.Error()+".")
+			badRequest(c, notJSON+syn.Error()+".")
 		} else {
 			badRequest(c, notObject)
 		}

@@ -47,6 +47,32 @@ func TestBadRequest(t *testing.T) {
 	}
 }
 
+// TestNotJSON checks that a body that is not JSON, a form above all, is
+// told what to send, with the parser's reason.
+func TestNotJSON(t *testing.T) {
+	t.Parallel()
+	s, user := MustServer(t), NewUser()
+	tk := MustCreate(t, s, hackathon, user, `{"title":"a"}`)
+	form := map[string]string{"Content-Type": "application/x-www-form-urlencoded"}
+	for _, r := range []Req{
+		{Method: "POST", Path: seed.Collection(user), Body: "title=x", Header: form},
+		{Method: "PUT", Path: hackathon.Item(user, tk.ID), Body: "title=x&completed=true", Header: form},
+		{Method: "PATCH", Path: hackathon.Flip(user, tk.ID), Body: "completed=true", Header: form},
+		{Method: "POST", Path: hackathon.Collection(user), Body: `{"title":"a",}`},
+	} {
+		r.Token = Token(user)
+		p := MustProblem(t, s.MustDo(t, r), http.StatusBadRequest)
+		if !strings.HasPrefix(p.Detail, "The request body must be JSON (Content-Type: application/json): invalid character") {
+			t.Errorf("%s %s with %q: detail %q", r.Method, r.Path, r.Body, p.Detail)
+		}
+	}
+	r := Req{Method: "POST", Path: seed.Collection(user), Token: Token(user), Body: "title=x", Header: form}
+	if p, want := MustProblem(t, s.MustDo(t, r), http.StatusBadRequest),
+		"The request body must be JSON (Content-Type: application/json): invalid character 'i' in literal true (expecting 'r')."; p.Detail != want {
+		t.Errorf("detail %q, want %q", p.Detail, want)
+	}
+}
+
 // TestUnauthorized checks 401 and its challenge for every way a token can be
 // missing or wrong, on every route.
 func TestUnauthorized(t *testing.T) {
