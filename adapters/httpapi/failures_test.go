@@ -35,24 +35,24 @@ func TestUnprocessable(t *testing.T) {
 		}
 	}
 	// Missing is worded apart from empty.
-	p := MustProblem(t, s.MustDo(t, Req{Method: "POST", Path: seed.Collection(user), Token: Token(user), Body: `{}`}), http.StatusUnprocessableEntity)
+	p := MustProblem(t, s.MustDo(t, Req{Method: "POST", Path: shortPaths.Collection(user), Token: Token(user), Body: `{}`}), http.StatusUnprocessableEntity)
 	if p.Errors[0].Message != "is required" || !strings.Contains(p.Detail, "title") {
 		t.Fatalf("missing title: %+v", p)
 	}
-	r := s.MustDo(t, Req{Method: "POST", Path: seed.Collection(user), Token: Token(user), Body: `{"title":"` + long(task.MaxTitleLength+1) + `"}`})
+	r := s.MustDo(t, Req{Method: "POST", Path: shortPaths.Collection(user), Token: Token(user), Body: `{"title":"` + long(task.MaxTitleLength+1) + `"}`})
 	if p := MustProblem(t, r, http.StatusUnprocessableEntity); p.Errors[0].Message != task.MsgTitleTooLong {
 		t.Fatalf("too long a title: %+v, want %q", p.Errors, task.MsgTitleTooLong)
 	}
 	// Several broken fields: the detail names each, not only errors.
-	r = s.MustDo(t, Req{Method: "POST", Path: hackathon.Collection(user), Token: Token(user), Body: `{"title":"","description":"` + long(task.MaxDescriptionLength+1) + `"}`})
+	r = s.MustDo(t, Req{Method: "POST", Path: tasksPaths.Collection(user), Token: Token(user), Body: `{"title":"","description":"` + long(task.MaxDescriptionLength+1) + `"}`})
 	if p, want := MustProblem(t, r, http.StatusUnprocessableEntity), "title: "+task.MsgEmpty+"; description: "+task.MsgDescriptionLen; p.Detail != want {
 		t.Fatalf("detail %q, want %q", p.Detail, want)
 	}
-	if list := MustTasks(t, s.MustDo(t, Req{Method: "GET", Path: seed.Collection(user), Token: Token(user)})); len(list) != 0 {
+	if list := MustTasks(t, s.MustDo(t, Req{Method: "GET", Path: shortPaths.Collection(user), Token: Token(user)})); len(list) != 0 {
 		t.Fatalf("%d tasks created by invalid bodies", len(list))
 	}
 
-	tk := MustCreate(t, s, seed, user, `{"title":"`+long(task.MaxTitleLength)+`","description":"`+long(task.MaxDescriptionLength)+`"}`)
+	tk := MustCreate(t, s, shortPaths, user, `{"title":"`+long(task.MaxTitleLength)+`","description":"`+long(task.MaxDescriptionLength)+`"}`)
 	for _, c := range []struct {
 		body   string
 		fields []string
@@ -75,7 +75,7 @@ func TestUnprocessable(t *testing.T) {
 func TestForbidden(t *testing.T) {
 	t.Parallel()
 	s, owner, other := MustServer(t), NewUser(), NewUser()
-	tk := MustCreate(t, s, seed, owner, `{"title":"a"}`)
+	tk := MustCreate(t, s, shortPaths, owner, `{"title":"a"}`)
 	for _, r := range allRoutes(owner, tk.ID) {
 		r.Token, r.Body = Token(other), `{"title":"b","completed":true}`
 		MustProblem(t, s.MustDo(t, r), http.StatusForbidden)
@@ -99,7 +99,7 @@ func TestStoreFailures(t *testing.T) {
 		t.Run(fmt.Sprint(c.status, c.fault), func(t *testing.T) {
 			t.Parallel()
 			s, user := MustServer(t), NewUser()
-			tk := MustCreate(t, s, seed, user, `{"title":"a"}`)
+			tk := MustCreate(t, s, shortPaths, user, `{"title":"a"}`)
 			s.repo.Set(c.fault)
 			for _, r := range allRoutes(user, tk.ID) {
 				r.Token, r.Body = Token(user), `{"title":"b"}`
@@ -134,7 +134,7 @@ func TestStoreFailures(t *testing.T) {
 func TestVerifierUnavailable(t *testing.T) {
 	t.Parallel()
 	s, user := MustServer(t), NewUser()
-	resp := s.MustDo(t, Req{Method: "GET", Path: seed.Collection(user), Token: "unavailable"})
+	resp := s.MustDo(t, Req{Method: "GET", Path: shortPaths.Collection(user), Token: "unavailable"})
 	MustProblem(t, resp, http.StatusServiceUnavailable)
 	if resp.Header.Get("Retry-After") != "5" || resp.Header.Get("WWW-Authenticate") != "" {
 		t.Fatalf("headers %v", resp.Header)

@@ -16,7 +16,7 @@ import (
 func TestTaskJSON(t *testing.T) {
 	t.Parallel()
 	s, user := MustServer(t), NewUser()
-	r := s.MustDo(t, Req{Method: "POST", Path: hackathon.Collection(user), Token: Token(user), Body: `{"title":"Buy milk"}`})
+	r := s.MustDo(t, Req{Method: "POST", Path: tasksPaths.Collection(user), Token: Token(user), Body: `{"title":"Buy milk"}`})
 	tk := MustTask(t, r, http.StatusCreated)
 	want := fmt.Sprintf(`{"id":"%s","user_id":"%s","title":"Buy milk","description":null,"completed":false,`+
 		`"created_at":"2026-11-25T19:40:00.123456Z","updated_at":"2026-11-25T19:40:00.123456Z"}`, tk.ID, user)
@@ -24,7 +24,7 @@ func TestTaskJSON(t *testing.T) {
 		t.Fatalf("body =\n%s\nwant\n%s", got, want)
 	}
 	// The clock's second reading has trailing zeros; they stay.
-	r = s.MustDo(t, Req{Method: "POST", Path: seed.Collection(user), Token: Token(user), Body: `{"title":"Buy milk"}`})
+	r = s.MustDo(t, Req{Method: "POST", Path: shortPaths.Collection(user), Token: Token(user), Body: `{"title":"Buy milk"}`})
 	if tk := MustTask(t, r, http.StatusCreated); tk.CreatedAt != "2026-11-25T19:40:00.124000Z" {
 		t.Fatalf("created_at = %s, want 2026-11-25T19:40:00.124000Z", tk.CreatedAt)
 	}
@@ -130,7 +130,7 @@ func TestTasksIsNotATaskID(t *testing.T) {
 	t.Parallel()
 	s, user := MustServer(t), NewUser()
 	tok := Token(user)
-	MustCreate(t, s, seed, user, `{"title":"x"}`)
+	MustCreate(t, s, shortPaths, user, `{"title":"x"}`)
 
 	// /api/{user}/tasks is the /tasks list, not a task called "tasks".
 	if list := MustTasks(t, s.MustDo(t, Req{Method: "GET", Path: "/api/" + user + "/tasks", Token: tok})); len(list) != 1 {
@@ -158,7 +158,7 @@ func TestTasksIsNotATaskID(t *testing.T) {
 func TestCollectionMethods(t *testing.T) {
 	t.Parallel()
 	s, user := MustServer(t), NewUser()
-	tk := MustCreate(t, s, hackathon, user, `{"title":"x"}`)
+	tk := MustCreate(t, s, tasksPaths, user, `{"title":"x"}`)
 	before := MustGet(t, s, user, tk.ID)
 	for _, path := range []string{"/api/" + user + "/tasks", "/api/" + user + "/tasks/", "/api/" + user, "/api/" + user + "/"} {
 		for _, method := range []string{"PUT", "PATCH", "DELETE", "OPTIONS", "HEAD", "PROPFIND"} {
@@ -191,7 +191,7 @@ func TestStrings(t *testing.T) {
 		"<b>&amp;</b>", "emoji 😀 and ü", "line\u2028para\u2029end", "bad utf-8 \xff\xfe",
 	} {
 		in, _ := json.Marshal(map[string]string{"title": title, "description": title})
-		r := s.MustDo(t, Req{Method: "POST", Path: seed.Collection(user), Token: Token(user), Body: string(in)})
+		r := s.MustDo(t, Req{Method: "POST", Path: shortPaths.Collection(user), Token: Token(user), Body: string(in)})
 		tk := MustTask(t, r, http.StatusCreated)
 		var sent map[string]string // as the server reads it: invalid UTF-8 already replaced
 		_ = json.Unmarshal(in, &sent)

@@ -75,14 +75,15 @@ func (s *server) delete(c *gin.Context, p identity.Principal) {
 	c.Status(http.StatusNoContent)
 }
 
-// toggle is the seed's flip; it never reads the body.
+// toggle is the short paths' flip; it never reads the body.
 func (s *server) toggle(c *gin.Context, p identity.Principal) {
 	t, err := s.svc.Toggle(c.Request.Context(), p, owner(c), c.Param("task_id"))
 	s.reply(c, t, err)
 }
 
-// complete is the hackathon spec's: {"completed": bool} sets the flag; no
-// body, a blank one or an object without "completed" toggles it.
+// complete is the /tasks paths' flip, as the hackathon spec has it:
+// {"completed": bool} sets the flag; no body, a blank one or an object
+// without "completed" toggles it.
 func (s *server) complete(c *gin.Context, p identity.Principal) {
 	bp, ok := s.readBody(c)
 	if !ok {
