@@ -15,13 +15,13 @@ type family struct {
 	name        string
 	collections []string // both spellings of the collection, as formats of the user id
 	item        string   // format of user id, task id
-	flip        string   // toggle (seed) or complete (hackathon)
+	flip        string   // toggle (short paths) or complete (/tasks paths)
 }
 
 var (
-	seed      = family{"seed", []string{"/api/%s/", "/api/%s"}, "/api/%s/%s", "/api/%s/%s/toggle"}
-	hackathon = family{"hackathon", []string{"/api/%s/tasks", "/api/%s/tasks/"}, "/api/%s/tasks/%s", "/api/%s/tasks/%s/complete"}
-	families  = []family{seed, hackathon}
+	shortPaths = family{"short", []string{"/api/%s/", "/api/%s"}, "/api/%s/%s", "/api/%s/%s/toggle"}
+	tasksPaths = family{"tasks", []string{"/api/%s/tasks", "/api/%s/tasks/"}, "/api/%s/tasks/%s", "/api/%s/tasks/%s/complete"}
+	families   = []family{shortPaths, tasksPaths}
 )
 
 func (f family) Collection(user string) string { return fmt.Sprintf(f.collections[0], user) }
@@ -135,19 +135,24 @@ func MustProblem(t *testing.T, r Resp, status int) problemJSON {
 	return p
 }
 
-// MustFields checks that a 422 names exactly these fields.
+// MustFields checks that a 422 names exactly these fields, in errors and
+// in the detail.
 func MustFields(t *testing.T, r Resp, fields ...string) {
 	t.Helper()
 	p := MustProblem(t, r, http.StatusUnprocessableEntity)
-	var got []string
+	var got, named []string
 	for _, e := range p.Errors {
 		if e.Message == "" {
 			t.Errorf("field %s has no message", e.Field)
 		}
 		got = append(got, e.Field)
+		named = append(named, e.Field+": "+e.Message)
 	}
 	if !slices.Equal(got, fields) {
 		t.Fatalf("errors name %v, want %v", got, fields)
+	}
+	if want := strings.Join(named, "; "); p.Detail != want {
+		t.Fatalf("detail %q, want %q", p.Detail, want)
 	}
 }
 
@@ -173,7 +178,7 @@ func MustCreate(t *testing.T, s *Server, f family, user, body string) taskJSON {
 // MustGet reads a task back, raw, for before-and-after comparisons.
 func MustGet(t *testing.T, s *Server, user, id string) string {
 	t.Helper()
-	r := s.MustDo(t, Req{Method: "GET", Path: hackathon.Item(user, id), Token: Token(user)})
+	r := s.MustDo(t, Req{Method: "GET", Path: tasksPaths.Item(user, id), Token: Token(user)})
 	MustTask(t, r, http.StatusOK)
 	return string(r.Body)
 }

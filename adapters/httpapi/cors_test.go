@@ -39,7 +39,7 @@ func TestPreflight(t *testing.T) {
 		}
 	}
 	for _, origin := range []string{"https://evil.example", "null", "http://localhost:3001", "http://localhost:3000.evil.example"} {
-		resp := s.MustDo(t, preflight(seed.Collection(user), origin, "POST"))
+		resp := s.MustDo(t, preflight(shortPaths.Collection(user), origin, "POST"))
 		MustProblem(t, resp, http.StatusForbidden)
 		MustNoCORS(t, resp)
 	}
@@ -52,12 +52,12 @@ func TestCORSResponses(t *testing.T) {
 	s, user := MustServer(t), NewUser()
 	origin := map[string]string{"Origin": allowedOrigin}
 	for _, r := range []Req{
-		{Method: "POST", Path: seed.Collection(user), Token: Token(user), Body: `{"title":"a"}`, Header: origin},
-		{Method: "GET", Path: seed.Collection(user), Token: Token(user), Header: origin},
-		{Method: "GET", Path: seed.Collection(user), Header: origin},                          // 401
-		{Method: "GET", Path: seed.Collection(NewUser()), Token: Token(user), Header: origin}, // 403
-		{Method: "GET", Path: "/nope", Header: origin},                                        // 404
-		{Method: "DELETE", Path: "/healthz", Header: origin},                                  // 405
+		{Method: "POST", Path: shortPaths.Collection(user), Token: Token(user), Body: `{"title":"a"}`, Header: origin},
+		{Method: "GET", Path: shortPaths.Collection(user), Token: Token(user), Header: origin},
+		{Method: "GET", Path: shortPaths.Collection(user), Header: origin},                          // 401
+		{Method: "GET", Path: shortPaths.Collection(NewUser()), Token: Token(user), Header: origin}, // 403
+		{Method: "GET", Path: "/nope", Header: origin},                                              // 404
+		{Method: "DELETE", Path: "/healthz", Header: origin},                                        // 405
 	} {
 		resp := s.MustDo(t, r)
 		h := resp.Header

@@ -9,11 +9,16 @@ import (
 	"strconv"
 
 	"github.com/gin-gonic/gin"
-
-	"github.com/todoapi/todo/core/task"
 )
 
-const notObject = "The request body must be a JSON object."
+const (
+	notObject = "The request body must be a JSON object."
+	// notJSON starts the detail of a body that does not parse. A form
+	// (title=x, what curl -d and HTML forms send) fails on its first
+	// letters with a message about JSON literals that does not say what
+	// the client should send instead.
+	notJSON = "The request body must be JSON (Content-Type: application/json): "
+)
 
 // readBody reads the whole body, at most bodyLimit bytes, into a pooled
 // buffer that the caller gives back with putBuf. On false a 413 or 400 has
@@ -85,7 +90,7 @@ func parseObject(c *gin.Context, body []byte) (map[string]json.RawMessage, bool)
 	var m map[string]json.RawMessage
 	if err := json.Unmarshal(body, &m); err != nil {
 		if syn := (*json.SyntaxError)(nil); errors.As(err, &syn) {
-			badRequest(c, "The request body is not valid JSON: "+syn.Error()+".")
+			badRequest(c, notJSON+syn.Error()+".")
 		} else {
 			badRequest(c, notObject)
 		}
@@ -99,36 +104,3 @@ func parseObject(c *gin.Context, body []byte) (map[string]json.RawMessage, bool)
 }
 
 func isBlank(b []byte) bool { return len(bytes.TrimSpace(b)) == 0 }
-
-// field decodes one member of the body: absent, null or a value of type T.
-// A value of another JSON type is a 400 naming the field.
-func field[T any](c *gin.Context, m map[string]json.RawMessage, name, want string) (task.Field[T], bool) {
-	raw, ok := m[name]
-	if !ok {
-		return task.Field[T]{}, true
-	}
-	if string(raw) == "null" {
-		return task.Null[T](), true
-	}
-	var v T
-	if err := json.Unmarshal(raw, &v); err != nil {
-		badRequest(c, `The field "`+name+`" must be `+want+".")
-		return task.Field[T]{}, false
-	}
-	return task.Set(v), true
-}
-
-// decodePatch reads the writable members of a task; read-only and unknown
-// members are ignored. Rules on the values are the core's business.
-func decodePatch(c *gin.Context, m map[string]json.RawMessage) (task.Patch, bool) {
-	var p task.Patch
-	var ok bool
-	if p.Title, ok = field[string](c, m, "title", "a string"); !ok {
-		return p, false
-	}
-	if p.Description, ok = field[string](c, m, "description", "a string or null"); !ok {
-		return p, false
-	}
-	p.Completed, ok = field[bool](c, m, "completed", "true or false")
-	return p, ok
-}

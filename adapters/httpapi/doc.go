@@ -2,6 +2,11 @@
 // contract onto the task use cases with Gin, and owns everything that is wire
 // format: the task JSON, RFC 9457 problems, CORS, request ids and access logs.
 //
+// Each operation is one row of the route table (routes.go), with its handler
+// and its documentation, and each member of the task's JSON is one entry of
+// taskFields (wire.go), which writes it, reads it and describes it; apidocs
+// renders the OpenAPI document from those two.
+//
 // Choices made where the contract is silent (the OpenAPI document must say the
 // same):
 //
@@ -33,9 +38,13 @@
 //   - 401: "WWW-Authenticate: Bearer realm="todo"" when no bearer token was
 //     sent (including another scheme), plus error="invalid_token" and an
 //     error_description when the token was malformed or refused.
-//   - The seed's /api/{user_id}/{task_id} and the hackathon's
-//     /api/{user_id}/tasks overlap: GET and POST on /api/{user_id}/tasks are
-//     the hackathon's list and create, while PUT, PATCH and DELETE there reach
-//     the seed's item routes with task id "tasks" (404). No task has that id
-//     (ids are UUIDs), so nothing is lost.
+//   - The two route families overlap: /api/{user_id}/tasks is the /tasks
+//     family's collection, and would also be a task id to the short item
+//     routes /api/{user_id}/{task_id}. The collection wins: it answers GET
+//     and POST, and any other method there (PUT or DELETE with the id
+//     forgotten, OPTIONS, HEAD) is a 405 with "Allow: GET, POST", as on the
+//     short collection; no route answers HEAD or OPTIONS, and a CORS
+//     preflight is answered before routing. Below the collection,
+//     /api/{user_id}/tasks/{task_id} is the /tasks family's item, so an id
+//     such as "tasks" or "toggle" there is a task id like any other (404).
 package httpapi

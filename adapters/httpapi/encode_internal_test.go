@@ -3,8 +3,14 @@ package httpapi
 import (
 	"encoding/json"
 	"math/rand/v2"
+	"net/http/httptest"
+	"strconv"
 	"testing"
 	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/todoapi/todo/core/task"
 )
 
 // appendTime must write exactly what time.AppendFormat writes with
@@ -50,4 +56,57 @@ func FuzzAppendString(f *testing.F) {
 			t.Fatalf("appendString(%q) decodes to %q, want %q", s, got, wantStr)
 		}
 	})
+}
+
+// BenchmarkAppendTasks measures the task encoder alone: a list of 50 tasks,
+// half of them with a description, into a reused buffer, as sendTasks
+// writes it.
+func BenchmarkAppendTasks(b *testing.B) {
+	now := time.Date(2026, 11, 25, 19, 40, 0, 123456000, time.UTC)
+	desc := "Two litres, \"organic\" if they have it"
+	tasks := make([]*task.Task, 50)
+	for i := range tasks {
+		s := task.Snapshot{
+			ID: task.ID{0x01, 0x93, 0xb5, 0xc2, 0x6a, 0x4e, 0x7c, 0x1e, 0x9f, byte(i)}, Owner: "Xk3f9Qp2",
+			Title: "Buy milk " + strconv.Itoa(i), Completed: i%3 == 0,
+			CreatedAt: now.Add(time.Duration(i) * time.Second), UpdatedAt: now.Add(time.Duration(i) * time.Minute), Version: 1,
+		}
+		if i%2 == 0 {
+			s.Description = &desc
+		}
+		tasks[i] = task.FromSnapshot(s)
+	}
+	buf := make([]byte, 0, 64<<10)
+	b.ReportAllocs()
+	for b.Loop() {
+		buf = append(buf[:0], '[')
+		for i, t := range tasks {
+			if i > 0 {
+				buf = append(buf, ',')
+			}
+			buf = appendTask(buf, t)
+		}
+		buf = append(buf, ']')
+	}
+	if !json.Valid(buf) {
+		b.Fatalf("not JSON: %s", buf)
+	}
+}
+
+// BenchmarkDecodePatch measures reading a body with every writable member
+// into a patch, as create and update do.
+func BenchmarkDecodePatch(b *testing.B) {
+	gin.SetMode(gin.ReleaseMode)
+	c, _ := gin.CreateTestContext(httptest.NewRecorder())
+	body := []byte(`{"title":"Buy milk","description":"Two litres","completed":true,"id":"ignored"}`)
+	b.ReportAllocs()
+	for b.Loop() {
+		m, ok := parseObject(c, body)
+		if !ok {
+			b.Fatal("parseObject failed")
+		}
+		if _, ok := decodePatch(c, m); !ok {
+			b.Fatal("decodePatch failed")
+		}
+	}
 }

@@ -16,7 +16,7 @@ import (
 func TestBadRequest(t *testing.T) {
 	t.Parallel()
 	s, user := MustServer(t), NewUser()
-	tk := MustCreate(t, s, seed, user, `{"title":"a"}`)
+	tk := MustCreate(t, s, shortPaths, user, `{"title":"a"}`)
 	before := MustGet(t, s, user, tk.ID)
 	bodies := []string{
 		"", "  \n", `{"title":`, `{"title":"a"} {}`, `{"title":"a",}`, "not json", `[]`, `"a"`, `null`, `42`,
@@ -39,11 +39,37 @@ func TestBadRequest(t *testing.T) {
 			}
 		}
 	}
-	if list := MustTasks(t, s.MustDo(t, Req{Method: "GET", Path: seed.Collection(user), Token: Token(user)})); len(list) != 1 {
+	if list := MustTasks(t, s.MustDo(t, Req{Method: "GET", Path: shortPaths.Collection(user), Token: Token(user)})); len(list) != 1 {
 		t.Fatalf("%d tasks after bad requests, want 1", len(list))
 	}
 	if after := MustGet(t, s, user, tk.ID); after != before {
 		t.Fatalf("bad requests changed the task:\n%s\n%s", before, after)
+	}
+}
+
+// TestNotJSON checks that a body that is not JSON, a form above all, is
+// told what to send, with the parser's reason.
+func TestNotJSON(t *testing.T) {
+	t.Parallel()
+	s, user := MustServer(t), NewUser()
+	tk := MustCreate(t, s, tasksPaths, user, `{"title":"a"}`)
+	form := map[string]string{"Content-Type": "application/x-www-form-urlencoded"}
+	for _, r := range []Req{
+		{Method: "POST", Path: shortPaths.Collection(user), Body: "title=x", Header: form},
+		{Method: "PUT", Path: tasksPaths.Item(user, tk.ID), Body: "title=x&completed=true", Header: form},
+		{Method: "PATCH", Path: tasksPaths.Flip(user, tk.ID), Body: "completed=true", Header: form},
+		{Method: "POST", Path: tasksPaths.Collection(user), Body: `{"title":"a",}`},
+	} {
+		r.Token = Token(user)
+		p := MustProblem(t, s.MustDo(t, r), http.StatusBadRequest)
+		if !strings.HasPrefix(p.Detail, "The request body must be JSON (Content-Type: application/json): invalid character") {
+			t.Errorf("%s %s with %q: detail %q", r.Method, r.Path, r.Body, p.Detail)
+		}
+	}
+	r := Req{Method: "POST", Path: shortPaths.Collection(user), Token: Token(user), Body: "title=x", Header: form}
+	if p, want := MustProblem(t, s.MustDo(t, r), http.StatusBadRequest),
+		"The request body must be JSON (Content-Type: application/json): invalid character 'i' in literal true (expecting 'r')."; p.Detail != want {
+		t.Errorf("detail %q, want %q", p.Detail, want)
 	}
 }
 
@@ -52,7 +78,7 @@ func TestBadRequest(t *testing.T) {
 func TestUnauthorized(t *testing.T) {
 	t.Parallel()
 	s, user := MustServer(t), NewUser()
-	tk := MustCreate(t, s, seed, user, `{"title":"a"}`)
+	tk := MustCreate(t, s, shortPaths, user, `{"title":"a"}`)
 	const missing = `Bearer realm="todo"`
 	const invalid = `Bearer realm="todo", error="invalid_token", error_description=`
 	cases := []struct{ auth, challenge string }{
@@ -78,7 +104,7 @@ func TestUnauthorized(t *testing.T) {
 		}
 	}
 	// The scheme is case-insensitive.
-	r := Req{Method: "GET", Path: seed.Item(user, tk.ID), Header: map[string]string{"Authorization": "bEARER " + Token(user)}}
+	r := Req{Method: "GET", Path: shortPaths.Item(user, tk.ID), Header: map[string]string{"Authorization": "bEARER " + Token(user)}}
 	MustTask(t, s.MustDo(t, r), http.StatusOK)
 }
 
@@ -110,14 +136,14 @@ func TestUnauthenticatedBodyNotRead(t *testing.T) {
 	}
 	// A declared length over the limit is refused unread.
 	body := &countingReader{}
-	r := Req{Method: "POST", Path: seed.Collection(user), Token: Token(user), BodyReader: body, Length: httpapi.DefaultBodyLimit + 1}
+	r := Req{Method: "POST", Path: shortPaths.Collection(user), Token: Token(user), BodyReader: body, Length: httpapi.DefaultBodyLimit + 1}
 	MustProblem(t, s.MustDo(t, r), http.StatusRequestEntityTooLarge)
 	if n := body.n.Load(); n != 0 {
 		t.Fatalf("read %d bytes of a body declared over the limit", n)
 	}
 	// An endless body of unknown length is cut off at the limit.
 	body = &countingReader{}
-	r = Req{Method: "POST", Path: seed.Collection(user), Token: Token(user), BodyReader: body}
+	r = Req{Method: "POST", Path: shortPaths.Collection(user), Token: Token(user), BodyReader: body}
 	MustProblem(t, s.MustDo(t, r), http.StatusRequestEntityTooLarge)
 	if n := body.n.Load(); n > 2*httpapi.DefaultBodyLimit {
 		t.Fatalf("read %d bytes of a body over the limit", n)
@@ -129,15 +155,15 @@ func TestUnauthenticatedBodyNotRead(t *testing.T) {
 func TestTooLarge(t *testing.T) {
 	t.Parallel()
 	s, user := MustServer(t), NewUser()
-	tk := MustCreate(t, s, hackathon, user, `{"title":"a"}`)
+	tk := MustCreate(t, s, tasksPaths, user, `{"title":"a"}`)
 	// A title of limit-12 runes makes a body of exactly the limit: read, then refused by the rules.
 	body := func(size int64) string { return `{"title":"` + strings.Repeat("x", int(size)-12) + `"}` }
 	exact, over := body(httpapi.DefaultBodyLimit), body(httpapi.DefaultBodyLimit+1)
 	for _, r := range []Req{
-		{Method: "POST", Path: hackathon.Collection(user)},
-		{Method: "PUT", Path: hackathon.Item(user, tk.ID)},
-		{Method: "PATCH", Path: seed.Item(user, tk.ID)},
-		{Method: "PATCH", Path: hackathon.Flip(user, tk.ID)},
+		{Method: "POST", Path: tasksPaths.Collection(user)},
+		{Method: "PUT", Path: tasksPaths.Item(user, tk.ID)},
+		{Method: "PATCH", Path: shortPaths.Item(user, tk.ID)},
+		{Method: "PATCH", Path: tasksPaths.Flip(user, tk.ID)},
 	} {
 		r.Token = Token(user)
 		r.Body = exact
@@ -151,7 +177,7 @@ func TestTooLarge(t *testing.T) {
 	}
 
 	small := MustServer(t, func(c *httpapi.Config) { c.BodyLimit = 32 })
-	r := Req{Method: "POST", Path: seed.Collection(user), Token: Token(user), Body: `{"title":"this body is 33 bytes"}`}
+	r := Req{Method: "POST", Path: shortPaths.Collection(user), Token: Token(user), Body: `{"title":"this body is 33 bytes"}`}
 	MustProblem(t, small.MustDo(t, r), http.StatusRequestEntityTooLarge)
 	r.Body = `{"title":"this body is 32 bytes"}`[1:]
 	MustProblem(t, small.MustDo(t, r), http.StatusBadRequest) // read, then found not to be JSON

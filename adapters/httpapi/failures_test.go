@@ -5,10 +5,13 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/todoapi/todo/core/task"
 )
 
 // TestUnprocessable checks 422 for each rule, with errors naming each
-// broken field, and that the limits themselves are accepted.
+// broken field in the core's words, and that the limits themselves are
+// accepted.
 func TestUnprocessable(t *testing.T) {
 	t.Parallel()
 	s, user := MustServer(t), NewUser()
@@ -19,12 +22,12 @@ func TestUnprocessable(t *testing.T) {
 	}{
 		{`{"title":""}`, []string{"title"}},
 		{`{"title":" \t\n "}`, []string{"title"}},
-		{`{"title":"` + long(201) + `"}`, []string{"title"}},
-		{`{"title":"a","description":"` + long(1001) + `"}`, []string{"description"}},
+		{`{"title":"` + long(task.MaxTitleLength+1) + `"}`, []string{"title"}},
+		{`{"title":"a","description":"` + long(task.MaxDescriptionLength+1) + `"}`, []string{"description"}},
 		{`{}`, []string{"title"}},
 		{`{"description":"d"}`, []string{"title"}},
 		{`{"title":null}`, []string{"title"}},
-		{`{"title":"","description":"` + long(1001) + `"}`, []string{"title", "description"}},
+		{`{"title":"","description":"` + long(task.MaxDescriptionLength+1) + `"}`, []string{"title", "description"}},
 	} {
 		for _, f := range families {
 			r := s.MustDo(t, Req{Method: "POST", Path: f.Collection(user), Token: Token(user), Body: c.body})
@@ -32,25 +35,34 @@ func TestUnprocessable(t *testing.T) {
 		}
 	}
 	// Missing is worded apart from empty.
-	p := MustProblem(t, s.MustDo(t, Req{Method: "POST", Path: seed.Collection(user), Token: Token(user), Body: `{}`}), http.StatusUnprocessableEntity)
+	p := MustProblem(t, s.MustDo(t, Req{Method: "POST", Path: shortPaths.Collection(user), Token: Token(user), Body: `{}`}), http.StatusUnprocessableEntity)
 	if p.Errors[0].Message != "is required" || !strings.Contains(p.Detail, "title") {
 		t.Fatalf("missing title: %+v", p)
 	}
-	if list := MustTasks(t, s.MustDo(t, Req{Method: "GET", Path: seed.Collection(user), Token: Token(user)})); len(list) != 0 {
+	r := s.MustDo(t, Req{Method: "POST", Path: shortPaths.Collection(user), Token: Token(user), Body: `{"title":"` + long(task.MaxTitleLength+1) + `"}`})
+	if p := MustProblem(t, r, http.StatusUnprocessableEntity); p.Errors[0].Message != task.MsgTitleTooLong {
+		t.Fatalf("too long a title: %+v, want %q", p.Errors, task.MsgTitleTooLong)
+	}
+	// Several broken fields: the detail names each, not only errors.
+	r = s.MustDo(t, Req{Method: "POST", Path: tasksPaths.Collection(user), Token: Token(user), Body: `{"title":"","description":"` + long(task.MaxDescriptionLength+1) + `"}`})
+	if p, want := MustProblem(t, r, http.StatusUnprocessableEntity), "title: "+task.MsgEmpty+"; description: "+task.MsgDescriptionLen; p.Detail != want {
+		t.Fatalf("detail %q, want %q", p.Detail, want)
+	}
+	if list := MustTasks(t, s.MustDo(t, Req{Method: "GET", Path: shortPaths.Collection(user), Token: Token(user)})); len(list) != 0 {
 		t.Fatalf("%d tasks created by invalid bodies", len(list))
 	}
 
-	tk := MustCreate(t, s, seed, user, `{"title":"`+long(200)+`","description":"`+long(1000)+`"}`)
+	tk := MustCreate(t, s, shortPaths, user, `{"title":"`+long(task.MaxTitleLength)+`","description":"`+long(task.MaxDescriptionLength)+`"}`)
 	for _, c := range []struct {
 		body   string
 		fields []string
 	}{
 		{`{"title":null}`, []string{"title"}},
 		{`{"title":"  "}`, []string{"title"}},
-		{`{"title":"` + long(201) + `"}`, []string{"title"}},
-		{`{"description":"` + long(1001) + `"}`, []string{"description"}},
+		{`{"title":"` + long(task.MaxTitleLength+1) + `"}`, []string{"title"}},
+		{`{"description":"` + long(task.MaxDescriptionLength+1) + `"}`, []string{"description"}},
 		{`{"completed":null}`, []string{"completed"}},
-		{`{"title":null,"description":"` + long(1001) + `","completed":null}`, []string{"title", "description", "completed"}},
+		{`{"title":null,"description":"` + long(task.MaxDescriptionLength+1) + `","completed":null}`, []string{"title", "description", "completed"}},
 	} {
 		for _, f := range families {
 			MustFields(t, s.MustDo(t, Req{Method: "PATCH", Path: f.Item(user, tk.ID), Token: Token(user), Body: c.body}), c.fields...)
@@ -63,7 +75,7 @@ func TestUnprocessable(t *testing.T) {
 func TestForbidden(t *testing.T) {
 	t.Parallel()
 	s, owner, other := MustServer(t), NewUser(), NewUser()
-	tk := MustCreate(t, s, seed, owner, `{"title":"a"}`)
+	tk := MustCreate(t, s, shortPaths, owner, `{"title":"a"}`)
 	for _, r := range allRoutes(owner, tk.ID) {
 		r.Token, r.Body = Token(other), `{"title":"b","completed":true}`
 		MustProblem(t, s.MustDo(t, r), http.StatusForbidden)
@@ -87,7 +99,7 @@ func TestStoreFailures(t *testing.T) {
 		t.Run(fmt.Sprint(c.status, c.fault), func(t *testing.T) {
 			t.Parallel()
 			s, user := MustServer(t), NewUser()
-			tk := MustCreate(t, s, seed, user, `{"title":"a"}`)
+			tk := MustCreate(t, s, shortPaths, user, `{"title":"a"}`)
 			s.repo.Set(c.fault)
 			for _, r := range allRoutes(user, tk.ID) {
 				r.Token, r.Body = Token(user), `{"title":"b"}`
@@ -122,7 +134,7 @@ func TestStoreFailures(t *testing.T) {
 func TestVerifierUnavailable(t *testing.T) {
 	t.Parallel()
 	s, user := MustServer(t), NewUser()
-	resp := s.MustDo(t, Req{Method: "GET", Path: seed.Collection(user), Token: "unavailable"})
+	resp := s.MustDo(t, Req{Method: "GET", Path: shortPaths.Collection(user), Token: "unavailable"})
 	MustProblem(t, resp, http.StatusServiceUnavailable)
 	if resp.Header.Get("Retry-After") != "5" || resp.Header.Get("WWW-Authenticate") != "" {
 		t.Fatalf("headers %v", resp.Header)

@@ -15,8 +15,8 @@ func TestIsolation(t *testing.T) {
 	s := MustServer(t)
 	alice, bob := NewUser(), NewUser()
 	tasks := map[string]string{
-		alice: MustCreate(t, s, seed, alice, `{"title":"alice's","description":"private"}`).ID,
-		bob:   MustCreate(t, s, hackathon, bob, `{"title":"bob's"}`).ID,
+		alice: MustCreate(t, s, shortPaths, alice, `{"title":"alice's","description":"private"}`).ID,
+		bob:   MustCreate(t, s, tasksPaths, bob, `{"title":"bob's"}`).ID,
 	}
 	const nowhere = "01a2145b-4e72-7c0f-8345-41e37133067a"
 	const body = `{"title":"pwned","description":null,"completed":true}`
@@ -25,7 +25,7 @@ func TestIsolation(t *testing.T) {
 		attacker, victim := pair[0], pair[1]
 		victimTask := tasks[victim]
 		before := MustGet(t, s, victim, victimTask)
-		beforeList := s.MustDo(t, Req{Method: "GET", Path: seed.Collection(victim), Token: Token(victim)}).Body
+		beforeList := s.MustDo(t, Req{Method: "GET", Path: shortPaths.Collection(victim), Token: Token(victim)}).Body
 
 		// The victim's path, with the victim's task id and with one that exists nowhere.
 		for _, id := range []string{victimTask, nowhere} {
@@ -63,7 +63,7 @@ func TestIsolation(t *testing.T) {
 		if after := MustGet(t, s, victim, victimTask); after != before {
 			t.Fatalf("victim's task changed:\n%s\n%s", before, after)
 		}
-		afterList := s.MustDo(t, Req{Method: "GET", Path: seed.Collection(victim), Token: Token(victim)}).Body
+		afterList := s.MustDo(t, Req{Method: "GET", Path: shortPaths.Collection(victim), Token: Token(victim)}).Body
 		if string(afterList) != string(beforeList) {
 			t.Fatalf("victim's list changed:\n%s\n%s", beforeList, afterList)
 		}

@@ -54,37 +54,37 @@ func TestMerge(t *testing.T) {
 func TestCreateMembers(t *testing.T) {
 	t.Parallel()
 	s, user := MustServer(t), NewUser()
-	tk := MustCreate(t, s, seed, user, `{"title":"a","description":"d","completed":true}`)
+	tk := MustCreate(t, s, shortPaths, user, `{"title":"a","description":"d","completed":true}`)
 	if !tk.Completed || *tk.Description != "d" {
 		t.Fatalf("all members: %+v", tk)
 	}
-	tk = MustCreate(t, s, hackathon, user, `{"title":"a","description":null,"completed":null,"id":"x","user_id":"mallory","created_at":"2000-01-01T00:00:00Z"}`)
+	tk = MustCreate(t, s, tasksPaths, user, `{"title":"a","description":null,"completed":null,"id":"x","user_id":"mallory","created_at":"2000-01-01T00:00:00Z"}`)
 	if tk.Completed || tk.Description != nil || tk.UserID != user || tk.CreatedAt == "2000-01-01T00:00:00Z" {
 		t.Fatalf("nulls and read-only members: %+v", tk)
 	}
 }
 
-// TestToggle checks the seed's /toggle, which flips and ignores any body.
+// TestToggle checks the short paths' /toggle, which flips and ignores any body.
 func TestToggle(t *testing.T) {
 	t.Parallel()
 	s, user := MustServer(t), NewUser()
-	tk := MustCreate(t, s, seed, user, `{"title":"a"}`)
+	tk := MustCreate(t, s, shortPaths, user, `{"title":"a"}`)
 	for i, body := range []string{"", `{"completed":false}`, "not json"} {
-		r := s.MustDo(t, Req{Method: "PATCH", Path: seed.Flip(user, tk.ID), Token: Token(user), Body: body})
+		r := s.MustDo(t, Req{Method: "PATCH", Path: shortPaths.Flip(user, tk.ID), Token: Token(user), Body: body})
 		if got, want := MustTask(t, r, http.StatusOK).Completed, i%2 == 0; got != want {
 			t.Fatalf("toggle %d with body %q: completed = %v, want %v", i, body, got, want)
 		}
 	}
 }
 
-// TestComplete checks the hackathon's /complete: a boolean sets, no
+// TestComplete checks the /tasks paths' /complete: a boolean sets, no
 // "completed" toggles, anything else is refused and changes nothing.
 func TestComplete(t *testing.T) {
 	t.Parallel()
 	s, user := MustServer(t), NewUser()
-	tk := MustCreate(t, s, hackathon, user, `{"title":"a"}`)
+	tk := MustCreate(t, s, tasksPaths, user, `{"title":"a"}`)
 	do := func(body string) Resp {
-		return s.MustDo(t, Req{Method: "PATCH", Path: hackathon.Flip(user, tk.ID), Token: Token(user), Body: body})
+		return s.MustDo(t, Req{Method: "PATCH", Path: tasksPaths.Flip(user, tk.ID), Token: Token(user), Body: body})
 	}
 	for _, step := range []struct {
 		body string

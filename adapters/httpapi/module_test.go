@@ -63,7 +63,7 @@ func TestModule(t *testing.T) {
 		t.Fatal(err)
 	}
 	user := NewUser()
-	MustCreate(t, s, hackathon, user, `{"title":"over the wire"}`)
+	MustCreate(t, s, tasksPaths, user, `{"title":"over the wire"}`)
 	MustStatus(t, s.MustDo(t, Req{Method: "GET", Path: "/healthz"}), http.StatusOK)
 
 	if _, _, err := MustApp(t, strings.TrimPrefix(s.url, "http://")); err == nil {

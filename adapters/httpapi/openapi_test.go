@@ -3,6 +3,8 @@ package httpapi_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"sort"
@@ -16,12 +18,19 @@ import (
 	"github.com/getkin/kin-openapi/routers/gorillamux"
 	"github.com/gin-gonic/gin"
 
-	"github.com/todoapi/todo/adapters/httpapi/apidocs"
+	"github.com/todoapi/todo/adapters/httpapi"
+	"github.com/todoapi/todo/core/task"
 )
 
-// spec is the OpenAPI document and a router over it, loaded once.
+// spec is the OpenAPI document a server serves and a router over it,
+// loaded once.
 var spec = sync.OnceValues(func() (*openapiSpec, error) {
-	doc, err := openapi3.NewLoader().LoadFromData(apidocs.JSON())
+	rec := httptest.NewRecorder()
+	httpapi.New(httpapi.Config{}, nil, nil, nil, slog.New(slog.DiscardHandler)).ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/openapi.json", nil))
+	if rec.Code != http.StatusOK {
+		return nil, fmt.Errorf("GET /openapi.json: %d %s", rec.Code, rec.Body)
+	}
+	doc, err := openapi3.NewLoader().LoadFromData(rec.Body.Bytes())
 	if err != nil {
 		return nil, err
 	}
@@ -113,30 +122,80 @@ func checkProblemShape(t *testing.T, s *openapiSpec, r Req, resp Resp) {
 	}
 }
 
-// Every route the router serves is in the document, with the same method.
+// Every route the router serves is in the document, with the same method,
+// and every operation of the document is served. A route that exists only
+// to refuse a method (405) is not an operation and must answer 405.
 func TestOpenAPICoversEveryRoute(t *testing.T) {
 	s, err := spec()
 	if err != nil {
 		t.Fatal(err)
 	}
-	engine := MustServer(t).h.(*gin.Engine)
+	server := MustServer(t)
+	engine := server.h.(*gin.Engine)
 	var missing []string
+	served := map[string]bool{}
 	for _, rt := range engine.Routes() {
 		path := ginToOpenAPI(rt.Path)
+		served[rt.Method+" "+path] = true
 		if strings.Contains(rt.Path, "*") {
 			continue // the docs page's static assets: files, not operations
 		}
 		item := s.doc.Paths.Value(path)
-		if item == nil || item.GetOperation(rt.Method) == nil {
+		if item != nil && item.GetOperation(rt.Method) != nil {
+			continue
+		}
+		user := NewUser()
+		r := Req{Method: rt.Method, Path: strings.NewReplacer(":user_id", user, ":task_id", "x").Replace(rt.Path), Token: Token(user)}
+		if resp := server.MustDo(t, r); resp.Status != http.StatusMethodNotAllowed {
 			missing = append(missing, rt.Method+" "+path)
+		}
+	}
+	for path, item := range s.doc.Paths.Map() {
+		for method := range item.Operations() {
+			if !served[method+" "+path] {
+				t.Errorf("%s %s is in the OpenAPI document but not served", method, path)
+			}
 		}
 	}
 	sort.Strings(missing)
 	if len(missing) > 0 {
 		t.Fatalf("routes served but not in the OpenAPI document:\n%s", strings.Join(missing, "\n"))
 	}
-	if n := len(engine.Routes()); n < len(apidocs.Routes)+2 {
-		t.Fatalf("the router has %d routes, fewer than the %d task routes plus health", n, len(apidocs.Routes))
+}
+
+// Every task operation describes the error responses every task route can
+// produce, and is behind the bearer scheme; the task's limits are the core's.
+func TestOpenAPITaskOperations(t *testing.T) {
+	s, err := spec()
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for path, item := range s.doc.Paths.Map() {
+		if !strings.HasPrefix(path, "/api/") {
+			continue
+		}
+		for method, op := range item.Operations() {
+			n++
+			for _, status := range []int{401, 403, 500, 503} {
+				if op.Responses.Status(status) == nil {
+					t.Errorf("%s %s does not describe %d", method, path, status)
+				}
+			}
+			if op.Security != nil && len(*op.Security) == 0 || len(s.doc.Security) == 0 {
+				t.Errorf("%s %s is not behind the bearer scheme", method, path)
+			}
+		}
+	}
+	if n != 18 {
+		t.Errorf("%d task operations in the document, want the 18 of both route families", n)
+	}
+	taskSchema := s.doc.Components.Schemas["Task"].Value
+	if got := taskSchema.Properties["title"].Value.MaxLength; got == nil || *got != task.MaxTitleLength {
+		t.Errorf("Task.title maxLength = %v, want %d", got, task.MaxTitleLength)
+	}
+	if got := taskSchema.Properties["description"].Value.MaxLength; got == nil || *got != task.MaxDescriptionLength {
+		t.Errorf("Task.description maxLength = %v, want %d", got, task.MaxDescriptionLength)
 	}
 }
 

@@ -43,8 +43,8 @@ func TestRequestID(t *testing.T) {
 	t.Parallel()
 	s, user := MustServer(t), NewUser()
 	reqs := []Req{
-		{Method: "GET", Path: seed.Collection(user), Token: Token(user)},
-		{Method: "GET", Path: seed.Collection(user)},
+		{Method: "GET", Path: shortPaths.Collection(user), Token: Token(user)},
+		{Method: "GET", Path: shortPaths.Collection(user)},
 		{Method: "GET", Path: "/nope"},
 		preflight("/healthz", allowedOrigin, "GET"),
 	}
@@ -83,12 +83,12 @@ func TestAccessLog(t *testing.T) {
 	t.Parallel()
 	s, user := MustServer(t), NewUser()
 	const badToken = "bad-token-that-must-not-be-logged"
-	MustCreate(t, s, hackathon, user, `{"title":"a"}`)
-	s.MustDo(t, Req{Method: "GET", Path: hackathon.Collection(user) + "?access_token=" + badToken, Token: Token(user),
+	MustCreate(t, s, tasksPaths, user, `{"title":"a"}`)
+	s.MustDo(t, Req{Method: "GET", Path: tasksPaths.Collection(user) + "?access_token=" + badToken, Token: Token(user),
 		Header: map[string]string{"X-Request-Id": "trace-1"}})
-	s.MustDo(t, Req{Method: "GET", Path: seed.Collection(user), Token: badToken})
+	s.MustDo(t, Req{Method: "GET", Path: shortPaths.Collection(user), Token: badToken})
 	s.repo.Set(broken)
-	s.MustDo(t, Req{Method: "GET", Path: seed.Collection(user), Token: Token(user)})
+	s.MustDo(t, Req{Method: "GET", Path: shortPaths.Collection(user), Token: Token(user)})
 
 	logs := s.logs.String()
 	for _, leak := range []string{Token(user), badToken, "Bearer", "Authorization"} {

@@ -3,6 +3,7 @@ package httpapi
 import (
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -38,8 +39,12 @@ func (s *server) fail(c *gin.Context, err error) {
 	if !ok {
 		status = http.StatusInternalServerError
 	}
-	detail := apperr.MessageOf(err)
+	detail, fields := apperr.MessageOf(err), apperr.FieldsOf(err)
 	switch status {
+	case http.StatusUnprocessableEntity:
+		if len(fields) > 0 {
+			detail = fieldsDetail(fields)
+		}
 	case http.StatusInternalServerError:
 		detail = internalDetail
 	case http.StatusServiceUnavailable:
@@ -48,7 +53,21 @@ func (s *server) fail(c *gin.Context, err error) {
 	if status >= 500 {
 		_ = c.Error(err)
 	}
-	writeProblem(c, status, detail, apperr.FieldsOf(err))
+	writeProblem(c, status, detail, fields)
+}
+
+// fieldsDetail names every broken field in one line, as "errors" does in
+// a list, so a client that shows only "detail" still tells the user
+// everything to fix: "title: must not be empty; description: ...".
+func fieldsDetail(fields []apperr.FieldError) string {
+	var b strings.Builder
+	for i, f := range fields {
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		b.WriteString(f.Field + ": " + f.Message)
+	}
+	return b.String()
 }
 
 // writeProblem writes an RFC 9457 problem and stops the handler chain.
@@ -92,8 +111,27 @@ func (s *server) noRoute(c *gin.Context) {
 	writeProblem(c, http.StatusNotFound, "No route matches "+c.Request.Method+" "+c.Request.URL.Path+".", nil)
 }
 
-// noMethod answers the router's own 405; Gin has already set Allow.
+// noMethod answers the router's own 405. Gin has set Allow to every
+// method with a route matching the path, which on a path with refusals
+// includes the refused methods and those of the routes they keep out, so
+// such a path gets its own methods instead.
 func (s *server) noMethod(c *gin.Context) {
-	writeProblem(c, http.StatusMethodNotAllowed,
-		"Method "+c.Request.Method+" is not allowed here; allowed: "+c.Writer.Header().Get("Allow")+".", nil)
+	allow := c.Writer.Header().Get("Allow")
+	for _, r := range s.refusals {
+		if takes(r.path, c.Request.URL.Path) {
+			allow = r.allow
+		}
+	}
+	methodNotAllowed(c, allow)
+}
+
+// refuseMethod answers 405 for a method that a path of the route table
+// lacks but another path's route would otherwise take; see refusal.
+func (s *server) refuseMethod(allow string) gin.HandlerFunc {
+	return func(c *gin.Context) { methodNotAllowed(c, allow) }
+}
+
+func methodNotAllowed(c *gin.Context, allow string) {
+	c.Writer.Header().Set("Allow", allow)
+	writeProblem(c, http.StatusMethodNotAllowed, "Method "+c.Request.Method+" is not allowed here; allowed: "+allow+".", nil)
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -15,7 +16,7 @@ import (
 func TestTaskJSON(t *testing.T) {
 	t.Parallel()
 	s, user := MustServer(t), NewUser()
-	r := s.MustDo(t, Req{Method: "POST", Path: hackathon.Collection(user), Token: Token(user), Body: `{"title":"Buy milk"}`})
+	r := s.MustDo(t, Req{Method: "POST", Path: tasksPaths.Collection(user), Token: Token(user), Body: `{"title":"Buy milk"}`})
 	tk := MustTask(t, r, http.StatusCreated)
 	want := fmt.Sprintf(`{"id":"%s","user_id":"%s","title":"Buy milk","description":null,"completed":false,`+
 		`"created_at":"2026-11-25T19:40:00.123456Z","updated_at":"2026-11-25T19:40:00.123456Z"}`, tk.ID, user)
@@ -23,7 +24,7 @@ func TestTaskJSON(t *testing.T) {
 		t.Fatalf("body =\n%s\nwant\n%s", got, want)
 	}
 	// The clock's second reading has trailing zeros; they stay.
-	r = s.MustDo(t, Req{Method: "POST", Path: seed.Collection(user), Token: Token(user), Body: `{"title":"Buy milk"}`})
+	r = s.MustDo(t, Req{Method: "POST", Path: shortPaths.Collection(user), Token: Token(user), Body: `{"title":"Buy milk"}`})
 	if tk := MustTask(t, r, http.StatusCreated); tk.CreatedAt != "2026-11-25T19:40:00.124000Z" {
 		t.Fatalf("created_at = %s, want 2026-11-25T19:40:00.124000Z", tk.CreatedAt)
 	}
@@ -123,23 +124,20 @@ func TestList(t *testing.T) {
 	}
 }
 
-// TestTasksIsNotATaskID checks that the static "tasks" segment and the seed's
-// task id parameter don't swallow each other.
+// TestTasksIsNotATaskID checks that the static "tasks" segment and the
+// short paths' task id parameter don't swallow each other.
 func TestTasksIsNotATaskID(t *testing.T) {
 	t.Parallel()
 	s, user := MustServer(t), NewUser()
 	tok := Token(user)
-	MustCreate(t, s, seed, user, `{"title":"x"}`)
+	MustCreate(t, s, shortPaths, user, `{"title":"x"}`)
 
-	// /api/{user}/tasks is the hackathon list, not a seed task called "tasks".
+	// /api/{user}/tasks is the /tasks list, not a task called "tasks".
 	if list := MustTasks(t, s.MustDo(t, Req{Method: "GET", Path: "/api/" + user + "/tasks", Token: tok})); len(list) != 1 {
 		t.Fatalf("list has %d tasks, want 1", len(list))
 	}
-	// Other methods on /api/{user}/tasks reach the seed's item routes: task "tasks".
+	// Below the collection, "tasks" and "toggle" are task ids like any other.
 	for _, r := range []Req{
-		{Method: "DELETE", Path: "/api/" + user + "/tasks"},
-		{Method: "PUT", Path: "/api/" + user + "/tasks", Body: `{}`},
-		{Method: "PATCH", Path: "/api/" + user + "/tasks", Body: `{}`},
 		{Method: "GET", Path: "/api/" + user + "/tasks/tasks"},
 		{Method: "GET", Path: "/api/" + user + "/tasksx"},
 		{Method: "DELETE", Path: "/api/" + user + "/tasks/tasks"},
@@ -153,6 +151,37 @@ func TestTasksIsNotATaskID(t *testing.T) {
 	}
 }
 
+// TestCollectionMethods checks that the collection /api/{user}/tasks
+// answers only for itself: a method it lacks is a 405 listing the
+// collection's own methods, not a request for a task with the id "tasks"
+// (the id forgotten), and not the methods of the item routes.
+func TestCollectionMethods(t *testing.T) {
+	t.Parallel()
+	s, user := MustServer(t), NewUser()
+	tk := MustCreate(t, s, tasksPaths, user, `{"title":"x"}`)
+	before := MustGet(t, s, user, tk.ID)
+	for _, path := range []string{"/api/" + user + "/tasks", "/api/" + user + "/tasks/", "/api/" + user, "/api/" + user + "/"} {
+		for _, method := range []string{"PUT", "PATCH", "DELETE", "OPTIONS", "HEAD", "PROPFIND"} {
+			for _, token := range []string{Token(user), ""} {
+				resp := s.MustDo(t, Req{Method: method, Path: path, Token: token, Body: `{"title":"y"}`})
+				if method == "HEAD" {
+					MustStatus(t, resp, http.StatusMethodNotAllowed) // a HEAD answer has no body
+				} else if p := MustProblem(t, resp, http.StatusMethodNotAllowed); !strings.Contains(p.Detail, "allowed: GET, POST") {
+					t.Errorf("%s %s: detail %q", method, path, p.Detail)
+				}
+				if got := headerSet(resp.Header.Get("Allow")); !slices.Equal(got, []string{"GET", "POST"}) {
+					t.Errorf("%s %s: Allow = %v, want [GET POST]", method, path, got)
+				}
+			}
+		}
+	}
+	if after := MustGet(t, s, user, tk.ID); after != before {
+		t.Fatalf("refused requests changed the task:\n%s\n%s", before, after)
+	}
+	// A preflight is no request for the collection and still gets its grants.
+	MustStatus(t, s.MustDo(t, preflight("/api/"+user+"/tasks", allowedOrigin, "PUT")), http.StatusNoContent)
+}
+
 // TestStrings checks that text survives the hand-written JSON encoder.
 func TestStrings(t *testing.T) {
 	t.Parallel()
@@ -162,7 +191,7 @@ func TestStrings(t *testing.T) {
 		"<b>&amp;</b>", "emoji 😀 and ü", "line\u2028para\u2029end", "bad utf-8 \xff\xfe",
 	} {
 		in, _ := json.Marshal(map[string]string{"title": title, "description": title})
-		r := s.MustDo(t, Req{Method: "POST", Path: seed.Collection(user), Token: Token(user), Body: string(in)})
+		r := s.MustDo(t, Req{Method: "POST", Path: shortPaths.Collection(user), Token: Token(user), Body: string(in)})
 		tk := MustTask(t, r, http.StatusCreated)
 		var sent map[string]string // as the server reads it: invalid UTF-8 already replaced
 		_ = json.Unmarshal(in, &sent)

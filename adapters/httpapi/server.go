@@ -6,7 +6,6 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/todoapi/todo/adapters/httpapi/apidocs"
-
 	"github.com/todoapi/todo/core/app"
 	"github.com/todoapi/todo/ports"
 )
@@ -32,6 +31,7 @@ type server struct {
 	log       *slog.Logger
 	bodyLimit int64
 	origins   map[string]bool
+	refusals  []refusal
 }
 
 // New returns the router serving the contract's routes, /healthz, /readyz,
@@ -70,46 +70,30 @@ func New(cfg Config, svc *app.TaskService, verifier ports.TokenVerifier, ready p
 	e.NoRoute(s.noRoute)
 	e.NoMethod(s.noMethod)
 
-	e.GET("/healthz", s.healthz)
-	e.GET("/readyz", s.readyz)
 	s.routes(e)
 	return e
 }
 
-// routes registers the task routes of both families from apidocs.Routes, the
-// table the OpenAPI document is built from, so neither can drift from the
-// other; then the document and the docs page.
+// routes registers the route table, the 405s that keep one path of it
+// from answering for another, then the API documents, which describe that
+// same table.
 func (s *server) routes(e *gin.Engine) {
-	for _, r := range apidocs.Routes {
-		e.Handle(r.Method, r.Path, s.authed(s.handler(r)))
+	table := s.routeTable()
+	for _, r := range table {
+		h := r.public
+		if r.authed != nil {
+			h = s.authed(r.authed)
+		}
+		e.Handle(r.doc.Method, r.doc.Path, h)
 	}
-	docs := gin.WrapH(apidocs.Handler())
+	s.refusals = refusals(table)
+	for _, r := range s.refusals {
+		for _, m := range r.methods {
+			e.Handle(m, r.path, s.refuseMethod(r.allow))
+		}
+	}
+	docs := gin.WrapH(apidocs.New(api(table)).Handler())
 	for _, p := range apidocs.Paths {
 		e.GET(p, docs)
 	}
-}
-
-// handler returns the handler for a route's operation.
-func (s *server) handler(r apidocs.Route) authedHandler {
-	switch r.Op {
-	case apidocs.OpList:
-		return s.list
-	case apidocs.OpCreate:
-		// Location points into the family the client used.
-		if r.Family == "hackathon" {
-			return s.create("/tasks/")
-		}
-		return s.create("/")
-	case apidocs.OpGet:
-		return s.get
-	case apidocs.OpUpdate:
-		return s.update
-	case apidocs.OpDelete:
-		return s.delete
-	case apidocs.OpToggle:
-		return s.toggle
-	case apidocs.OpComplete:
-		return s.complete
-	}
-	panic("httpapi: no handler for operation " + r.Method + " " + r.Path)
 }

@@ -3,7 +3,6 @@ package httpapi
 import (
 	"context"
 	"net/http"
-	"net/url"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -18,9 +17,9 @@ import (
 // owner is the user whose tasks the path names.
 func owner(c *gin.Context) identity.UserID { return identity.UserID(c.Param("user_id")) }
 
-// create returns the create handler of a route family; prefix is what goes
-// between the user id and the task id in that family's Location.
-func (s *server) create(prefix string) authedHandler {
+// create returns the create handler of a route family, whose paths the
+// Location header uses.
+func (s *server) create(f family) authedHandler {
 	return func(c *gin.Context, p identity.Principal) {
 		m, ok := s.decodeObject(c)
 		if !ok {
@@ -35,7 +34,7 @@ func (s *server) create(prefix string) authedHandler {
 			s.fail(c, err)
 			return
 		}
-		c.Writer.Header()["Location"] = []string{"/api/" + url.PathEscape(string(t.Owner())) + prefix + t.ID().String()}
+		c.Writer.Header()["Location"] = []string{f.location(t)}
 		sendTask(c, http.StatusCreated, t)
 	}
 }
@@ -76,24 +75,25 @@ func (s *server) delete(c *gin.Context, p identity.Principal) {
 	c.Status(http.StatusNoContent)
 }
 
-// toggle is the seed's flip; it never reads the body.
+// toggle is the short paths' flip; it never reads the body.
 func (s *server) toggle(c *gin.Context, p identity.Principal) {
 	t, err := s.svc.Toggle(c.Request.Context(), p, owner(c), c.Param("task_id"))
 	s.reply(c, t, err)
 }
 
-// complete is the hackathon spec's: {"completed": bool} sets the flag; no
-// body, a blank one or an object without "completed" toggles it.
+// complete is the /tasks paths' flip, as the hackathon spec has it:
+// {"completed": bool} sets the flag; no body, a blank one or an object
+// without "completed" toggles it.
 func (s *server) complete(c *gin.Context, p identity.Principal) {
 	bp, ok := s.readBody(c)
 	if !ok {
 		return
 	}
-	var done task.Field[bool]
+	var in task.Patch
 	if !isBlank(*bp) {
 		m, ok := parseObject(c, *bp)
 		if ok {
-			done, ok = field[bool](c, m, "completed", "true or false")
+			in, ok = decodeMember(c, m, completedField, in)
 		}
 		if !ok {
 			putBuf(bp)
@@ -101,6 +101,7 @@ func (s *server) complete(c *gin.Context, p identity.Principal) {
 		}
 	}
 	putBuf(bp)
+	done := in.Completed
 
 	ctx, uid, id := c.Request.Context(), owner(c), c.Param("task_id")
 	var t *task.Task

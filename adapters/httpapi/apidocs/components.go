@@ -1,6 +1,9 @@
 package apidocs
 
-func components() obj {
+// components are what operations refer to: the given schemas, and the
+// document's own security scheme, path parameters, headers and the error
+// responses every operation shares.
+func components(schemas map[string]Object) obj {
 	problem := func(description string) obj {
 		return obj{"description": description, "headers": obj{"X-Request-Id": ref("headers", "XRequestId")},
 			"content": obj{"application/problem+json": obj{"schema": ref("schemas", "Problem")}}}
@@ -9,10 +12,18 @@ func components() obj {
 	unauthorized["headers"] = obj{"WWW-Authenticate": ref("headers", "WWWAuthenticate"), "X-Request-Id": ref("headers", "XRequestId")}
 	unavailable := problem("The database is unreachable; retry after the given delay.")
 	unavailable["headers"] = obj{"Retry-After": ref("headers", "RetryAfter"), "X-Request-Id": ref("headers", "XRequestId")}
-	invalid := problem("A rule is broken: `errors` names each field.")
+	invalid := problem("A rule is broken: `errors` names each field, and `detail` names them all in one line.")
 	invalid["content"] = obj{"application/problem+json": obj{"schema": ref("schemas", "ValidationProblem")}}
 
+	all := problemSchemas()
+	for name, schema := range schemas {
+		if all[name] != nil {
+			panic("apidocs: the schema " + name + " is the document's own")
+		}
+		all[name] = schema
+	}
 	return obj{
+		"schemas": all,
 		"securitySchemes": obj{"bearerAuth": obj{
 			"type": "http", "scheme": "bearer", "bearerFormat": "JWT",
 			"description": "A JWT from Better Auth's JWT plugin (`GET {BETTER_AUTH_URL}/api/auth/token`), or one signed HS256 with `BETTER_AUTH_SECRET` when that is configured. In development, `todo token --user ID` prints one.",
@@ -40,59 +51,12 @@ func components() obj {
 			"Unavailable":  unavailable,
 			"Problem":      problem("Any other error, such as the router's own 404 or 405."),
 		},
-		"schemas": schemas(),
 	}
 }
 
-func schemas() obj {
-	nullableText := func(max int, description string) obj {
-		return obj{"type": []any{"string", "null"}, "maxLength": max, "description": description}
-	}
-	title := obj{"type": "string", "minLength": 1, "maxLength": 200, "description": "Surrounding white space is trimmed; 1 to 200 characters (Unicode code points) after trimming."}
+// problemSchemas are the schemas of the shared error responses.
+func problemSchemas() obj {
 	return obj{
-		"Task": obj{
-			"type":                 "object",
-			"additionalProperties": false,
-			"required":             []any{"id", "user_id", "title", "description", "completed", "created_at", "updated_at"},
-			"properties": obj{
-				"id":          obj{"type": "string", "format": "uuid", "description": "Made by the server: a UUID version 7, so ids sort by creation time."},
-				"user_id":     obj{"type": "string", "minLength": 1, "description": "The owner: the token's `sub`."},
-				"title":       title,
-				"description": nullableText(1000, "Null when there is none."),
-				"completed":   obj{"type": "boolean"},
-				"created_at":  obj{"type": "string", "format": "date-time", "description": "RFC 3339 in UTC with microseconds."},
-				"updated_at":  obj{"type": "string", "format": "date-time", "description": "Moves forward on every change."},
-			},
-			"example": obj{"id": "0193b5c2-6a4e-7c1e-9f7a-2b1f0c9d8e7a", "user_id": "Xk3f9Qp2", "title": "Buy milk", "description": nil,
-				"completed": false, "created_at": "2026-11-25T19:40:00.123456Z", "updated_at": "2026-11-25T19:40:00.123456Z"},
-		},
-		"TaskCreate": obj{
-			"type":        "object",
-			"required":    []any{"title"},
-			"description": "Read-only fields (`id`, `user_id`, `created_at`, `updated_at`) and unknown fields are ignored.",
-			"properties": obj{
-				"title":       title,
-				"description": nullableText(1000, "Optional."),
-				"completed":   obj{"type": []any{"boolean", "null"}, "default": false, "description": "Optional; null or absent means false."},
-			},
-			"example": obj{"title": "Buy milk", "description": "Two litres"},
-		},
-		"TaskUpdate": obj{
-			"type":        "object",
-			"description": "Only the fields present change. Read-only and unknown fields are ignored.",
-			"properties": obj{
-				"title":       obj{"type": "string", "minLength": 1, "maxLength": 200, "description": "Must not be null."},
-				"description": nullableText(1000, "Null clears it."),
-				"completed":   obj{"type": "boolean"},
-			},
-			"example": obj{"completed": true},
-		},
-		"TaskComplete": obj{
-			"type":        "object",
-			"description": "`completed` sets the flag; without it (or without a body) the flag flips.",
-			"properties":  obj{"completed": obj{"type": "boolean"}},
-			"example":     obj{"completed": true},
-		},
 		"Problem": obj{
 			"type":        "object",
 			"description": "An RFC 9457 problem.",

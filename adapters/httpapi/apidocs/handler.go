@@ -18,18 +18,18 @@ const csp = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-
 
 // Handler serves the document and the docs page, all from the binary: the
 // page works with no network beyond this server.
-func Handler() http.Handler {
+func (d *Document) Handler() http.Handler {
 	static, _ := fs.Sub(assets, "assets")
 	files := http.StripPrefix("/docs/assets/", http.FileServerFS(static))
 	page, _ := fs.ReadFile(assets, "assets/docs.html")
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /openapi.json", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
-		w.Write(JSON())
+		w.Write(d.JSON())
 	})
 	mux.HandleFunc("GET /openapi.yaml", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/yaml")
-		w.Write(YAML())
+		w.Write(d.YAML())
 	})
 	servePage := func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
