@@ -203,7 +203,7 @@ func TestStrings(t *testing.T) {
 		}
 	}
 	// A description keeps its tabs and line breaks, escaped on the way out.
-	r := s.MustDo(t, Req{Method: "POST", Path: seed.Collection(user), Token: Token(user),
+	r := s.MustDo(t, Req{Method: "POST", Path: shortPaths.Collection(user), Token: Token(user),
 		Body: `{"title":"multiline","description":"tab\tnewline\ncr\r"}`})
 	if tk := MustTask(t, r, http.StatusCreated); *tk.Description != "tab\tnewline\ncr\r" {
 		t.Errorf("description came back as %q", *tk.Description)
@@ -224,7 +224,7 @@ func TestControlCharacters(t *testing.T) {
 		{`{"title":"ok","description":"a\u0000b"}`, "description"},
 		{`{"title":"ok","description":"escape\u001b[31m"}`, "description"},
 	} {
-		r := s.MustDo(t, Req{Method: "POST", Path: seed.Collection(user), Token: Token(user), Body: tc.body})
+		r := s.MustDo(t, Req{Method: "POST", Path: shortPaths.Collection(user), Token: Token(user), Body: tc.body})
 		p := MustProblem(t, r, http.StatusUnprocessableEntity)
 		if len(p.Errors) != 1 || p.Errors[0].Field != tc.field {
 			t.Errorf("%s: errors %+v, want one naming %s", tc.body, p.Errors, tc.field)

@@ -25,6 +25,13 @@ const (
 	MsgRequired = "is required"
 	MsgNull     = "must not be null"
 	MsgBoolean  = "must be true or false"
+	MsgEmpty    = msgEmpty
+)
+
+// The messages of the length limits, for adapters and tests to compare with.
+var (
+	MsgTitleTooLong   = atMost(MaxTitleLength)
+	MsgDescriptionLen = atMost(MaxDescriptionLength)
 )
 
 // Precision is the resolution every timestamp is kept at, so a task reads
