@@ -14,13 +14,16 @@ import (
 	"github.com/todoapi/todo/ports/porttest"
 )
 
-// hotQueries returns the statements of Get and List with their arguments,
-// so the plans checked are those of what the repository sends.
-func hotQueries(dialect sqlstore.Dialect, owner identity.UserID, id task.ID) map[string][]any {
-	get, list := sqlstore.HotStatements(dialect)
+// hotQueries returns the statements of Get, the whole list and a page
+// after a position with their arguments, so the plans checked are those of
+// what the repository sends.
+func hotQueries(db *sqlstore.DB, owner identity.UserID, id task.ID, at time.Time) map[string][]any {
+	get, list := sqlstore.HotStatements(db.Dialect())
+	page, args := db.ListStatement(owner, task.Query{Limit: 20, After: &task.Position{CreatedAt: at, ID: id}})
 	return map[string][]any{
 		"Get":  {get, id.String(), string(owner)},
 		"List": {list, string(owner)},
+		"Page": append([]any{page}, args...),
 	}
 }
 
@@ -32,7 +35,8 @@ func hotQueries(dialect sqlstore.Dialect, owner identity.UserID, id task.ID) map
 func TestPostgresPlansUseIndexes(t *testing.T) {
 	t.Parallel()
 	databaseURL := sqlstoretest.MustCreatePostgresDB(t)
-	sqlstoretest.MustMigrate(t, sqlstoretest.MustOpen(t, databaseURL, sqlstore.Options{MaxOpenConns: 2}))
+	db := sqlstoretest.MustOpen(t, databaseURL, sqlstore.Options{MaxOpenConns: 2})
+	sqlstoretest.MustMigrate(t, db)
 	raw := mustRaw(t, "pgx", databaseURL)
 	if _, err := raw.Exec(`INSERT INTO tasks (id, user_id, title, created_at, updated_at)
 		SELECT gen_random_uuid(), 'user-' || (i % 400), 'task ' || i,
@@ -44,13 +48,14 @@ func TestPostgresPlansUseIndexes(t *testing.T) {
 		t.Fatalf("ANALYZE: %v", err)
 	}
 	var id string
-	if err := raw.QueryRow("SELECT id FROM tasks WHERE user_id = 'user-7' LIMIT 1").Scan(&id); err != nil {
+	var at time.Time
+	if err := raw.QueryRow("SELECT id, created_at FROM tasks WHERE user_id = 'user-7' LIMIT 1").Scan(&id, &at); err != nil {
 		t.Fatal(err)
 	}
 	tid, _ := task.ParseID(id)
 
-	wantIndex := map[string]string{"Get": "tasks_pkey", "List": "tasks_user_id_created_at_id_idx"}
-	for name, q := range hotQueries(sqlstore.Postgres, "user-7", tid) {
+	wantIndex := map[string]string{"Get": "tasks_pkey", "List": "tasks_user_id_created_at_id_idx", "Page": "tasks_user_id_created_at_id_idx"}
+	for name, q := range hotQueries(db, "user-7", tid, at) {
 		var plan string
 		if err := raw.QueryRow("EXPLAIN (FORMAT JSON) "+q[0].(string), q[1:]...).Scan(&plan); err != nil {
 			t.Fatalf("EXPLAIN %s: %v", name, err)
@@ -94,8 +99,8 @@ func TestSQLitePlansUseIndexes(t *testing.T) {
 	_, dsn, _ := sqlstore.ParseURL(databaseURL)
 	raw := mustRaw(t, "sqlite", dsn)
 
-	wantIndex := map[string]string{"Get": "sqlite_autoindex_tasks_1", "List": "tasks_user_id_created_at_id_idx"}
-	for name, q := range hotQueries(sqlstore.SQLite, owner, tk.ID()) {
+	wantIndex := map[string]string{"Get": "sqlite_autoindex_tasks_1", "List": "tasks_user_id_created_at_id_idx", "Page": "tasks_user_id_created_at_id_idx"}
+	for name, q := range hotQueries(db, owner, tk.ID(), tk.CreatedAt()) {
 		rows, err := raw.Query("EXPLAIN QUERY PLAN "+q[0].(string), q[1:]...)
 		if err != nil {
 			t.Fatalf("EXPLAIN %s: %v", name, err)

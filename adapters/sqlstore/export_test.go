@@ -31,3 +31,10 @@ func (db *DB) Setting(ctx context.Context, name string) (string, error) {
 	err := db.read.DB.QueryRowContext(ctx, "SELECT current_setting($1)", name).Scan(&v)
 	return v, err
 }
+
+// Exec runs a statement on the write pool, for tests that must reach past
+// the repository (to see what the schema itself refuses).
+func (db *DB) Exec(ctx context.Context, query string, args ...any) error {
+	_, err := db.write.DB.ExecContext(ctx, query, args...)
+	return err
+}
