@@ -125,7 +125,7 @@ func (b *bench) newReport(ctx context.Context) *report {
 	o := b.o
 	return &report{
 		Machine:        b.machine(ctx),
-		Store:          b.store.dialect,
+		Store:          string(b.store.dialect),
 		Target:         o.target,
 		Client:         o.client,
 		Conns:          o.conns,

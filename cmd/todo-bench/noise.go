@@ -9,6 +9,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/todoapi/todo/adapters/sqlstore"
 )
 
 // A shared machine makes load figures noisy: when other work runs during
@@ -112,18 +114,18 @@ func (b *bench) usageSince(ctx context.Context, m cpuMark, pid int) cpuUse {
 // checkpointer, ...). ok is false when they cannot be read (a database on
 // another machine).
 func (b *bench) backendCPU(ctx context.Context) (map[int]time.Duration, bool) {
-	if b.store.dialect != "postgres" {
-		return nil, b.store.dialect == "sqlite"
+	if b.store.dialect != sqlstore.Postgres {
+		return nil, b.store.dialect == sqlstore.SQLite
 	}
 	if b.stats == nil {
-		if !isLocal(b.store.direct) {
+		if !isLocal(b.store.databaseURL) {
 			return nil, false
 		}
-		read, _, err := b.store.openPools(1)
+		db, err := b.store.openStats()
 		if err != nil {
 			return nil, false
 		}
-		b.stats = read
+		b.stats = db
 	}
 	return pgBackends(ctx, b.stats)
 }
