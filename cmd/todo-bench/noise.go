@@ -22,7 +22,7 @@ import (
 // cpuUse says where the CPU went during one measurement (warm-up
 // included), in cores.
 type cpuUse struct {
-	ClientCPU   float64 `json:"client_cpu_cores"`             // this process: the load, and the driver for the DB ceiling
+	ClientCPU   float64 `json:"client_cpu_cores"`             // this process: the load, and the store (repository, driver) for the DB ceiling
 	ServerCPU   float64 `json:"server_cpu_cores,omitempty"`   // the server under test, or the HTTP ceiling's
 	DatabaseCPU float64 `json:"database_cpu_cores,omitempty"` // PostgreSQL: this database's backends, the WAL writer, ...
 	MachineCPU  float64 `json:"machine_cpu_cores"`            // all CPUs' busy time

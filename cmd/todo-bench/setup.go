@@ -16,6 +16,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/todoapi/todo/adapters/sqlstore"
 )
 
 // bench is one run: the store, the two server processes, the clients and
@@ -49,6 +51,9 @@ func setUp(ctx context.Context, o options, logw io.Writer) (*bench, error) {
 	}
 	if b.store, err = newStore(ctx, o, b.dir); err != nil {
 		return b, err
+	}
+	if o.explain && b.store.dialect != sqlstore.Postgres {
+		return b, errors.New("--explain needs PostgreSQL: only it shows the store's statements (the store's tests check SQLite's plans)")
 	}
 	if err := b.startServer(ctx); err != nil {
 		return b, err
