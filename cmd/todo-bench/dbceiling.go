@@ -2,216 +2,116 @@ package main
 
 import (
 	"context"
-	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 
-	"github.com/google/uuid"
-
 	"github.com/todoapi/todo/adapters/sqlstore"
+	"github.com/todoapi/todo/adapters/system"
+	"github.com/todoapi/todo/core/identity"
+	"github.com/todoapi/todo/core/task"
+	"github.com/todoapi/todo/ports"
 )
 
-// The DB ceiling issues the repository's own statements
-// (sqlstore.StatementsFor): List = List; Get = Get; Create = Insert;
-// Update (PATCH and toggle alike) = Get on the read pool, then Swap on the
-// write pool, again if another write got in between.
+// The DB ceiling is the store: the server's own repository
+// (sqlstore.TaskRepository) over the same database, called from this
+// process with no HTTP, no token check and no use case around it. So it is
+// everything below HTTP: the database, the driver, and the repository's
+// code (its SQL, its transactions, rows into tasks). Each operation makes
+// the repository calls that the server's use case makes (core/app):
+// LIST = List of the whole list; GET = Get; CREATE = Atomic{Create} of a
+// new task; UPDATE and TOGGLE = Atomic{Get, change, Save}.
 
-// sqliteTime is how the SQLite store writes times.
-const sqliteTime = "2006-01-02T15:04:05.000000Z"
-
-// dbCeiling issues an operation's statements straight through the driver.
+// dbCeiling drives the store's repository.
 type dbCeiling struct {
-	b                       *bench
-	sqlite                  bool
-	read, write             *sql.DB
-	get, list, insert, swap statement
+	b     *bench
+	db    *sqlstore.DB
+	repo  *sqlstore.TaskRepository
+	ids   system.IDs
+	clock system.Clock
 }
 
-// statement is one of the repository's statements on the pool it uses
-// there (reads on the read pool, writes on the write pool), prepared once
-// unless --db-prepare=false. pgx prepares and caches every statement per
-// connection by itself, as it does in the server; modernc.org/sqlite
-// parses a statement again on every call that is not prepared, so for
-// SQLite the prepared ceiling is what the store could reach by preparing.
-type statement struct {
-	db       *sql.DB
-	text     string
-	prepared *sql.Stmt
-}
-
-func (s statement) query(ctx context.Context, args ...any) (*sql.Rows, error) {
-	if s.prepared != nil {
-		return s.prepared.QueryContext(ctx, args...)
-	}
-	return s.db.QueryContext(ctx, s.text, args...)
-}
-
-func (s statement) queryRow(ctx context.Context, args ...any) *sql.Row {
-	if s.prepared != nil {
-		return s.prepared.QueryRowContext(ctx, args...)
-	}
-	return s.db.QueryRowContext(ctx, s.text, args...)
-}
-
-func (s statement) exec(ctx context.Context, args ...any) (sql.Result, error) {
-	if s.prepared != nil {
-		return s.prepared.ExecContext(ctx, args...)
-	}
-	return s.db.ExecContext(ctx, s.text, args...)
-}
-
-func (b *bench) openDBCeiling(ctx context.Context) (*dbCeiling, error) {
+// openDBCeiling opens the server's database as the server does, with a
+// pool of --db-conns connections.
+func (b *bench) openDBCeiling() (*dbCeiling, error) {
 	if b.store.dialect == "" {
 		return nil, errNoDB
 	}
-	read, write, err := b.store.openPools(b.o.dbConns)
+	db, err := sqlstore.Open(b.store.databaseURL, sqlstore.Options{MaxOpenConns: b.o.dbConns})
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("DB ceiling: %w", err)
 	}
-	d := &dbCeiling{b: b, read: read, write: write, sqlite: b.store.dialect == "sqlite"}
-	sqls := sqlstore.StatementsFor(sqlstore.Dialect(b.store.dialect))
-	for _, s := range []struct {
-		st   *statement
-		db   *sql.DB
-		text string
-	}{{&d.get, read, sqls.Get}, {&d.list, read, sqls.List}, {&d.insert, write, sqls.Insert}, {&d.swap, write, sqls.Swap}} {
-		*s.st = statement{db: s.db, text: s.text}
-		if b.o.dbPrepare {
-			if s.st.prepared, err = s.db.PrepareContext(ctx, s.st.text); err != nil {
-				d.close()
-				return nil, fmt.Errorf("DB ceiling: prepare: %w", err)
-			}
-		}
-	}
-	return d, nil
+	return &dbCeiling{b: b, db: db, repo: sqlstore.NewTaskRepository(db)}, nil
 }
 
-func (d *dbCeiling) close() {
-	for _, s := range []statement{d.get, d.list, d.insert, d.swap} {
-		if s.prepared != nil {
-			_ = s.prepared.Close()
-		}
-	}
-	closePools(d.read, d.write)
-}
+func (d *dbCeiling) close() { _ = d.db.Close() }
 
 func (d *dbCeiling) op(name string) opFunc {
 	switch name {
 	case "list":
-		return d.listOp
+		return d.list
 	case "get":
-		return d.getOp
+		return d.get
 	case "create":
-		return d.createOp
+		return d.create
 	case "update":
-		return func(ctx context.Context, w *worker) (int, error) { return 0, d.change(ctx, w, false) }
+		return func(ctx context.Context, w *worker) (int, error) {
+			p := task.Patch{Title: task.Set(title("Renamed", w))}
+			return 0, d.change(ctx, w, func(t *task.Task, now time.Time) error { return t.Apply(p, now) })
+		}
 	case "toggle":
-		return func(ctx context.Context, w *worker) (int, error) { return 0, d.change(ctx, w, true) }
+		return func(ctx context.Context, w *worker) (int, error) {
+			return 0, d.change(ctx, w, func(t *task.Task, now time.Time) error { t.Toggle(now); return nil })
+		}
 	}
 	panic("todo-bench: unknown operation " + name)
 }
 
-// row takes a task row as the driver hands it over, without conversion.
-type row struct{ id, user, title, desc, completed, created, updated any }
-
-func (r *row) dest() []any {
-	return []any{&r.id, &r.user, &r.title, &r.desc, &r.completed, &r.created, &r.updated}
+func (d *dbCeiling) list(ctx context.Context, w *worker) (int, error) {
+	page, err := d.repo.List(ctx, identity.UserID(d.b.pickUser(w).id), task.Query{})
+	if err == nil && len(page.Tasks) == 0 {
+		err = errors.New("list: no tasks")
+	}
+	return 0, err
 }
 
-func (d *dbCeiling) listOp(ctx context.Context, w *worker) (int, error) {
-	rows, err := d.list.query(ctx, d.b.pickUser(w).id)
+func (d *dbCeiling) get(ctx context.Context, w *worker) (int, error) {
+	owner, id := d.pickTask(w)
+	_, err := d.repo.Get(ctx, owner, id)
+	return 0, err
+}
+
+func (d *dbCeiling) create(ctx context.Context, w *worker) (int, error) {
+	owner := identity.UserID(d.b.pickUser(w).id)
+	t, err := task.New(d.ids.NewID(), owner, task.Draft{Title: title("Created", w)}, d.clock.Now())
 	if err != nil {
 		return 0, err
 	}
-	defer rows.Close()
-	n := 0
-	for rows.Next() {
-		var r row
-		if err := rows.Scan(r.dest()...); err != nil {
-			return 0, err
-		}
-		n++
-	}
-	if n == 0 {
-		return 0, fmt.Errorf("list: no rows")
-	}
-	return 0, rows.Err()
+	return 0, d.repo.Atomic(ctx, owner, func(tx ports.TaskTx) error { return tx.Create(ctx, t) })
 }
 
-func (d *dbCeiling) getOp(ctx context.Context, w *worker) (int, error) {
-	u, t := d.b.pickTask(w)
-	var r row
-	return 0, d.get.queryRow(ctx, t, u.id).Scan(r.dest()...)
-}
-
-func (d *dbCeiling) createOp(ctx context.Context, w *worker) (int, error) {
-	now := d.now()
-	id, err := uuid.NewV7()
-	if err != nil {
-		return 0, err
-	}
-	res, err := d.insert.exec(ctx, id.String(), d.b.pickUser(w).id,
-		string(titleBody("Created", w)), nil, false, now, now)
-	return 0, oneRow(res, err)
-}
-
-// change is Update's statements: read the row, then compare-and-swap it.
-func (d *dbCeiling) change(ctx context.Context, w *worker, toggle bool) error {
-	u, t := d.b.pickTask(w)
-	for range 100 {
-		var r row
-		if err := d.get.queryRow(ctx, t, u.id).Scan(r.dest()...); err != nil {
+// change is the use case's change: read the task in a transaction, apply
+// fn, and save it if fn changed it.
+func (d *dbCeiling) change(ctx context.Context, w *worker, fn func(*task.Task, time.Time) error) error {
+	owner, id := d.pickTask(w)
+	return d.repo.Atomic(ctx, owner, func(tx ports.TaskTx) error {
+		t, err := tx.Get(ctx, id)
+		if err != nil {
 			return err
 		}
-		title, completed := r.title, r.completed
-		if toggle {
-			completed = flip(completed)
-		} else {
-			title = string(titleBody("Renamed", w))
+		read := t.Version()
+		if err := fn(t, d.clock.Now()); err != nil {
+			return err
 		}
-		res, err := d.swap.exec(ctx, t, u.id, title, r.desc, completed, d.now(),
-			r.title, r.desc, r.completed, r.updated)
-		if err = oneRow(res, err); err == nil {
+		if t.Version() == read {
 			return nil
-		} else if err != errNoRow {
-			return err
 		}
-	}
-	return fmt.Errorf("update: lost the race 100 times")
+		return tx.Save(ctx, t)
+	})
 }
 
-func (d *dbCeiling) now() any {
-	t := time.Now().UTC().Truncate(time.Microsecond)
-	if d.sqlite {
-		return t.Format(sqliteTime)
-	}
-	return t
-}
-
-// flip toggles completed as the driver handed it over: bool from pgx,
-// int64 from SQLite.
-func flip(v any) any {
-	switch b := v.(type) {
-	case bool:
-		return !b
-	case int64:
-		return 1 - b
-	}
-	return v
-}
-
-var errNoRow = fmt.Errorf("no row changed")
-
-func oneRow(res sql.Result, err error) error {
-	if err != nil {
-		return err
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return err
-	}
-	if n != 1 {
-		return errNoRow
-	}
-	return nil
+// pickTask is bench.pickTask with the task's id parsed.
+func (d *dbCeiling) pickTask(w *worker) (identity.UserID, task.ID) {
+	u := d.b.pickUser(w)
+	return identity.UserID(u.id), u.ids[w.rng.IntN(len(u.ids))]
 }

@@ -36,7 +36,6 @@ type options struct {
 	perUser     int
 	conns       int
 	dbConns     int
-	dbPrepare   bool
 	duration    time.Duration
 	warmup      time.Duration
 	ops         []string
@@ -65,16 +64,15 @@ func parseFlags(args []string, logw io.Writer) (options, error) {
 	fs.IntVar(&o.users, "users", 200, "users to seed through the API")
 	fs.IntVar(&o.perUser, "tasks-per-user", 50, "tasks each seeded user gets")
 	fs.IntVar(&o.conns, "conns", 32, "concurrent connections (closed loop)")
-	fs.IntVar(&o.dbConns, "db-conns", 0, "connections of the DB ceiling's pool (default: --conns)")
-	fs.BoolVar(&o.dbPrepare, "db-prepare", true, "DB ceiling: prepare each statement once (false: pass the SQL text on every call, as the repository does)")
+	fs.IntVar(&o.dbConns, "db-conns", 0, "connections of the DB ceiling's pool, the store's own (default: --conns)")
 	fs.DurationVar(&o.duration, "duration", 15*time.Second, "measured time per operation and ceiling")
 	fs.DurationVar(&o.warmup, "warmup", time.Second, "unmeasured time before each measurement")
 	fs.StringVar(&ops, "ops", strings.Join(allOps, ","), "operations to drive (always run in the order "+strings.Join(allOps, ",")+")")
 	fs.StringVar(&o.client, "client", clientRaw, "load client: raw (one HTTP/1.1 connection per worker, wrk-like) or net/http")
 	fs.Float64Var(&o.noise, "noise", 0.15, "wait for a quiet machine before each measurement, and repeat one during which other work took more CPU cores than this (0: off)")
 	fs.IntVar(&o.retries, "retries", 2, "times a noisy measurement is repeated")
-	fs.BoolVar(&o.large, "large", false, "also load 10,000 users x 100 tasks (1,000,000 rows) directly into the database")
-	fs.BoolVar(&o.explain, "explain", false, "print the query plans of the hot statements (with --large: do they use the indexes?)")
+	fs.BoolVar(&o.large, "large", false, "also load 10,000 users x 100 tasks (1,000,000 rows) through the store's repository")
+	fs.BoolVar(&o.explain, "explain", false, "PostgreSQL: print the generic plans of the store's Get and List (with --large: do they use the indexes?)")
 	fs.BoolVar(&o.jsonOut, "json", false, "print the report as JSON instead of a table")
 	fs.BoolVar(&quick, "quick", false, "a short run that proves the tool works: 1s per measurement, 200ms warm-up, no noise checks")
 	if err := fs.Parse(args); err != nil {

@@ -2,15 +2,17 @@ package main
 
 import (
 	"context"
-	"database/sql"
 	"strconv"
-	"strings"
+	"sync"
 	"time"
 
-	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
 	"github.com/todoapi/todo/adapters/sqlstore"
+	"github.com/todoapi/todo/adapters/system"
+	"github.com/todoapi/todo/core/identity"
+	"github.com/todoapi/todo/core/task"
+	"github.com/todoapi/todo/ports"
 )
 
 // The large table of --large: background rows the benchmark never reads,
@@ -18,98 +20,110 @@ import (
 const (
 	largeUsers   = 10_000
 	largePerUser = 100
+	// largeConns load the table side by side: enough to overlap one
+	// transaction's round trip and commit with the next one's work.
+	largeConns = 4
 )
 
-// largeRow returns the k-th background row: user k/largePerUser, created
-// before every seeded task.
-func largeRow(k int, base time.Time) (id [16]byte, userID, title string, completed bool, at time.Time) {
-	u := uuid.Must(uuid.NewV7())
-	return u, "large-user-" + strconv.Itoa(k/largePerUser), "Background task " + strconv.Itoa(k%largePerUser),
-		k%3 == 0, base.Add(time.Duration(k) * time.Microsecond)
+// largeTask returns the k-th background task: user k/largePerUser's, made
+// as the server makes a task (a UUIDv7 id, the title trimmed, version 1),
+// created k microseconds after base, so all of them before every seeded
+// task.
+func largeTask(k int, base time.Time) (*task.Task, error) {
+	return task.New(system.IDs{}.NewID(), largeOwner(k/largePerUser),
+		task.Draft{Title: "Background task " + strconv.Itoa(k%largePerUser), Completed: k%3 == 0},
+		base.Add(time.Duration(k)*time.Microsecond))
 }
 
-// loadLarge writes the large table straight into the database, with COPY
-// on PostgreSQL and batched multi-row INSERTs on SQLite.
+func largeOwner(u int) identity.UserID { return identity.UserID("large-user-" + strconv.Itoa(u)) }
+
+// loadLarge writes the large table through the store's own repository,
+// the code that writes every other task: one transaction per user holding
+// its creates (a transaction acts for one owner), largeConns at a time.
 func (b *bench) loadLarge(ctx context.Context) error {
 	if b.store.dialect == "" {
 		return errNoDB
 	}
 	start := time.Now()
-	b.logf("loading %d users x %d tasks directly into the database", largeUsers, largePerUser)
-	base := time.Now().UTC().Add(-24 * time.Hour).Truncate(time.Microsecond)
-	var err error
-	if b.store.dialect == "postgres" {
-		err = b.copyPostgres(ctx, base)
-	} else {
-		err = b.insertSQLite(ctx, base)
-	}
+	b.logf("loading %d users x %d tasks through the store's repository", largeUsers, largePerUser)
+	db, err := sqlstore.Open(b.store.databaseURL, sqlstore.Options{MaxOpenConns: largeConns})
 	if err != nil {
 		return err
+	}
+	defer db.Close()
+	if err := createLarge(ctx, sqlstore.NewTaskRepository(db)); err != nil {
+		return err
+	}
+	if b.store.dialect == sqlstore.Postgres {
+		if err := b.vacuum(ctx); err != nil {
+			return err
+		}
 	}
 	b.largeTime, b.largeTasks = time.Since(start), largeUsers*largePerUser
 	b.logf("loaded %d tasks in %s", b.largeTasks, b.largeTime.Round(time.Millisecond))
 	return nil
 }
 
-func (b *bench) copyPostgres(ctx context.Context, base time.Time) error {
-	conn, err := pgx.Connect(ctx, b.store.direct)
+// createLarge creates every user's tasks, largeConns users at a time, and
+// returns the first error.
+func createLarge(ctx context.Context, repo ports.TaskRepository) error {
+	base := time.Now().UTC().Add(-24 * time.Hour)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	users := make(chan int)
+	var (
+		once     sync.Once
+		firstErr error
+		wg       sync.WaitGroup
+	)
+	for range largeConns {
+		wg.Go(func() {
+			for u := range users {
+				if err := createLargeUser(ctx, repo, u, base); err != nil {
+					once.Do(func() { firstErr = err; cancel() })
+				}
+			}
+		})
+	}
+feed:
+	for u := range largeUsers {
+		select {
+		case users <- u:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(users)
+	wg.Wait()
+	if firstErr != nil {
+		return firstErr
+	}
+	return ctx.Err()
+}
+
+func createLargeUser(ctx context.Context, repo ports.TaskRepository, u int, base time.Time) error {
+	return repo.Atomic(ctx, largeOwner(u), func(tx ports.TaskTx) error {
+		for k := u * largePerUser; k < (u+1)*largePerUser; k++ {
+			t, err := largeTask(k, base)
+			if err != nil {
+				return err
+			}
+			if err := tx.Create(ctx, t); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// vacuum does what autovacuum would do soon after such a load in
+// production, so the planner knows the table's new size.
+func (b *bench) vacuum(ctx context.Context) error {
+	conn, err := pgx.Connect(ctx, b.store.databaseURL)
 	if err != nil {
 		return err
 	}
 	defer conn.Close(context.Background())
-	k := 0
-	cols := strings.Split(strings.ReplaceAll(sqlstore.TaskColumns, " ", ""), ",")
-	_, err = conn.CopyFrom(ctx, pgx.Identifier{"tasks"}, cols, pgx.CopyFromFunc(func() ([]any, error) {
-		if k == largeUsers*largePerUser {
-			return nil, nil
-		}
-		id, userID, title, done, at := largeRow(k, base)
-		k++
-		return []any{id, userID, title, nil, done, at, at}, nil
-	}))
-	if err != nil {
-		return err
-	}
-	// What autovacuum would do soon after such a load in production.
 	_, err = conn.Exec(ctx, "VACUUM ANALYZE tasks")
 	return err
-}
-
-// sqliteBatch rows per INSERT; 7 parameters each stays far below SQLite's
-// limit of 32766.
-const sqliteBatch = 500
-
-func (b *bench) insertSQLite(ctx context.Context, base time.Time) error {
-	db, err := sql.Open("sqlite", b.store.direct+"?"+sqliteParams)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	db.SetMaxOpenConns(1)
-	stmt := "INSERT INTO tasks (" + sqlstore.TaskColumns + ") VALUES " +
-		strings.TrimSuffix(strings.Repeat("(?, ?, ?, NULL, ?, ?, ?),", sqliteBatch), ",")
-	args := make([]any, 0, 6*sqliteBatch)
-	for k := 0; k < largeUsers*largePerUser; {
-		tx, err := db.BeginTx(ctx, nil)
-		if err != nil {
-			return err
-		}
-		for range 40 { // 20,000 rows per transaction
-			args = args[:0]
-			for range sqliteBatch {
-				id, userID, title, done, at := largeRow(k, base)
-				ts := at.Format(sqliteTime)
-				args = append(args, uuid.UUID(id).String(), userID, title, done, ts, ts)
-				k++
-			}
-			if _, err := tx.ExecContext(ctx, stmt, args...); err != nil {
-				_ = tx.Rollback()
-				return err
-			}
-		}
-		if err := tx.Commit(); err != nil {
-			return err
-		}
-	}
-	return nil
 }

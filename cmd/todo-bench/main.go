@@ -13,13 +13,14 @@
 //     http.Server settings) in a separate process, called by the same client
 //     with the same method, headers and body, answering with the same status
 //     and the same number of bytes as the real server did;
-//   - the database ceiling: the repository's own SQL statements, issued
-//     straight through the same driver (pgx or modernc.org/sqlite over
-//     database/sql) at the same concurrency, with no HTTP and no Bun;
+//   - the DB ceiling, which is the store: the server's own repository
+//     (adapters/sqlstore) over the same database, called from this process
+//     at the same concurrency with no HTTP and no token check, so
+//     everything below HTTP: the database plus the repository's code;
 //
 // and prints the service's throughput as a fraction of the composed ceiling
 // 1/(1/HTTP + 1/DB): the rate if each request cost exactly its HTTP part
-// plus its database part and nothing else.
+// plus its part below HTTP and nothing else.
 //
 //	go run ./cmd/todo-bench --store sqlite
 //	go run ./cmd/todo-bench --store postgres --duration 15s --conns 32

@@ -15,7 +15,6 @@ type report struct {
 	Client         string     `json:"client"`
 	Conns          int        `json:"conns"`
 	DBConns        int        `json:"db_conns"`
-	DBPrepared     bool       `json:"db_prepared"`
 	Duration       string     `json:"duration"`
 	Warmup         string     `json:"warmup"`
 	Users          int        `json:"users"`
@@ -38,24 +37,26 @@ type opReport struct {
 	HTTPCeiling  *result `json:"http_ceiling,omitempty"`
 	DBCeiling    *result `json:"db_ceiling,omitempty"`
 	// ComposedRPS is 1/(1/HTTP + 1/DB): the rate if a request cost exactly
-	// its HTTP part plus its database part.
+	// its HTTP part plus its store part (everything below HTTP).
 	ComposedRPS float64 `json:"composed_ceiling_rps,omitempty"`
 	Fraction    float64 `json:"fraction_of_ceiling,omitempty"`
 }
 
-// measure drives each operation, then its HTTP ceiling, then its database
-// ceiling, one after the other, so the three see the same machine.
+// measure drives each operation, then its HTTP ceiling, then its DB
+// ceiling (the store), one after the other, so the three see the same
+// machine.
 func (b *bench) measure(ctx context.Context) (*report, error) {
 	rep := b.newReport(ctx)
-	db, err := b.openDBCeiling(ctx)
+	if b.o.explain {
+		var err error
+		if rep.Plans, err = b.explain(ctx); err != nil {
+			return nil, err
+		}
+	}
+	db, err := b.openDBCeiling()
 	switch {
 	case err == nil:
 		defer db.close()
-		if b.o.explain {
-			if rep.Plans, err = db.explain(ctx); err != nil {
-				return nil, err
-			}
-		}
 	case errors.Is(err, errNoDB):
 		b.logf("no DB ceiling: %v", err)
 	default:
@@ -125,12 +126,11 @@ func (b *bench) newReport(ctx context.Context) *report {
 	o := b.o
 	return &report{
 		Machine:        b.machine(ctx),
-		Store:          b.store.dialect,
+		Store:          string(b.store.dialect),
 		Target:         o.target,
 		Client:         o.client,
 		Conns:          o.conns,
 		DBConns:        o.dbConns,
-		DBPrepared:     o.dbPrepare,
 		Duration:       o.duration.String(),
 		Warmup:         o.warmup.String(),
 		Users:          o.users,

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/todoapi/todo/adapters/sqlstore"
 )
 
 // A shared machine makes load figures noisy: when other work runs during
@@ -20,7 +22,7 @@ import (
 // cpuUse says where the CPU went during one measurement (warm-up
 // included), in cores.
 type cpuUse struct {
-	ClientCPU   float64 `json:"client_cpu_cores"`             // this process: the load, and the driver for the DB ceiling
+	ClientCPU   float64 `json:"client_cpu_cores"`             // this process: the load, and the store (repository, driver) for the DB ceiling
 	ServerCPU   float64 `json:"server_cpu_cores,omitempty"`   // the server under test, or the HTTP ceiling's
 	DatabaseCPU float64 `json:"database_cpu_cores,omitempty"` // PostgreSQL: this database's backends, the WAL writer, ...
 	MachineCPU  float64 `json:"machine_cpu_cores"`            // all CPUs' busy time
@@ -112,18 +114,18 @@ func (b *bench) usageSince(ctx context.Context, m cpuMark, pid int) cpuUse {
 // checkpointer, ...). ok is false when they cannot be read (a database on
 // another machine).
 func (b *bench) backendCPU(ctx context.Context) (map[int]time.Duration, bool) {
-	if b.store.dialect != "postgres" {
-		return nil, b.store.dialect == "sqlite"
+	if b.store.dialect != sqlstore.Postgres {
+		return nil, b.store.dialect == sqlstore.SQLite
 	}
 	if b.stats == nil {
-		if !isLocal(b.store.direct) {
+		if !isLocal(b.store.databaseURL) {
 			return nil, false
 		}
-		read, _, err := b.store.openPools(1)
+		db, err := b.store.openStats()
 		if err != nil {
 			return nil, false
 		}
-		b.stats = read
+		b.stats = db
 	}
 	return pgBackends(ctx, b.stats)
 }

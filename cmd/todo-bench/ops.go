@@ -59,12 +59,19 @@ func (b *bench) callsOf(op string) func(w *worker) call {
 func titleBody(verb string, w *worker) []byte {
 	b := make([]byte, 0, 64)
 	b = append(b, `{"title":"`...)
+	b = appendTitle(b, verb, w)
+	return append(b, `"}`...)
+}
+
+// title is titleBody's title, for the DB ceiling.
+func title(verb string, w *worker) string { return string(appendTitle(make([]byte, 0, 48), verb, w)) }
+
+func appendTitle(b []byte, verb string, w *worker) []byte {
 	b = append(b, verb...)
 	b = append(b, " by worker "...)
 	b = strconv.AppendInt(b, int64(w.id), 10)
 	b = append(b, ", request "...)
-	b = strconv.AppendInt(b, int64(w.seq), 10)
-	return append(b, `"}`...)
+	return strconv.AppendInt(b, int64(w.seq), 10)
 }
 
 func (b *bench) pickUser(w *worker) *user { return b.users[w.rng.IntN(len(b.users))] }

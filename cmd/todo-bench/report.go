@@ -24,11 +24,7 @@ func writeTable(w io.Writer, rep *report) {
 	if rep.LargeTasks > 0 {
 		fmt.Fprintf(w, " + %s background tasks", thousands(float64(rep.LargeTasks)))
 	}
-	how := "prepared"
-	if !rep.DBPrepared {
-		how = "unprepared"
-	}
-	fmt.Fprintf(w, "\nDB ceiling: %d connections, %s statements", rep.DBConns, how)
+	fmt.Fprintf(w, "\nDB ceiling: the store (its repository over the database, no HTTP), %d connections", rep.DBConns)
 	fmt.Fprintf(w, "\nmachine: %d CPUs (%s), %.1f GiB, %s, %s\n", m.CPUs, m.CPUModel,
 		float64(m.MemTotalBytes)/(1<<30), m.GoVersion, m.Database)
 	fmt.Fprintf(w, "load average: %s at start, %s at end; speed probe %.1f ms at start, %.1f ms at end\n",
@@ -53,11 +49,8 @@ func writeTable(w io.Writer, rep *report) {
 }
 
 func writePlans(w io.Writer, rep *report) {
-	for _, op := range []string{"get", "list", "create", "update"} {
+	for _, op := range []string{"get", "list"} {
 		if plan, ok := rep.Plans[op]; ok {
-			if plan == "" {
-				plan = "(none: a plain insert)"
-			}
 			fmt.Fprintf(w, "\nplan of %s:\n  %s\n", op, strings.ReplaceAll(plan, "\n", "\n  "))
 		}
 	}
@@ -67,7 +60,7 @@ func writePlans(w io.Writer, rep *report) {
 // service's p99 comes from, and where the CPU went in each measurement.
 func writeCeilingDetails(w io.Writer, rep *report) {
 	fmt.Fprintln(w, "\nlatency p50 / p99 ms of the ceilings; CPU in cores: server (the service's, or the trivial one) /")
-	fmt.Fprintln(w, "PostgreSQL backends / this process (client; driver for DB) / other work on the machine")
+	fmt.Fprintln(w, "PostgreSQL backends / this process (client; the store for DB) / other work on the machine")
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "op\tHTTP\tDB\t\tCPU service\tCPU HTTP\tCPU DB\tresponse bytes\t")
 	for _, r := range rep.Ops {

@@ -13,15 +13,19 @@ import (
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
+
+	"github.com/todoapi/todo/core/task"
 )
 
 // user is a seeded user: its id, its requests' headers (holding a token
-// the server accepts) and its tasks' ids.
+// the server accepts) and its tasks' ids, as the API shows them and
+// parsed for the DB ceiling.
 type user struct {
 	id       string
 	auth     http.Header // Authorization
 	authJSON http.Header // Authorization and Content-Type: application/json
 	tasks    []string
+	ids      []task.ID
 }
 
 // tokenTTL outlasts any run; the server checks exp like any other token's.
@@ -44,6 +48,7 @@ func newUser(secret []byte, perUser int) (*user, error) {
 		auth:     http.Header{"Authorization": bearer},
 		authJSON: http.Header{"Authorization": bearer, "Content-Type": {"application/json"}},
 		tasks:    make([]string, perUser),
+		ids:      make([]task.ID, perUser),
 	}, nil
 }
 
@@ -132,6 +137,10 @@ func (b *bench) createSeeded(ctx context.Context, u *user, i int) error {
 	if err := json.Unmarshal(data, &created); err != nil || created.ID == "" {
 		return fmt.Errorf("POST /api/{user}: no id in %s", data)
 	}
-	u.tasks[i] = created.ID
+	id, err := task.ParseID(created.ID)
+	if err != nil {
+		return fmt.Errorf("POST /api/{user}: id %q is not a UUID", created.ID)
+	}
+	u.tasks[i], u.ids[i] = created.ID, id
 	return nil
 }

@@ -16,6 +16,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/todoapi/todo/adapters/sqlstore"
 )
 
 // bench is one run: the store, the two server processes, the clients and
@@ -49,6 +51,9 @@ func setUp(ctx context.Context, o options, logw io.Writer) (*bench, error) {
 	}
 	if b.store, err = newStore(ctx, o, b.dir); err != nil {
 		return b, err
+	}
+	if o.explain && b.store.dialect != sqlstore.Postgres {
+		return b, errors.New("--explain needs PostgreSQL: only it shows the store's statements (the store's tests check SQLite's plans)")
 	}
 	if err := b.startServer(ctx); err != nil {
 		return b, err
@@ -104,7 +109,7 @@ func (b *bench) startServer(ctx context.Context) error {
 	}
 	b.secret = []byte(rand.Text() + rand.Text())
 	env := append(baseEnv(), "APP_ENV=production", "BETTER_AUTH_SECRET="+string(b.secret),
-		"DATABASE_URL="+b.store.serverURL, "HTTP_ADDR="+addr)
+		"DATABASE_URL="+b.store.databaseURL, "HTTP_ADDR="+addr)
 	b.logf("starting the server (%s store) on %s", b.store.dialect, addr)
 	if b.server, err = startProcess("the server", bin, b.dir, b.o.serverLog, env, "serve"); err != nil {
 		return err

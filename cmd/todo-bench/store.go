@@ -12,22 +12,20 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
-	_ "modernc.org/sqlite" // database/sql driver "sqlite", the server's
+	_ "modernc.org/sqlite" // database/sql driver "sqlite", for its version
 
 	"github.com/todoapi/todo/adapters/sqlstore"
 )
 
-// store is the database behind the server, as the bench reaches it directly
-// for the DB ceiling and the large table.
+// store is the database behind the server. The bench opens it too, with
+// the same URL and through the same package (sqlstore), for the DB ceiling
+// and the large table, so it reaches the database exactly as the server
+// does.
 type store struct {
-	dialect   string // "sqlite", "postgres", or "" when unknown (--target alone)
-	serverURL string // the server's DATABASE_URL
-	direct    string // a pgx URL, or the SQLite file's path
-	drop      func(context.Context) error
+	dialect     sqlstore.Dialect // "" when unknown (--target alone)
+	databaseURL string           // the server's DATABASE_URL
+	drop        func(context.Context) error
 }
-
-// sqliteParams are the server's own SQLite connection settings.
-var sqliteParams = sqlstore.SQLiteParams()
 
 func newStore(ctx context.Context, o options, dir string) (*store, error) {
 	switch {
@@ -36,22 +34,18 @@ func newStore(ctx context.Context, o options, dir string) (*store, error) {
 	case o.target != "":
 		return &store{}, nil
 	case o.store == "sqlite":
-		path := filepath.Join(dir, "todo.db")
-		return &store{dialect: "sqlite", serverURL: "sqlite:" + path, direct: path}, nil
+		return &store{dialect: sqlstore.SQLite, databaseURL: "sqlite:" + filepath.Join(dir, "todo.db")}, nil
 	}
 	return freshPostgres(ctx, o.adminURL)
 }
 
+// existingStore takes --database-url as the server would take it.
 func existingStore(u string) (*store, error) {
-	scheme, rest, _ := strings.Cut(u, ":")
-	switch strings.ToLower(scheme) {
-	case "postgres", "postgresql":
-		return &store{dialect: "postgres", serverURL: u, direct: u}, nil
-	case "sqlite", "sqlite3":
-		path, _, _ := strings.Cut(strings.TrimPrefix(rest, "//"), "?")
-		return &store{dialect: "sqlite", serverURL: u, direct: path}, nil
+	dialect, _, err := sqlstore.ParseURL(u)
+	if err != nil {
+		return nil, fmt.Errorf("--database-url: %w", err)
 	}
-	return nil, fmt.Errorf("--database-url: want postgres://… or sqlite:PATH")
+	return &store{dialect: dialect, databaseURL: u}, nil
 }
 
 // freshPostgres creates an empty database next to adminURL's and returns
@@ -67,7 +61,7 @@ func freshPostgres(ctx context.Context, adminURL string) (*store, error) {
 	}
 	u.Path = "/" + name
 	return &store{
-		dialect: "postgres", serverURL: u.String(), direct: u.String(),
+		dialect: sqlstore.Postgres, databaseURL: u.String(),
 		drop: func(ctx context.Context) error {
 			return adminExec(ctx, adminURL, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
 		},
@@ -86,59 +80,42 @@ func adminExec(ctx context.Context, adminURL, stmt string) error {
 	return err
 }
 
-// openPools opens the bench's own pools: for PostgreSQL one pool of conns
-// pgx connections; for SQLite the server's shape, one writer and a pool of
-// conns readers.
-func (s *store) openPools(conns int) (read, write *sql.DB, err error) {
-	if s.dialect == "postgres" {
-		cfg, err := pgx.ParseConfig(s.direct)
-		if err != nil {
-			return nil, nil, err
-		}
-		db := stdlib.OpenDB(*cfg)
-		db.SetMaxOpenConns(conns)
-		db.SetMaxIdleConns(conns)
-		return db, db, nil
-	}
-	write, err = sql.Open("sqlite", s.direct+"?"+sqliteParams)
+// openStats opens a connection of the bench's own to the PostgreSQL
+// database, for what it asks the database about itself (its backends'
+// CPU, its version), never for tasks.
+func (s *store) openStats() (*sql.DB, error) {
+	cfg, err := pgx.ParseConfig(s.databaseURL)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	write.SetMaxOpenConns(1)
-	read, err = sql.Open("sqlite", s.direct+"?"+sqliteParams+"&_query_only=1")
-	if err != nil {
-		write.Close()
-		return nil, nil, err
-	}
-	read.SetMaxOpenConns(conns)
-	read.SetMaxIdleConns(conns)
-	return read, write, nil
+	db := stdlib.OpenDB(*cfg)
+	db.SetMaxOpenConns(1)
+	return db, nil
 }
 
-// version returns the database's version, or "" when it cannot tell.
+// version returns the database's version, or "" when it cannot tell. For
+// SQLite it is the version of the library built into this binary, the
+// server's (the same modernc.org/sqlite of go.mod), which needs no file.
 func (s *store) version(ctx context.Context) string {
-	if s.dialect == "" {
+	var db *sql.DB
+	var err error
+	q, prefix := "SELECT sqlite_version()", "SQLite "
+	switch s.dialect {
+	case sqlstore.SQLite:
+		db, err = sql.Open("sqlite", ":memory:")
+	case sqlstore.Postgres:
+		db, err = s.openStats()
+		q, prefix = "SHOW server_version", "PostgreSQL "
+	default:
 		return ""
 	}
-	read, write, err := s.openPools(1)
 	if err != nil {
 		return ""
 	}
-	defer closePools(read, write)
-	q, prefix := "SELECT sqlite_version()", "SQLite "
-	if s.dialect == "postgres" {
-		q, prefix = "SHOW server_version", "PostgreSQL "
-	}
+	defer db.Close()
 	var v string
-	if err := read.QueryRowContext(ctx, q).Scan(&v); err != nil {
+	if err := db.QueryRowContext(ctx, q).Scan(&v); err != nil {
 		return ""
 	}
 	return prefix + v
-}
-
-func closePools(read, write *sql.DB) {
-	_ = read.Close()
-	if write != read {
-		_ = write.Close()
-	}
 }
