@@ -31,6 +31,7 @@ type options struct {
 	serverBin   string // a built ./cmd/todo; "" builds one
 	secret      string // the server's BETTER_AUTH_SECRET (--target only)
 	serverLog   string // file that keeps the server's log; "" keeps a tail
+	logLevel    string // the server's LOG_LEVEL: info logs every request
 	pid         int    // the --target server's pid, for its RSS
 	users       int
 	perUser     int
@@ -60,6 +61,7 @@ func parseFlags(args []string, logw io.Writer) (options, error) {
 	fs.StringVar(&o.serverBin, "server-bin", "", "a built todo binary (default: build ./cmd/todo into a temporary directory)")
 	fs.StringVar(&o.secret, "secret", os.Getenv("BETTER_AUTH_SECRET"), "the --target server's BETTER_AUTH_SECRET, to mint HS256 tokens")
 	fs.StringVar(&o.serverLog, "server-log", "", "write the server's log to this file")
+	fs.StringVar(&o.logLevel, "log-level", "info", "the server's LOG_LEVEL (warn leaves out the access log, to measure what it costs)")
 	fs.IntVar(&o.pid, "pid", 0, "pid of the --target server, to read its RSS")
 	fs.IntVar(&o.users, "users", 200, "users to seed through the API")
 	fs.IntVar(&o.perUser, "tasks-per-user", 50, "tasks each seeded user gets")

@@ -109,7 +109,7 @@ func (b *bench) startServer(ctx context.Context) error {
 	}
 	b.secret = []byte(rand.Text() + rand.Text())
 	env := append(baseEnv(), "APP_ENV=production", "BETTER_AUTH_SECRET="+string(b.secret),
-		"DATABASE_URL="+b.store.databaseURL, "HTTP_ADDR="+addr)
+		"DATABASE_URL="+b.store.databaseURL, "HTTP_ADDR="+addr, "LOG_LEVEL="+b.o.logLevel)
 	b.logf("starting the server (%s store) on %s", b.store.dialect, addr)
 	if b.server, err = startProcess("the server", bin, b.dir, b.o.serverLog, env, "serve"); err != nil {
 		return err
