@@ -1,36 +1,17 @@
 package sqlstore_test
 
 import (
-	"bytes"
 	"context"
 	"log/slog"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/todoapi/todo/adapters/sqlstore"
 	"github.com/todoapi/todo/adapters/sqlstore/sqlstoretest"
+	"github.com/todoapi/todo/internal/testkit"
 )
-
-// syncBuffer is a log destination the retry loop writes while a test reads.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // TestConnectWaitsForLateDatabase: the database refuses connections for a
 // second, then comes up; Connect retries, logging each retry at warn with
@@ -43,7 +24,7 @@ func TestConnectWaitsForLateDatabase(t *testing.T) {
 	late := *direct
 	late.Host, late.User = p.addr, url.UserPassword(direct.User.Username(), "s3cret")
 	db := sqlstoretest.MustOpen(t, late.String(), sqlstore.Options{})
-	logs := &syncBuffer{}
+	logs := &testkit.Buffer{}
 	logger := slog.New(slog.NewTextHandler(logs, nil))
 
 	start := time.Now()

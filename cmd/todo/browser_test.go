@@ -14,6 +14,8 @@ import (
 	"github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+
+	"github.com/todoapi/todo/internal/testkit"
 )
 
 // The API called from a page on another origin, by headless Chromium
@@ -36,14 +38,14 @@ var allSteps = []string{"create", "list", "toggle", "delete"}
 // Browser is a headless Chromium with one tab, and what it logged.
 type Browser struct {
 	ctx     context.Context
-	console *lockedBuffer
+	console *testkit.Buffer
 }
 
 // MustBrowser starts headless Chromium with a fresh profile, with the flags
 // it needs as root on a machine with no outside network.
 func MustBrowser(t *testing.T) *Browser {
 	t.Helper()
-	path := MustTool(t, "chromium", "Debian's chromium package")
+	path := MustTool(t, "Chromium", "chromium", "Debian's chromium package")
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
 		chromedp.ExecPath(path),
 		chromedp.UserDataDir(t.TempDir()),
@@ -62,7 +64,7 @@ func MustBrowser(t *testing.T) *Browser {
 	if err := chromedp.Do(ctx); err != nil {
 		t.Fatalf("starting %s: %v", path, err)
 	}
-	b := &Browser{ctx: ctx, console: &lockedBuffer{}}
+	b := &Browser{ctx: ctx, console: &testkit.Buffer{}}
 	err := chromedp.Listen(ctx, func(ev any) {
 		switch ev := ev.(type) {
 		case *log.EventEntryAdded: // where Chromium reports a CORS refusal

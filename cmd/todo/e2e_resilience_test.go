@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/todoapi/todo/adapters/sqlstore/sqlstoretest"
+
+	"github.com/todoapi/todo/internal/testkit"
 )
 
 // A database that refuses connections for the first 1.5 s, as a sleeping
@@ -48,9 +50,9 @@ func TestServeWaitsForLateDatabase(t *testing.T) {
 func TestServeGivesUpWithoutDatabase(t *testing.T) {
 	t.Parallel()
 	// Without sslmode pgx tries TLS, then plain text: two errors to report.
-	dead := "postgres://todo:s3cret@" + freeAddr(t) + "/todo"
+	dead := "postgres://todo:s3cret@" + testkit.FreeAddr(t) + "/todo"
 	env := cleanEnv("DATABASE_URL="+dead, "DB_CONNECT_RETRY=2s")
-	for _, args := range [][]string{{"serve", "--http-addr", freeAddr(t)}, {"migrate", "up"}} {
+	for _, args := range [][]string{{"serve", "--http-addr", testkit.FreeAddr(t)}, {"migrate", "up"}} {
 		start := time.Now()
 		_, errOut, code := Cmd(t, t.TempDir(), env, args...)
 		took, last := time.Since(start), lastLine(errOut)

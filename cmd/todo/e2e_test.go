@@ -6,16 +6,16 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/todoapi/todo/internal/testkit"
 )
 
 // These tests run the real binary, as a user would: built once, started in a
@@ -35,7 +35,7 @@ func TestMain(m *testing.M) {
 		fmt.Fprintln(os.Stderr, "building todo:", err)
 		os.Exit(1)
 	}
-	code := m.Run()
+	code := testkit.Run(m)
 	os.RemoveAll(dir)
 	os.Exit(code)
 }
@@ -67,37 +67,18 @@ func Cmd(t *testing.T, dir string, env []string, args ...string) (stdout, stderr
 type Process struct {
 	cmd  *exec.Cmd
 	URL  string
-	logs *lockedBuffer
+	logs *testkit.Buffer
 	done chan error
-}
-
-// lockedBuffer collects a child's output, written by exec's copying goroutine
-// while the test reads it.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *lockedBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *lockedBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 // MustStart starts `todo serve` in dir on a free port and waits until it
 // answers /healthz.
 func MustStart(t *testing.T, dir string, env []string, args ...string) *Process {
 	t.Helper()
-	addr := freeAddr(t)
+	addr := testkit.FreeAddr(t)
 	cmd := exec.Command(binary, append([]string{"serve", "--http-addr", addr}, args...)...)
 	cmd.Dir, cmd.Env = dir, env
-	logs := &lockedBuffer{}
+	logs := &testkit.Buffer{}
 	cmd.Stdout, cmd.Stderr = logs, logs
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -105,21 +86,22 @@ func MustStart(t *testing.T, dir string, env []string, args ...string) *Process 
 	p := &Process{cmd: cmd, URL: "http://" + addr, logs: logs, done: make(chan error, 1)}
 	go func() { p.done <- cmd.Wait() }()
 	t.Cleanup(func() { _ = cmd.Process.Kill() })
-	deadline := time.Now().Add(20 * time.Second)
-	for time.Now().Before(deadline) {
+	err := testkit.Poll(20*time.Second, func() error {
 		select {
 		case err := <-p.done:
 			t.Fatalf("server exited at start: %v\n%s", err, logs)
 		default:
 		}
-		if resp, err := http.Get(p.URL + "/healthz"); err == nil {
+		resp, err := http.Get(p.URL + "/healthz")
+		if err == nil {
 			resp.Body.Close()
-			return p
 		}
-		time.Sleep(20 * time.Millisecond)
+		return err
+	})
+	if err != nil {
+		t.Fatalf("server did not answer /healthz: %v\n%s", err, logs)
 	}
-	t.Fatalf("server did not answer /healthz\n%s", logs)
-	return nil
+	return p
 }
 
 // Stop sends SIGTERM and returns the exit code.
@@ -140,16 +122,6 @@ func (p *Process) Stop(t *testing.T) int {
 		t.Fatalf("server did not stop on SIGTERM\n%s", p.logs)
 		return -1
 	}
-}
-
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().String()
 }
 
 // Do sends a request with a bearer token and returns status and body.

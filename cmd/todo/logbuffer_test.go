@@ -7,11 +7,13 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/todoapi/todo/internal/testkit"
 )
 
 // countingWriter records every write it gets.
 type countingWriter struct {
-	lockedBuffer
+	testkit.Buffer
 	mu     sync.Mutex
 	writes int
 }
@@ -20,7 +22,7 @@ func (w *countingWriter) Write(p []byte) (int, error) {
 	w.mu.Lock()
 	w.writes++
 	w.mu.Unlock()
-	return w.lockedBuffer.Write(p)
+	return w.Buffer.Write(p)
 }
 
 func (w *countingWriter) Writes() int {
