@@ -16,6 +16,7 @@ import (
 	"github.com/todoapi/todo/adapters/system"
 	"github.com/todoapi/todo/config"
 	"github.com/todoapi/todo/core/app"
+	"github.com/todoapi/todo/internal/logbuffer"
 	"github.com/todoapi/todo/ports"
 )
 
@@ -40,15 +41,15 @@ func runServe(cmd *cobra.Command, _ []string) error {
 	if err != nil {
 		return err
 	}
-	out := newLogBuffer(cmd.ErrOrStderr(), logFlushInterval, logBufferSize)
+	out := logbuffer.New(cmd.ErrOrStderr(), logbuffer.FlushInterval, logbuffer.Size)
 	defer out.Close()
-	logger := slog.New(flushOnLevel{newLogger(c, out).Handler(), slog.LevelWarn, out})
+	logger := slog.New(out.Handler(newLogger(c, out).Handler(), slog.LevelWarn))
 	return serve(cmd.Context(), c, logger, out)
 }
 
 // serve runs the service until ctx is done. Its log goes through out, which
-// starts batching lines once the service is up (see logBuffer).
-func serve(ctx context.Context, c config.Config, logger *slog.Logger, out *logBuffer) error {
+// starts batching lines once the service is up (see package logbuffer).
+func serve(ctx context.Context, c config.Config, logger *slog.Logger, out *logbuffer.Buffer) error {
 	fxApp := fx.New(options(c, logger)...)
 	startCtx, cancel := context.WithTimeout(ctx, c.Database.ConnectRetry+startTimeout)
 	defer cancel()
