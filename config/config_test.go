@@ -38,7 +38,7 @@ func MustLoad(t *testing.T, args ...string) config.Config {
 func load(t *testing.T, args ...string) (config.Config, error) {
 	t.Helper()
 	fs := pflag.NewFlagSet("test", pflag.ContinueOnError)
-	config.BindFlags(fs)
+	config.BindFlags(fs, config.Settings)
 	if err := fs.Parse(args); err != nil {
 		t.Fatalf("flags: %v", err)
 	}
@@ -207,5 +207,47 @@ func TestDatabaseSettings(t *testing.T) {
 	}
 	if d = MustLoad(t).Database; d.ConnectRetry != 0 {
 		t.Fatalf("DB_CONNECT_RETRY=0: %v, want 0 (one attempt)", d.ConnectRetry)
+	}
+}
+
+// Flags have the type of their setting, so help says what a value looks
+// like and a malformed one is refused while the command line is read.
+func TestFlagTypes(t *testing.T) {
+	clearEnv(t)
+	fs := pflag.NewFlagSet("test", pflag.ContinueOnError)
+	config.BindFlags(fs, config.Settings)
+	for flag, want := range map[string]string{
+		"db-auto-migrate": "bool", "db-max-conns": "int", "http-body-limit": "int",
+		"db-connect-retry": "duration", "shutdown-timeout": "duration", "database-url": "string",
+	} {
+		if got := fs.Lookup(flag).Value.Type(); got != want {
+			t.Errorf("--%s is a %s, want %s", flag, got, want)
+		}
+	}
+	c := MustLoad(t, "--db-auto-migrate=false", "--db-max-conns", "8", "--shutdown-timeout", "2s", "--db-connect-retry", "0")
+	if c.Database.AutoMigrate || c.Database.MaxConns != 8 || c.HTTP.ShutdownTimeout != 2*time.Second || c.Database.ConnectRetry != 0 {
+		t.Fatalf("typed flags: %+v", c)
+	}
+	if err := fs.Parse([]string{"--http-body-limit", "64k"}); err == nil {
+		t.Fatal("--http-body-limit 64k was accepted")
+	}
+}
+
+// A command offers the flags of its sections only, yet the settings of the
+// others still get their defaults.
+func TestSettingsOf(t *testing.T) {
+	clearEnv(t)
+	fs := pflag.NewFlagSet("test", pflag.ContinueOnError)
+	config.BindFlags(fs, config.SettingsOf(config.SectionGeneral, config.SectionAuth))
+	if fs.Lookup("cors-allowed-origins") != nil || fs.Lookup("database-url") != nil || fs.Lookup("auth-dev-key-file") == nil {
+		t.Fatal("flags of other sections were bound, or the auth ones were not")
+	}
+	v, err := config.New(fs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := config.Load(v)
+	if err != nil || c.Database.URL != config.DefaultDatabaseURL || c.HTTP.BodyLimit != config.DefaultBodyLimit {
+		t.Fatalf("defaults without their flags: %+v, %v", c, err)
 	}
 }

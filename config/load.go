@@ -35,8 +35,8 @@ func New(fs *pflag.FlagSet) (*viper.Viper, error) {
 		}
 	}
 	for _, s := range Settings {
-		if s.Default != "" {
-			v.SetDefault(s.Key, s.Default)
+		if d := defaultString(s.Default); d != "" {
+			v.SetDefault(s.Key, d)
 		}
 	}
 	if file := v.GetString(KeyConfigFile); file != "" {

@@ -259,19 +259,28 @@ func TestCommandLine(t *testing.T) {
 		env      []string
 		args     []string
 		wantCode int
-		wantOut  string // in stdout or stderr
+		wantOut  string   // in stdout or stderr
+		wantNot  []string // in neither
 	}{
-		{"Version", cleanEnv(), []string{"version"}, 0, "go1."},
-		{"Help", cleanEnv(), []string{"--help"}, 0, "migrate"},
-		{"ServeHelpNamesEnv", cleanEnv(), []string{"serve", "--help"}, 0, "DATABASE_URL (or NEON_DB_URL)"},
-		{"TokenHelp", cleanEnv(), []string{"token", "--help"}, 0, "--ttl"},
-		{"ErrUnknownFlag", cleanEnv(), []string{"serve", "--no-such-flag"}, 2, "unknown flag"},
-		{"ErrBadDatabaseURL", cleanEnv("DATABASE_URL=mysql://x/y"), []string{"serve"}, 2, "DATABASE_URL"},
-		{"ErrProductionServe", prod, []string{"serve"}, 2, "needs a token source"},
-		{"ErrProductionToken", prod, []string{"token", "--user", "alice"}, 2, "disabled in production"},
-		{"ErrTokenWithRealSource", cleanEnv("BETTER_AUTH_SECRET=0123456789abcdef0123456789abcdef"), []string{"token", "--user", "a"}, 2, "token source is configured"},
-		{"ErrTokenNoUser", cleanEnv(), []string{"token"}, 2, "--user is required"},
-		{"ErrMigrateArg", cleanEnv(), []string{"migrate", "sideways"}, 2, "up, down, status"},
+		{"Version", cleanEnv(), []string{"version"}, 0, "go1.", nil},
+		{"Help", cleanEnv(), []string{"--help"}, 0, "migrate", nil},
+		{"ServeHelpNamesEnv", cleanEnv(), []string{"serve", "--help"}, 0, "DATABASE_URL (or NEON_DB_URL)", nil},
+		{"ServeHelpShowsTypes", cleanEnv(), []string{"serve", "--help"}, 0, "--db-connect-retry duration",
+			[]string{"--db-auto-migrate string", "--db-max-conns string", "--http-body-limit string", "--shutdown-timeout string"}},
+		{"TokenHelp", cleanEnv(), []string{"token", "--help"}, 0, "--ttl",
+			[]string{"--cors-allowed-origins", "--shutdown-timeout", "--database-url", "CORS_ALLOWED_ORIGINS", "SHUTDOWN_TIMEOUT"}},
+		{"MigrateHelp", cleanEnv(), []string{"migrate", "--help"}, 0, "--database-url", []string{"--cors-allowed-origins", "--better-auth-url"}},
+		{"HealthcheckHelp", cleanEnv(), []string{"healthcheck", "--help"}, 0, "--http-addr", []string{"--database-url", "--cors-allowed-origins"}},
+		{"ErrUnknownCommand", cleanEnv(), []string{"bogus"}, 2, `unknown command "bogus"`, nil},
+		{"ErrExtraArgument", cleanEnv(), []string{"version", "extra"}, 2, "unknown command", nil},
+		{"ErrBadFlagValue", cleanEnv(), []string{"serve", "--http-body-limit", "64k"}, 2, "http-body-limit", nil},
+		{"ErrUnknownFlag", cleanEnv(), []string{"serve", "--no-such-flag"}, 2, "unknown flag", nil},
+		{"ErrBadDatabaseURL", cleanEnv("DATABASE_URL=mysql://x/y"), []string{"serve"}, 2, "DATABASE_URL", nil},
+		{"ErrProductionServe", prod, []string{"serve"}, 2, "needs a token source", nil},
+		{"ErrProductionToken", prod, []string{"token", "--user", "alice"}, 2, "disabled in production", nil},
+		{"ErrTokenWithRealSource", cleanEnv("BETTER_AUTH_SECRET=0123456789abcdef0123456789abcdef"), []string{"token", "--user", "a"}, 2, "token source is configured", nil},
+		{"ErrTokenNoUser", cleanEnv(), []string{"token"}, 2, "--user is required", nil},
+		{"ErrMigrateArg", cleanEnv(), []string{"migrate", "sideways"}, 2, "up, down, status", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -279,6 +288,11 @@ func TestCommandLine(t *testing.T) {
 			out, errOut, code := Cmd(t, dir, tt.env, tt.args...)
 			if code != tt.wantCode || !strings.Contains(out+errOut, tt.wantOut) {
 				t.Fatalf("exit %d (want %d), output:\n%s%s\nwant it to contain %q", code, tt.wantCode, out, errOut, tt.wantOut)
+			}
+			for _, not := range tt.wantNot {
+				if strings.Contains(out+errOut, not) {
+					t.Errorf("output contains %q:\n%s%s", not, out, errOut)
+				}
 			}
 			if code == 2 && strings.Count(strings.TrimSpace(errOut), "\n") > 0 {
 				t.Errorf("a usage error should be one line, got:\n%s", errOut)

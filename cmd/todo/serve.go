@@ -32,7 +32,7 @@ exits 0.`,
 		Args: cobra.NoArgs,
 		RunE: runServe,
 	}
-	addConfigFlags(cmd)
+	addConfigFlags(cmd, config.Settings)
 	return cmd
 }
 

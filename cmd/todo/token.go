@@ -58,6 +58,7 @@ Example:
 	cmd.Flags().DurationVar(&claims.TTL, "ttl", time.Hour, "how long the token is valid")
 	cmd.Flags().StringVar(&claims.Email, "email", "", "email claim")
 	cmd.Flags().StringVar(&claims.Name, "name", "", "name claim")
-	addConfigFlags(cmd)
+	// Only what decides whether the development issuer runs, and its key.
+	addConfigFlags(cmd, settingsWithKeys(config.KeyEnv, config.KeyBetterAuthURL, config.KeyJWKSURL, config.KeySecret, config.KeyDevKeyFile))
 	return cmd
 }
