@@ -16,7 +16,8 @@ const (
 	Production  = "production"
 )
 
-// Config is the whole of the service's settings.
+// Config is the whole of the service's settings. Each adapter gets only its
+// section (HTTP, Database or Auth), so that what it depends on is plain.
 type Config struct {
 	Env      string
 	LogLevel slog.Level
@@ -63,6 +64,9 @@ type Auth struct {
 	// DevKeyFile holds the development issuer's signing key. It is used only
 	// in development when no other token source is configured.
 	DevKeyFile string
+	// DevIssuer is set when the development token issuer runs: in
+	// development, and only when no real token source is configured.
+	DevIssuer bool
 }
 
 // IsProduction reports whether the service runs in production.
@@ -70,10 +74,6 @@ func (c Config) IsProduction() bool { return c.Env == Production }
 
 // HasTokenSource reports whether a JWKS or a shared secret is configured.
 func (a Auth) HasTokenSource() bool { return a.JWKSURL != "" || a.Secret != "" }
-
-// DevIssuer reports whether the development token issuer should run: in
-// development, and only when no real token source is configured.
-func (c Config) DevIssuer() bool { return !c.IsProduction() && !c.Auth.HasTokenSource() }
 
 // String describes the configuration for the log, with secrets masked.
 func (c Config) String() string {

@@ -61,7 +61,7 @@ func TestDefaults(t *testing.T) {
 	if len(c.HTTP.AllowedOrigins) != 1 || c.HTTP.AllowedOrigins[0] != "http://localhost:3000" {
 		t.Fatalf("origins = %v", c.HTTP.AllowedOrigins)
 	}
-	if !c.DevIssuer() {
+	if !c.Auth.DevIssuer {
 		t.Fatal("development without a token source should run the development issuer")
 	}
 }
@@ -102,7 +102,7 @@ func TestBetterAuthDerivation(t *testing.T) {
 	if c.Auth.JWKSURL != "http://127.0.0.1:3900/api/auth/jwks" || c.Auth.Issuer != "http://127.0.0.1:3900" || c.Auth.Audience != "http://127.0.0.1:3900" {
 		t.Fatalf("derived: %+v", c.Auth)
 	}
-	if c.DevIssuer() {
+	if c.Auth.DevIssuer {
 		t.Fatal("development issuer must not run when a JWKS is configured")
 	}
 	if c.Auth.SecretIssuer != "" || c.Auth.SecretAudience != "" {
@@ -180,7 +180,7 @@ func TestProductionWithTokenSource(t *testing.T) {
 	t.Setenv("APP_ENV", "production")
 	t.Setenv("BETTER_AUTH_SECRET", "a-shared-secret-of-enough-length-123")
 	c := MustLoad(t)
-	if !c.IsProduction() || c.DevIssuer() || !strings.Contains(c.String(), "secret=(set)") || strings.Contains(c.String(), "a-shared-secret") {
+	if !c.IsProduction() || c.Auth.DevIssuer || !strings.Contains(c.String(), "secret=(set)") || strings.Contains(c.String(), "a-shared-secret") {
 		t.Fatalf("production config: %s", c)
 	}
 }
@@ -249,5 +249,27 @@ func TestSettingsOf(t *testing.T) {
 	c, err := config.Load(v)
 	if err != nil || c.Database.URL != config.DefaultDatabaseURL || c.HTTP.BodyLimit != config.DefaultBodyLimit {
 		t.Fatalf("defaults without their flags: %+v, %v", c, err)
+	}
+}
+
+// A shared secret is a real token source: the development issuer stops.
+func TestSecretStopsDevelopmentIssuer(t *testing.T) {
+	clearEnv(t)
+	t.Setenv("BETTER_AUTH_SECRET", "a-shared-secret-of-enough-length-123")
+	if c := MustLoad(t); c.Auth.DevIssuer {
+		t.Fatal("the development issuer runs beside a shared secret")
+	}
+}
+
+// An empty variable, as docker-compose.yml passes for one the shell does
+// not set, means the default: the file need not repeat the defaults.
+func TestEmptyVariableTakesDefault(t *testing.T) {
+	clearEnv(t)
+	t.Setenv("CORS_ALLOWED_ORIGINS", "")
+	t.Setenv("APP_ENV", "")
+	t.Setenv("LOG_LEVEL", "")
+	c := MustLoad(t)
+	if c.Env != config.DefaultEnv || c.LogLevel.String() != "INFO" || strings.Join(c.HTTP.AllowedOrigins, ",") != config.DefaultOrigins {
+		t.Fatalf("empty variables: %+v", c)
 	}
 }

@@ -26,7 +26,7 @@ func MustApp(t *testing.T, addr string) (*fx.App, *Server, error) {
 	t.Helper()
 	logs := &syncBuffer{}
 	repo := &faultyRepo{TaskRepository: memory.NewTaskRepository()}
-	c := config.Config{HTTP: config.HTTP{Addr: addr, AllowedOrigins: []string{allowedOrigin}, ShutdownTimeout: time.Second}}
+	c := config.HTTP{Addr: addr, AllowedOrigins: []string{allowedOrigin}, ShutdownTimeout: time.Second}
 	fxApp := fx.New(
 		fx.NopLogger,
 		fx.Supply(c, slog.New(slog.NewJSONHandler(logs, nil))),

@@ -32,7 +32,7 @@ Like serve, migrate waits up to DB_CONNECT_RETRY for the database to answer.`,
 				return err
 			}
 			logger := newLogger(c, cmd.ErrOrStderr())
-			db, err := sqlstore.OpenConfig(c)
+			db, err := sqlstore.OpenConfig(c.Database)
 			if err != nil {
 				return err
 			}

@@ -73,10 +73,11 @@ func serve(ctx context.Context, c config.Config, logger *slog.Logger, out *logbu
 // fetching keys.
 const startTimeout = 2 * time.Minute
 
-// options wires the service: each adapter's module plus the core's use cases.
+// options wires the service: each adapter's module, given its own section
+// of the settings, plus the core's use cases.
 func options(c config.Config, logger *slog.Logger) []fx.Option {
 	return []fx.Option{
-		fx.Supply(c, logger),
+		fx.Supply(c.HTTP, c.Database, c.Auth, logger),
 		fx.WithLogger(func() fxevent.Logger {
 			l := &fxevent.SlogLogger{Logger: logger}
 			l.UseLogLevel(slog.LevelDebug)
