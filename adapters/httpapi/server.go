@@ -6,14 +6,16 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/todoapi/todo/adapters/httpapi/apidocs"
+	"github.com/todoapi/todo/config"
 
 	"github.com/todoapi/todo/core/app"
 	"github.com/todoapi/todo/ports"
 )
 
 // DefaultBodyLimit is the largest request body accepted when Config.BodyLimit
-// is zero: 64 KiB, far above the largest valid task.
-const DefaultBodyLimit int64 = 64 << 10
+// is zero: HTTP_BODY_LIMIT's default, 64 KiB, far above the largest valid
+// task.
+const DefaultBodyLimit int64 = config.DefaultBodyLimit
 
 // Config is what the HTTP adapter needs from the configuration.
 type Config struct {
