@@ -28,10 +28,14 @@ type Config struct {
 
 // HTTP configures the listener and the HTTP adapter.
 type HTTP struct {
-	Addr            string
-	AllowedOrigins  []string
-	BodyLimit       int64
-	ShutdownTimeout time.Duration
+	Addr           string
+	AllowedOrigins []string
+	// AllowLoopbackOrigins admits any http(s) origin on localhost,
+	// 127.0.0.1 or [::1], on any port, beside AllowedOrigins: set in
+	// development, where a frontend's dev server may run on any port.
+	AllowLoopbackOrigins bool
+	BodyLimit            int64
+	ShutdownTimeout      time.Duration
 }
 
 // Database configures the store.

@@ -64,6 +64,9 @@ func TestDefaults(t *testing.T) {
 	if !c.Auth.DevIssuer {
 		t.Fatal("development without a token source should run the development issuer")
 	}
+	if !c.HTTP.AllowLoopbackOrigins {
+		t.Fatal("development should allow pages on localhost, 127.0.0.1 and [::1]")
+	}
 }
 
 func TestEnvironment(t *testing.T) {
@@ -180,7 +183,7 @@ func TestProductionWithTokenSource(t *testing.T) {
 	t.Setenv("APP_ENV", "production")
 	t.Setenv("BETTER_AUTH_SECRET", "a-shared-secret-of-enough-length-123")
 	c := MustLoad(t)
-	if !c.IsProduction() || c.Auth.DevIssuer || !strings.Contains(c.String(), "secret=(set)") || strings.Contains(c.String(), "a-shared-secret") {
+	if !c.IsProduction() || c.Auth.DevIssuer || c.HTTP.AllowLoopbackOrigins || !strings.Contains(c.String(), "secret=(set)") || strings.Contains(c.String(), "a-shared-secret") {
 		t.Fatalf("production config: %s", c)
 	}
 }

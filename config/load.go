@@ -92,6 +92,7 @@ func Load(v *viper.Viper) (Config, error) {
 	}
 	deriveAuth(v, &c.Auth, bad)
 	c.Auth.DevIssuer = !c.IsProduction() && !c.Auth.HasTokenSource()
+	c.HTTP.AllowLoopbackOrigins = !c.IsProduction()
 	if c.IsProduction() && !c.Auth.HasTokenSource() {
 		errs = append(errs, errors.New("APP_ENV=production needs a token source: set BETTER_AUTH_URL, AUTH_JWKS_URL or BETTER_AUTH_SECRET"))
 	}

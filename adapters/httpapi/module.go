@@ -22,7 +22,7 @@ import (
 // in-flight requests finish within HTTP.ShutdownTimeout.
 var Module = fx.Module("httpapi",
 	fx.Provide(func(c config.HTTP, svc *app.TaskService, v ports.TokenVerifier, ready ports.Pinger, logger *slog.Logger) *gin.Engine {
-		return New(Config{AllowedOrigins: c.AllowedOrigins, BodyLimit: c.BodyLimit}, svc, v, ready, logger)
+		return New(Config{AllowedOrigins: c.AllowedOrigins, AllowLoopbackOrigins: c.AllowLoopbackOrigins, BodyLimit: c.BodyLimit}, svc, v, ready, logger)
 	}),
 	fx.Invoke(func(lc fx.Lifecycle, sd fx.Shutdowner, c config.HTTP, e *gin.Engine, logger *slog.Logger) {
 		srv := newServer(c.Addr, e, logger)

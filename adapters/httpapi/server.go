@@ -22,6 +22,10 @@ type Config struct {
 	// AllowedOrigins are the browser origins (scheme://host[:port]) allowed
 	// to call the API (CORS_ALLOWED_ORIGINS). None means no CORS headers.
 	AllowedOrigins []string
+	// AllowLoopbackOrigins also allows every http(s) origin on localhost,
+	// 127.0.0.1 or [::1], on any port: a dev server's page (development
+	// only).
+	AllowLoopbackOrigins bool
 	// BodyLimit caps request bodies, in bytes; 0 means DefaultBodyLimit.
 	BodyLimit int64
 }
@@ -33,7 +37,7 @@ type server struct {
 	ready     ports.Pinger
 	log       *slog.Logger
 	bodyLimit int64
-	origins   map[string]bool
+	origins   *originPolicy
 }
 
 // New returns the router serving the contract's routes, /healthz, /readyz,
@@ -52,7 +56,7 @@ func New(cfg Config, svc *app.TaskService, verifier ports.TokenVerifier, ready p
 	}
 	s := &server{
 		svc: svc, verifier: verifier, ready: ready, log: logger,
-		bodyLimit: cfg.BodyLimit, origins: originSet(cfg.AllowedOrigins),
+		bodyLimit: cfg.BodyLimit, origins: newOriginPolicy(cfg.AllowedOrigins, cfg.AllowLoopbackOrigins),
 	}
 
 	e := gin.New()
