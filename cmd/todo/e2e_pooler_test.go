@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/todoapi/todo/adapters/sqlstore/sqlstoretest"
-
 	"github.com/todoapi/todo/internal/testkit"
 )
 

@@ -2,8 +2,11 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
+	"net"
+	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -54,7 +57,7 @@ func serve(ctx context.Context, c config.Config, logger *slog.Logger, out *logbu
 	startCtx, cancel := context.WithTimeout(ctx, c.Database.ConnectRetry+startTimeout)
 	defer cancel()
 	if err := fxApp.Start(startCtx); err != nil {
-		return fmt.Errorf("start: %w", err)
+		return fmt.Errorf("start: %w", withHint(err))
 	}
 	out.Start()
 	<-ctx.Done()
@@ -68,6 +71,24 @@ func serve(ctx context.Context, c config.Config, logger *slog.Logger, out *logbu
 	return nil
 }
 
+// withHint adds what to do to the start-up failures whose fix is a setting:
+// a listen address that is taken or needs privileges.
+func withHint(err error) error {
+	var op *net.OpError
+	if !errors.As(err, &op) || op.Op != "listen" {
+		return err
+	}
+	switch {
+	case errors.Is(err, syscall.EADDRINUSE):
+		return fmt.Errorf("cannot listen on %s: the address is in use, perhaps by another server; "+
+			"choose another port with PORT or --http-addr (HTTP_ADDR)", op.Addr)
+	case errors.Is(err, syscall.EACCES):
+		return fmt.Errorf("cannot listen on %s: permission denied; "+
+			"choose a port above 1023 with PORT or --http-addr (HTTP_ADDR)", op.Addr)
+	}
+	return err
+}
+
 // startTimeout bounds start-up beyond DB_CONNECT_RETRY, the time allowed
 // for a sleeping serverless database to wake: applying migrations and
 // fetching keys.
@@ -79,8 +100,11 @@ func options(c config.Config, logger *slog.Logger) []fx.Option {
 	return []fx.Option{
 		fx.Supply(c.HTTP, c.Database, c.Auth, logger),
 		fx.WithLogger(func() fxevent.Logger {
+			// fx's own account of a failure (the hook, the rollback) is for
+			// debugging: the error it returns is printed as one line.
 			l := &fxevent.SlogLogger{Logger: logger}
 			l.UseLogLevel(slog.LevelDebug)
+			l.UseErrorLevel(slog.LevelDebug)
 			return l
 		}),
 		sqlstore.Module,
