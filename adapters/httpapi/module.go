@@ -40,6 +40,19 @@ var Module = fx.Module("httpapi",
 	}),
 )
 
+// docsURL is where a browser on this machine finds the docs page of a
+// server listening on addr.
+func docsURL(addr net.Addr) string {
+	host, port, err := net.SplitHostPort(addr.String())
+	if err != nil {
+		return "/docs"
+	}
+	if ip := net.ParseIP(host); ip == nil || ip.IsUnspecified() {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port) + "/docs"
+}
+
 // newServer returns an http.Server with timeouts, so that slow, idle or
 // stuck clients cannot hold connections (and memory) indefinitely.
 func newServer(addr string, h http.Handler, logger *slog.Logger) *http.Server {
@@ -63,7 +76,7 @@ func start(ctx context.Context, srv *http.Server, sd fx.Shutdowner, logger *slog
 	if err != nil {
 		return err
 	}
-	logger.Info("listening", "addr", ln.Addr().String())
+	logger.Info("listening", "addr", ln.Addr().String(), "docs", docsURL(ln.Addr()))
 	go func() {
 		if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
 			logger.Error("http server stopped", "error", err)

@@ -42,7 +42,7 @@ func MustApp(t *testing.T, addr string) (*fx.App, *Server, error) {
 	if err := fxApp.Start(ctx); err != nil {
 		return nil, nil, err
 	}
-	var line struct{ Addr string }
+	var line struct{ Addr, Docs string }
 	for _, l := range strings.Split(logs.String(), "\n") {
 		if strings.Contains(l, `"msg":"listening"`) {
 			_ = json.Unmarshal([]byte(l), &line)
@@ -50,6 +50,9 @@ func MustApp(t *testing.T, addr string) (*fx.App, *Server, error) {
 	}
 	if line.Addr == "" {
 		t.Fatalf("no listening line in %s", logs.String())
+	}
+	if want := "http://" + line.Addr + "/docs"; line.Docs != want {
+		t.Fatalf("the listening line names the docs at %q, want %q", line.Docs, want)
 	}
 	return fxApp, &Server{url: "http://" + line.Addr, repo: repo, logs: logs}, nil
 }

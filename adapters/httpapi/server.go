@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"log/slog"
+	"net/http"
 
 	"github.com/gin-gonic/gin"
 
@@ -76,6 +77,8 @@ func New(cfg Config, svc *app.TaskService, verifier ports.TokenVerifier, ready p
 	e.NoRoute(s.noRoute)
 	e.NoMethod(s.noMethod)
 
+	// Whoever opens the server's address in a browser lands on the docs.
+	e.GET("/", func(c *gin.Context) { c.Redirect(http.StatusFound, "/docs") })
 	e.GET("/healthz", s.healthz)
 	e.GET("/readyz", s.readyz)
 	s.routes(e)

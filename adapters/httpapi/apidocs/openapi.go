@@ -26,6 +26,9 @@ func Document() obj {
 		}
 		item[strings.ToLower(r.Method)] = operation(r)
 	}
+	paths["/"] = obj{"get": obj{"operationId": "root", "summary": "Redirect to the docs page", "tags": []any{"operations"}, "security": []any{},
+		"responses": obj{"302": obj{"description": "Found: the docs page.", "headers": obj{"Location": obj{
+			"description": "`/docs`", "schema": obj{"type": "string", "const": "/docs"}}}}}}}
 	paths["/healthz"] = obj{"get": opsEndpoint("health", "Liveness: the process is up", "Answers 200 while the process runs; it checks no dependency.", false)}
 	paths["/readyz"] = obj{"get": opsEndpoint("ready", "Readiness: the database is reachable", "Answers 200 when the database answers a ping, 503 with Retry-After when it does not.", true)}
 	paths["/openapi.json"] = obj{"get": docEndpoint("openapiJSON", "This document, as JSON", "application/json")}
