@@ -148,7 +148,7 @@ func TestBrowserCORS(t *testing.T) {
 	srv.Stop(t)
 }
 
-// The README's frontend code, in a browser: a page served from the same
+// The documented frontend code (README, docs/better-auth.md), in a browser: a page served from the same
 // origin as Better Auth (Better Auth behind the frontend's /api/auth/, as in
 // a Next.js app; BETTER_AUTH_URL is the frontend's URL) signs up, gets its
 // JWT from /api/auth/token and calls the API on another origin.

@@ -61,9 +61,9 @@ func MustNodeHarness(t *testing.T) string {
 // skips.
 const nodeGroup = "Better Auth and jose (Node.js)"
 
-// BetterAuth is a real Better Auth server (testdata/interop/server.mjs): the
-// README's configuration, email and password sign-up, the jwt() plugin and
-// better-sqlite3, in a fresh directory.
+// BetterAuth is a real Better Auth server (testdata/interop/server.mjs):
+// docs/better-auth.md's configuration, email and password sign-up, the
+// jwt() plugin and better-sqlite3, in a fresh directory.
 type BetterAuth struct {
 	URL     string // where it listens
 	BaseURL string // BETTER_AUTH_URL: the tokens' iss and aud, and where the JWKS is found
