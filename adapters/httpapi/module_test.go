@@ -17,6 +17,7 @@ import (
 	"github.com/todoapi/todo/adapters/system"
 	"github.com/todoapi/todo/config"
 	"github.com/todoapi/todo/core/app"
+	"github.com/todoapi/todo/internal/testkit"
 	"github.com/todoapi/todo/ports"
 )
 
@@ -24,7 +25,7 @@ import (
 // returns it with the server it runs, addressed over the network.
 func MustApp(t *testing.T, addr string) (*fx.App, *Server, error) {
 	t.Helper()
-	logs := &syncBuffer{}
+	logs := &testkit.Buffer{}
 	repo := &faultyRepo{TaskRepository: memory.NewTaskRepository()}
 	c := config.HTTP{Addr: addr, AllowedOrigins: []string{allowedOrigin}, ShutdownTimeout: time.Second}
 	fxApp := fx.New(
