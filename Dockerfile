@@ -6,8 +6,10 @@ WORKDIR /src
 COPY go.mod go.sum ./
 RUN go mod download
 COPY . .
-ARG VERSION=dev
-ARG COMMIT=unknown
+# docker-compose.yml passes these from the environment (task compose:up
+# sets them from git); left empty, the binary reports "devel".
+ARG VERSION
+ARG COMMIT
 RUN CGO_ENABLED=0 go build -trimpath \
       -ldflags "-s -w -X main.version=${VERSION} -X main.commit=${COMMIT}" \
       -o /out/todo ./cmd/todo \

@@ -16,7 +16,8 @@ const (
 	Production  = "production"
 )
 
-// Config is the whole of the service's settings.
+// Config is the whole of the service's settings. Each adapter gets only its
+// section (HTTP, Database or Auth), so that what it depends on is plain.
 type Config struct {
 	Env      string
 	LogLevel slog.Level
@@ -27,10 +28,14 @@ type Config struct {
 
 // HTTP configures the listener and the HTTP adapter.
 type HTTP struct {
-	Addr            string
-	AllowedOrigins  []string
-	BodyLimit       int64
-	ShutdownTimeout time.Duration
+	Addr           string
+	AllowedOrigins []string
+	// AllowLoopbackOrigins admits any http(s) origin on localhost,
+	// 127.0.0.1 or [::1], on any port, beside AllowedOrigins: set in
+	// development, where a frontend's dev server may run on any port.
+	AllowLoopbackOrigins bool
+	BodyLimit            int64
+	ShutdownTimeout      time.Duration
 }
 
 // Database configures the store.
@@ -63,6 +68,9 @@ type Auth struct {
 	// DevKeyFile holds the development issuer's signing key. It is used only
 	// in development when no other token source is configured.
 	DevKeyFile string
+	// DevIssuer is set when the development token issuer runs: in
+	// development, and only when no real token source is configured.
+	DevIssuer bool
 }
 
 // IsProduction reports whether the service runs in production.
@@ -70,10 +78,6 @@ func (c Config) IsProduction() bool { return c.Env == Production }
 
 // HasTokenSource reports whether a JWKS or a shared secret is configured.
 func (a Auth) HasTokenSource() bool { return a.JWKSURL != "" || a.Secret != "" }
-
-// DevIssuer reports whether the development token issuer should run: in
-// development, and only when no real token source is configured.
-func (c Config) DevIssuer() bool { return !c.IsProduction() && !c.Auth.HasTokenSource() }
 
 // String describes the configuration for the log, with secrets masked.
 func (c Config) String() string {

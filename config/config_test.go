@@ -38,7 +38,7 @@ func MustLoad(t *testing.T, args ...string) config.Config {
 func load(t *testing.T, args ...string) (config.Config, error) {
 	t.Helper()
 	fs := pflag.NewFlagSet("test", pflag.ContinueOnError)
-	config.BindFlags(fs)
+	config.BindFlags(fs, config.Settings)
 	if err := fs.Parse(args); err != nil {
 		t.Fatalf("flags: %v", err)
 	}
@@ -61,8 +61,11 @@ func TestDefaults(t *testing.T) {
 	if len(c.HTTP.AllowedOrigins) != 1 || c.HTTP.AllowedOrigins[0] != "http://localhost:3000" {
 		t.Fatalf("origins = %v", c.HTTP.AllowedOrigins)
 	}
-	if !c.DevIssuer() {
+	if !c.Auth.DevIssuer {
 		t.Fatal("development without a token source should run the development issuer")
+	}
+	if !c.HTTP.AllowLoopbackOrigins {
+		t.Fatal("development should allow pages on localhost, 127.0.0.1 and [::1]")
 	}
 }
 
@@ -102,7 +105,7 @@ func TestBetterAuthDerivation(t *testing.T) {
 	if c.Auth.JWKSURL != "http://127.0.0.1:3900/api/auth/jwks" || c.Auth.Issuer != "http://127.0.0.1:3900" || c.Auth.Audience != "http://127.0.0.1:3900" {
 		t.Fatalf("derived: %+v", c.Auth)
 	}
-	if c.DevIssuer() {
+	if c.Auth.DevIssuer {
 		t.Fatal("development issuer must not run when a JWKS is configured")
 	}
 	if c.Auth.SecretIssuer != "" || c.Auth.SecretAudience != "" {
@@ -180,7 +183,7 @@ func TestProductionWithTokenSource(t *testing.T) {
 	t.Setenv("APP_ENV", "production")
 	t.Setenv("BETTER_AUTH_SECRET", "a-shared-secret-of-enough-length-123")
 	c := MustLoad(t)
-	if !c.IsProduction() || c.DevIssuer() || !strings.Contains(c.String(), "secret=(set)") || strings.Contains(c.String(), "a-shared-secret") {
+	if !c.IsProduction() || c.Auth.DevIssuer || c.HTTP.AllowLoopbackOrigins || !strings.Contains(c.String(), "secret=(set)") || strings.Contains(c.String(), "a-shared-secret") {
 		t.Fatalf("production config: %s", c)
 	}
 }
@@ -207,5 +210,69 @@ func TestDatabaseSettings(t *testing.T) {
 	}
 	if d = MustLoad(t).Database; d.ConnectRetry != 0 {
 		t.Fatalf("DB_CONNECT_RETRY=0: %v, want 0 (one attempt)", d.ConnectRetry)
+	}
+}
+
+// Flags have the type of their setting, so help says what a value looks
+// like and a malformed one is refused while the command line is read.
+func TestFlagTypes(t *testing.T) {
+	clearEnv(t)
+	fs := pflag.NewFlagSet("test", pflag.ContinueOnError)
+	config.BindFlags(fs, config.Settings)
+	for flag, want := range map[string]string{
+		"db-auto-migrate": "bool", "db-max-conns": "int", "http-body-limit": "int",
+		"db-connect-retry": "duration", "shutdown-timeout": "duration", "database-url": "string",
+	} {
+		if got := fs.Lookup(flag).Value.Type(); got != want {
+			t.Errorf("--%s is a %s, want %s", flag, got, want)
+		}
+	}
+	c := MustLoad(t, "--db-auto-migrate=false", "--db-max-conns", "8", "--shutdown-timeout", "2s", "--db-connect-retry", "0")
+	if c.Database.AutoMigrate || c.Database.MaxConns != 8 || c.HTTP.ShutdownTimeout != 2*time.Second || c.Database.ConnectRetry != 0 {
+		t.Fatalf("typed flags: %+v", c)
+	}
+	if err := fs.Parse([]string{"--http-body-limit", "64k"}); err == nil {
+		t.Fatal("--http-body-limit 64k was accepted")
+	}
+}
+
+// A command offers the flags of its sections only, yet the settings of the
+// others still get their defaults.
+func TestSettingsOf(t *testing.T) {
+	clearEnv(t)
+	fs := pflag.NewFlagSet("test", pflag.ContinueOnError)
+	config.BindFlags(fs, config.SettingsOf(config.SectionGeneral, config.SectionAuth))
+	if fs.Lookup("cors-allowed-origins") != nil || fs.Lookup("database-url") != nil || fs.Lookup("auth-dev-key-file") == nil {
+		t.Fatal("flags of other sections were bound, or the auth ones were not")
+	}
+	v, err := config.New(fs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := config.Load(v)
+	if err != nil || c.Database.URL != config.DefaultDatabaseURL || c.HTTP.BodyLimit != config.DefaultBodyLimit {
+		t.Fatalf("defaults without their flags: %+v, %v", c, err)
+	}
+}
+
+// A shared secret is a real token source: the development issuer stops.
+func TestSecretStopsDevelopmentIssuer(t *testing.T) {
+	clearEnv(t)
+	t.Setenv("BETTER_AUTH_SECRET", "a-shared-secret-of-enough-length-123")
+	if c := MustLoad(t); c.Auth.DevIssuer {
+		t.Fatal("the development issuer runs beside a shared secret")
+	}
+}
+
+// An empty variable, as docker-compose.yml passes for one the shell does
+// not set, means the default: the file need not repeat the defaults.
+func TestEmptyVariableTakesDefault(t *testing.T) {
+	clearEnv(t)
+	t.Setenv("CORS_ALLOWED_ORIGINS", "")
+	t.Setenv("APP_ENV", "")
+	t.Setenv("LOG_LEVEL", "")
+	c := MustLoad(t)
+	if c.Env != config.DefaultEnv || c.LogLevel.String() != "INFO" || strings.Join(c.HTTP.AllowedOrigins, ",") != config.DefaultOrigins {
+		t.Fatalf("empty variables: %+v", c)
 	}
 }

@@ -35,8 +35,8 @@ func New(fs *pflag.FlagSet) (*viper.Viper, error) {
 		}
 	}
 	for _, s := range Settings {
-		if s.Default != "" {
-			v.SetDefault(s.Key, s.Default)
+		if d := defaultString(s.Default); d != "" {
+			v.SetDefault(s.Key, d)
 		}
 	}
 	if file := v.GetString(KeyConfigFile); file != "" {
@@ -82,7 +82,7 @@ func Load(v *viper.Viper) (Config, error) {
 	c.Auth.RefreshInterval = parseDuration(v, KeyJWKSRefresh, bad)
 	c.HTTP.ShutdownTimeout = parseDuration(v, KeyShutdownTimeout, bad)
 	c.HTTP.BodyLimit = int64(parseInt(v, KeyBodyLimit, 1, bad))
-	if err := CheckDatabaseURL(c.Database.URL); err != nil {
+	if _, _, err := ParseDatabaseURL(c.Database.URL); err != nil {
 		bad(KeyDatabaseURL, "%v", err)
 	}
 	for _, o := range c.HTTP.AllowedOrigins {
@@ -91,6 +91,8 @@ func Load(v *viper.Viper) (Config, error) {
 		}
 	}
 	deriveAuth(v, &c.Auth, bad)
+	c.Auth.DevIssuer = !c.IsProduction() && !c.Auth.HasTokenSource()
+	c.HTTP.AllowLoopbackOrigins = !c.IsProduction()
 	if c.IsProduction() && !c.Auth.HasTokenSource() {
 		errs = append(errs, errors.New("APP_ENV=production needs a token source: set BETTER_AUTH_URL, AUTH_JWKS_URL or BETTER_AUTH_SECRET"))
 	}
@@ -129,35 +131,6 @@ func httpAddr(v *viper.Viper) string {
 		return ":" + port
 	}
 	return DefaultHTTPAddr
-}
-
-// CheckDatabaseURL reports whether s names a store the service can open.
-func CheckDatabaseURL(s string) error {
-	switch {
-	case s == "":
-		return errors.New("is empty")
-	case strings.HasPrefix(s, "sqlite:"):
-		if strings.TrimPrefix(strings.TrimPrefix(s, "sqlite:"), "//") == "" {
-			return errors.New("sqlite: needs a file path, as in sqlite:data/todo.db")
-		}
-		return nil
-	case strings.HasPrefix(s, "postgres://"), strings.HasPrefix(s, "postgresql://"):
-		u, err := url.Parse(s)
-		if err != nil {
-			return fmt.Errorf("cannot parse %s: %v", RedactURL(s), errors.Unwrap(err))
-		}
-		if u.Host == "" {
-			return fmt.Errorf("%s names no host", RedactURL(s))
-		}
-		if q := u.Query(); q.Has("pgbouncer") {
-			if _, err := strconv.ParseBool(q.Get("pgbouncer")); err != nil {
-				return fmt.Errorf("pgbouncer=%q: want true or false", q.Get("pgbouncer"))
-			}
-		}
-		return nil
-	default:
-		return fmt.Errorf("%s: want postgres://…, postgresql://… or sqlite:PATH", RedactURL(s))
-	}
 }
 
 // RedactURL hides the password in a database URL, for messages and logs.

@@ -1,6 +1,12 @@
 package config
 
-import "github.com/spf13/pflag"
+import (
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/spf13/pflag"
+)
 
 // Keys are the environment variable names, lower-cased: viper matches the
 // key "database_url" to DATABASE_URL, to a "database_url:" line in a config
@@ -30,41 +36,79 @@ const (
 	KeyLogLevel        = "log_level"
 )
 
-// Defaults, as the contract states them.
+// Defaults, as the contract states them. Each is written here only: the
+// flags show them, viper falls back to them, and the adapters fill the same
+// values into zero fields.
 const (
-	DefaultDatabaseURL = "sqlite:data/todo.db"
-	DefaultHTTPAddr    = ":8080"
-	DefaultOrigins     = "http://localhost:3000"
-	DefaultDevKeyFile  = "data/dev-signing-key.json"
+	DefaultHTTPAddr        = ":8080"
+	DefaultDatabaseURL     = "sqlite:data/todo.db"
+	DefaultOrigins         = "http://localhost:3000"
+	DefaultDevKeyFile      = "data/dev-signing-key.json"
+	DefaultBodyLimit       = 64 << 10
+	DefaultShutdownTimeout = 15 * time.Second
+	DefaultAutoMigrate     = true
+	DefaultConnMaxLifetime = 30 * time.Minute
+	DefaultConnMaxIdleTime = 4 * time.Minute
+	DefaultConnectRetry    = 30 * time.Second
+	DefaultJWKSRefresh     = 15 * time.Minute
+	DefaultEnv             = Development
+	DefaultLogLevel        = "info"
 )
 
-// Setting describes one setting for flags and help text.
+// Section is the part of the service a setting configures. Each command
+// offers the flags of the sections it reads, and no others.
+type Section int
+
+// The sections, in the order help shows them.
+const (
+	SectionGeneral  Section = iota // APP_ENV, LOG_LEVEL
+	SectionHTTP                    // the listener and the HTTP adapter
+	SectionDatabase                // the store
+	SectionAuth                    // where tokens come from
+)
+
+// Setting describes one setting for flags and help text. Default's type is
+// the flag's: string, bool, int or time.Duration.
 type Setting struct {
-	Key, Flag, Default, Usage string
+	Key, Flag string
+	Section   Section
+	Default   any
+	Usage     string
 }
 
 // Settings lists every setting the service reads, in the order help shows.
 var Settings = []Setting{
-	{KeyHTTPAddr, "http-addr", "", "listen address (default :8080, or :$PORT when PORT is set)"},
-	{KeyDatabaseURL, "database-url", DefaultDatabaseURL, "postgres://…, postgresql://… or sqlite:PATH (alias NEON_DB_URL)"},
-	{KeyAutoMigrate, "db-auto-migrate", "true", "apply pending migrations when serve starts"},
-	{KeyMaxConns, "db-max-conns", "0", "most open database connections (0: the store's default)"},
-	{KeyMaxIdleConns, "db-max-idle-conns", "0", "most idle database connections (0: the store's default)"},
-	{KeyConnMaxLifetime, "db-conn-max-lifetime", "30m", "close database connections older than this"},
-	{KeyConnMaxIdleTime, "db-conn-max-idle-time", "4m", "close database connections idle this long"},
-	{KeyConnectRetry, "db-connect-retry", "30s", "how long to retry reaching the database at start (0: try once)"},
-	{KeyBetterAuthURL, "better-auth-url", "", "Better Auth base URL: JWKS at /api/auth/jwks, expected iss and aud"},
-	{KeyJWKSURL, "auth-jwks-url", "", "JWKS URL, overriding the one derived from BETTER_AUTH_URL"},
-	{KeyIssuer, "auth-issuer", "", "expected iss, overriding the derived one"},
-	{KeyAudience, "auth-audience", "", "expected aud, overriding the derived one"},
-	{KeySecret, "better-auth-secret", "", "also accept HS256 tokens signed with this shared secret"},
-	{KeyJWKSRefresh, "auth-jwks-refresh-interval", "15m", "how often the JWKS is fetched again"},
-	{KeyDevKeyFile, "auth-dev-key-file", DefaultDevKeyFile, "development issuer's signing key (development only)"},
-	{KeyCORSOrigins, "cors-allowed-origins", DefaultOrigins, "comma-separated origins allowed to call from a browser"},
-	{KeyBodyLimit, "http-body-limit", "65536", "largest request body in bytes"},
-	{KeyShutdownTimeout, "shutdown-timeout", "15s", "how long in-flight requests may finish on shutdown"},
-	{KeyEnv, "app-env", Development, "development or production"},
-	{KeyLogLevel, "log-level", "info", "debug, info, warn or error"},
+	{KeyEnv, "app-env", SectionGeneral, DefaultEnv, "development or production"},
+	{KeyLogLevel, "log-level", SectionGeneral, DefaultLogLevel, "debug, info, warn or error"},
+	{KeyHTTPAddr, "http-addr", SectionHTTP, "", "listen address (default " + DefaultHTTPAddr + ", or :$PORT when PORT is set)"},
+	{KeyCORSOrigins, "cors-allowed-origins", SectionHTTP, DefaultOrigins, "comma-separated origins allowed to call from a browser"},
+	{KeyBodyLimit, "http-body-limit", SectionHTTP, DefaultBodyLimit, "largest request body in bytes"},
+	{KeyShutdownTimeout, "shutdown-timeout", SectionHTTP, DefaultShutdownTimeout, "how long in-flight requests may finish on shutdown"},
+	{KeyDatabaseURL, "database-url", SectionDatabase, DefaultDatabaseURL, "postgres://…, postgresql://… or sqlite:PATH (alias NEON_DB_URL)"},
+	{KeyAutoMigrate, "db-auto-migrate", SectionDatabase, DefaultAutoMigrate, "apply pending migrations when serve starts"},
+	{KeyMaxConns, "db-max-conns", SectionDatabase, 0, "most open database connections (0: the store's default)"},
+	{KeyMaxIdleConns, "db-max-idle-conns", SectionDatabase, 0, "most idle database connections (0: the store's default)"},
+	{KeyConnMaxLifetime, "db-conn-max-lifetime", SectionDatabase, DefaultConnMaxLifetime, "close database connections older than this"},
+	{KeyConnMaxIdleTime, "db-conn-max-idle-time", SectionDatabase, DefaultConnMaxIdleTime, "close database connections idle this long"},
+	{KeyConnectRetry, "db-connect-retry", SectionDatabase, DefaultConnectRetry, "how long to retry reaching the database at start (0: try once)"},
+	{KeyBetterAuthURL, "better-auth-url", SectionAuth, "", "Better Auth base URL: JWKS at /api/auth/jwks, expected iss and aud"},
+	{KeyJWKSURL, "auth-jwks-url", SectionAuth, "", "JWKS URL, overriding the one derived from BETTER_AUTH_URL"},
+	{KeyIssuer, "auth-issuer", SectionAuth, "", "expected iss, overriding the derived one"},
+	{KeyAudience, "auth-audience", SectionAuth, "", "expected aud, overriding the derived one"},
+	{KeySecret, "better-auth-secret", SectionAuth, "", "also accept HS256 tokens signed with this shared secret"},
+	{KeyJWKSRefresh, "auth-jwks-refresh-interval", SectionAuth, DefaultJWKSRefresh, "how often the JWKS is fetched again"},
+	{KeyDevKeyFile, "auth-dev-key-file", SectionAuth, DefaultDevKeyFile, "development issuer's signing key (development only)"},
+}
+
+// SettingsOf returns the settings of the given sections, in Settings' order.
+func SettingsOf(sections ...Section) []Setting {
+	var out []Setting
+	for _, s := range Settings {
+		if slices.Contains(sections, s.Section) {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // envNames maps keys to the environment variables that set them, first wins.
@@ -72,10 +116,31 @@ var envNames = map[string][]string{
 	KeyDatabaseURL: {"DATABASE_URL", "NEON_DB_URL"},
 }
 
-// BindFlags adds a flag for every setting (plus --config) to fs.
-func BindFlags(fs *pflag.FlagSet) {
+// BindFlags adds --config and a flag of the setting's type for each of
+// settings to fs. The flags show the defaults; Load applies them whether or
+// not a command offers the flag.
+func BindFlags(fs *pflag.FlagSet, settings []Setting) {
 	fs.String("config", "", "config file (YAML, TOML or JSON) with the same keys as the environment, lower-cased")
-	for _, s := range Settings {
-		fs.String(s.Flag, s.Default, s.Usage)
+	for _, s := range settings {
+		switch d := s.Default.(type) {
+		case bool:
+			fs.Bool(s.Flag, d, s.Usage)
+		case int:
+			fs.Int(s.Flag, d, s.Usage)
+		case time.Duration:
+			fs.Duration(s.Flag, d, s.Usage)
+		case string:
+			fs.String(s.Flag, d, s.Usage)
+		default:
+			panic(fmt.Sprintf("config: setting %s has a default of type %T", s.Key, d))
+		}
 	}
+}
+
+// defaultString is a default as viper reads it back with GetString.
+func defaultString(d any) string {
+	if d, ok := d.(time.Duration); ok {
+		return d.String()
+	}
+	return fmt.Sprint(d)
 }

@@ -7,13 +7,13 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/todoapi/todo/adapters/devtoken"
+	"github.com/todoapi/todo/internal/testkit"
 )
 
 func MustKey(t *testing.T) (*devtoken.Key, string) {
@@ -44,20 +44,14 @@ func TestLoadOrCreateKeepsTheKey(t *testing.T) {
 func TestConcurrentCreateAgreesOnOneKey(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "key.json")
 	kids := make(chan string, 8)
-	var wg sync.WaitGroup
-	for i := 0; i < cap(kids); i++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			k, _, err := devtoken.LoadOrCreate(path)
-			if err != nil {
-				t.Error(err)
-				return
-			}
-			kids <- k.KID()
-		}()
-	}
-	wg.Wait()
+	testkit.AllAtOnce(cap(kids), func(int) {
+		k, _, err := devtoken.LoadOrCreate(path)
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		kids <- k.KID()
+	})
 	close(kids)
 	first := <-kids
 	for kid := range kids {

@@ -105,3 +105,60 @@ func MustNoCORS(t *testing.T, r Resp) {
 		}
 	}
 }
+
+// TestCORSLoopbackOrigins: in development a page served from any port of
+// this machine may call the API (a Next.js or Vite dev server), and
+// nothing that merely looks like one may; elsewhere only the list counts.
+func TestCORSLoopbackOrigins(t *testing.T) {
+	t.Parallel()
+	dev := MustServer(t, func(c *httpapi.Config) { c.AllowLoopbackOrigins = true })
+	prod := MustServer(t)
+	user := NewUser()
+	for _, origin := range []string{
+		"http://127.0.0.1:3000", "http://localhost:5173", "https://localhost", "http://[::1]:8080",
+		"http://LOCALHOST:4000", "https://127.0.0.1:443", allowedOrigin,
+	} {
+		resp := dev.MustDo(t, preflight(shortPaths.Collection(user), origin, "POST"))
+		MustStatus(t, resp, http.StatusNoContent)
+		if got := resp.Header.Get("Access-Control-Allow-Origin"); got != origin {
+			t.Errorf("development, %s: Access-Control-Allow-Origin = %q", origin, got)
+		}
+		if origin != allowedOrigin {
+			refused := prod.MustDo(t, preflight(shortPaths.Collection(user), origin, "POST"))
+			MustProblem(t, refused, http.StatusForbidden)
+			MustNoCORS(t, refused)
+		}
+	}
+	for _, origin := range []string{
+		"http://localhost.evil.example", "http://localhost:3000.evil.example", "http://127.0.0.2:3000",
+		"http://evil.example/localhost", "ftp://localhost", "http://localhost:", "http://localhost:99999x",
+		"http://[::1].evil.example", "null", "http://user@localhost:3000",
+	} {
+		resp := dev.MustDo(t, preflight(shortPaths.Collection(user), origin, "POST"))
+		MustProblem(t, resp, http.StatusForbidden)
+		MustNoCORS(t, resp)
+	}
+}
+
+// TestCORSRefusalIsLogged: the browser hides why a cross-origin call
+// failed, so the log names the refused origin and the setting to change,
+// once per origin; a page of this server calling it is not a refusal.
+func TestCORSRefusalIsLogged(t *testing.T) {
+	t.Parallel()
+	s, user := MustServer(t), NewUser()
+	const origin = "http://localhost:5173"
+	s.MustDo(t, preflight(shortPaths.Collection(user), origin, "POST"))
+	MustLogged(t, s, `"level":"WARN"`, `"origin":"`+origin+`"`, "CORS_ALLOWED_ORIGINS", `"cors_allowed_origins":"`+allowedOrigin+`"`)
+	s.MustDo(t, Req{Method: "GET", Path: shortPaths.Collection(user), Token: Token(user), Header: map[string]string{"Origin": origin}})
+	if n := strings.Count(s.logs.String(), `"level":"WARN"`); n != 1 {
+		t.Fatalf("%d warnings for one refused origin, want 1:\n%s", n, s.logs)
+	}
+	s.MustDo(t, Req{Method: "GET", Path: shortPaths.Collection(user), Token: Token(user), Header: map[string]string{"Origin": "https://evil.example"}})
+	MustLogged(t, s, `"level":"WARN"`, `"origin":"https://evil.example"`)
+
+	// httptest's requests are for Host example.com.
+	s.MustDo(t, Req{Method: "POST", Path: shortPaths.Collection(user), Token: Token(user), Body: `{"title":"a"}`, Header: map[string]string{"Origin": "http://example.com"}})
+	if strings.Contains(s.logs.String(), `"origin":"http://example.com"`) {
+		t.Fatalf("a same-origin request was logged as refused:\n%s", s.logs)
+	}
+}

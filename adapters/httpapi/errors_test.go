@@ -196,7 +196,7 @@ func TestNotFound(t *testing.T) {
 			}
 		}
 	}
-	for _, path := range []string{"/", "/api", "/api/", "/nope", "/api/" + user + "/x/y/z", "/api/" + user + "/tasks/x/y", "/healthz/"} {
+	for _, path := range []string{"/api", "/api/", "/nope", "/index.html", "/api/" + user + "/x/y/z", "/api/" + user + "/tasks/x/y", "/healthz/"} {
 		MustProblem(t, s.MustDo(t, Req{Method: "GET", Path: path, Token: Token(user)}), http.StatusNotFound)
 	}
 	for _, c := range []struct {

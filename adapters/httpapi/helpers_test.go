@@ -1,7 +1,6 @@
 package httpapi_test
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"errors"
@@ -24,6 +23,7 @@ import (
 	"github.com/todoapi/todo/core/apperr"
 	"github.com/todoapi/todo/core/identity"
 	"github.com/todoapi/todo/core/task"
+	"github.com/todoapi/todo/internal/testkit"
 	"github.com/todoapi/todo/ports"
 )
 
@@ -47,7 +47,7 @@ type Server struct {
 	h    http.Handler
 	url  string // when set, requests go over the network to this base URL instead of h
 	repo *faultyRepo
-	logs *syncBuffer
+	logs *testkit.Buffer
 }
 
 // MustServer returns a fresh server; opts adjust its configuration.
@@ -55,7 +55,7 @@ func MustServer(t *testing.T, opts ...func(*httpapi.Config)) *Server {
 	t.Helper()
 	repo := &faultyRepo{TaskRepository: memory.NewTaskRepository()}
 	svc := app.NewTaskService(repo, &stepClock{next: start}, system.IDs{})
-	logs := &syncBuffer{}
+	logs := &testkit.Buffer{}
 	logger := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	cfg := httpapi.Config{AllowedOrigins: []string{allowedOrigin}}
 	for _, opt := range opts {
@@ -236,22 +236,4 @@ func (r *faultyRepo) Ping(context.Context) error {
 		return r.check()
 	}
 	return nil
-}
-
-// syncBuffer collects log output written from any goroutine.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }

@@ -21,17 +21,17 @@ import (
 // so a taken port fails start-up, and on stop it stops accepting and lets
 // in-flight requests finish within HTTP.ShutdownTimeout.
 var Module = fx.Module("httpapi",
-	fx.Provide(func(c config.Config, svc *app.TaskService, v ports.TokenVerifier, ready ports.Pinger, logger *slog.Logger) *gin.Engine {
-		return New(Config{AllowedOrigins: c.HTTP.AllowedOrigins, BodyLimit: c.HTTP.BodyLimit}, svc, v, ready, logger)
+	fx.Provide(func(c config.HTTP, svc *app.TaskService, v ports.TokenVerifier, ready ports.Pinger, logger *slog.Logger) *gin.Engine {
+		return New(Config{AllowedOrigins: c.AllowedOrigins, AllowLoopbackOrigins: c.AllowLoopbackOrigins, BodyLimit: c.BodyLimit}, svc, v, ready, logger)
 	}),
-	fx.Invoke(func(lc fx.Lifecycle, sd fx.Shutdowner, c config.Config, e *gin.Engine, logger *slog.Logger) {
-		srv := newServer(c.HTTP.Addr, e, logger)
+	fx.Invoke(func(lc fx.Lifecycle, sd fx.Shutdowner, c config.HTTP, e *gin.Engine, logger *slog.Logger) {
+		srv := newServer(c.Addr, e, logger)
 		lc.Append(fx.Hook{
 			OnStart: func(ctx context.Context) error { return start(ctx, srv, sd, logger) },
 			OnStop: func(ctx context.Context) error {
-				if c.HTTP.ShutdownTimeout > 0 {
+				if c.ShutdownTimeout > 0 {
 					var cancel context.CancelFunc
-					ctx, cancel = context.WithTimeout(ctx, c.HTTP.ShutdownTimeout)
+					ctx, cancel = context.WithTimeout(ctx, c.ShutdownTimeout)
 					defer cancel()
 				}
 				return srv.Shutdown(ctx)
@@ -39,6 +39,19 @@ var Module = fx.Module("httpapi",
 		})
 	}),
 )
+
+// docsURL is where a browser on this machine finds the docs page of a
+// server listening on addr.
+func docsURL(addr net.Addr) string {
+	host, port, err := net.SplitHostPort(addr.String())
+	if err != nil {
+		return "/docs"
+	}
+	if ip := net.ParseIP(host); ip == nil || ip.IsUnspecified() {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port) + "/docs"
+}
 
 // newServer returns an http.Server with timeouts, so that slow, idle or
 // stuck clients cannot hold connections (and memory) indefinitely.
@@ -63,7 +76,7 @@ func start(ctx context.Context, srv *http.Server, sd fx.Shutdowner, logger *slog
 	if err != nil {
 		return err
 	}
-	logger.Info("listening", "addr", ln.Addr().String())
+	logger.Info("listening", "addr", ln.Addr().String(), "docs", docsURL(ln.Addr()))
 	go func() {
 		if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
 			logger.Error("http server stopped", "error", err)

@@ -17,6 +17,7 @@ import (
 	"github.com/todoapi/todo/adapters/system"
 	"github.com/todoapi/todo/config"
 	"github.com/todoapi/todo/core/app"
+	"github.com/todoapi/todo/internal/testkit"
 	"github.com/todoapi/todo/ports"
 )
 
@@ -24,9 +25,9 @@ import (
 // returns it with the server it runs, addressed over the network.
 func MustApp(t *testing.T, addr string) (*fx.App, *Server, error) {
 	t.Helper()
-	logs := &syncBuffer{}
+	logs := &testkit.Buffer{}
 	repo := &faultyRepo{TaskRepository: memory.NewTaskRepository()}
-	c := config.Config{HTTP: config.HTTP{Addr: addr, AllowedOrigins: []string{allowedOrigin}, ShutdownTimeout: time.Second}}
+	c := config.HTTP{Addr: addr, AllowedOrigins: []string{allowedOrigin}, ShutdownTimeout: time.Second}
 	fxApp := fx.New(
 		fx.NopLogger,
 		fx.Supply(c, slog.New(slog.NewJSONHandler(logs, nil))),
@@ -42,7 +43,7 @@ func MustApp(t *testing.T, addr string) (*fx.App, *Server, error) {
 	if err := fxApp.Start(ctx); err != nil {
 		return nil, nil, err
 	}
-	var line struct{ Addr string }
+	var line struct{ Addr, Docs string }
 	for _, l := range strings.Split(logs.String(), "\n") {
 		if strings.Contains(l, `"msg":"listening"`) {
 			_ = json.Unmarshal([]byte(l), &line)
@@ -50,6 +51,9 @@ func MustApp(t *testing.T, addr string) (*fx.App, *Server, error) {
 	}
 	if line.Addr == "" {
 		t.Fatalf("no listening line in %s", logs.String())
+	}
+	if want := "http://" + line.Addr + "/docs"; line.Docs != want {
+		t.Fatalf("the listening line names the docs at %q, want %q", line.Docs, want)
 	}
 	return fxApp, &Server{url: "http://" + line.Addr, repo: repo, logs: logs}, nil
 }

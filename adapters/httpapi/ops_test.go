@@ -118,3 +118,15 @@ func TestAccessLog(t *testing.T) {
 	MustLogged(t, s, `"level":"INFO"`, `"status":401`)
 	MustLogged(t, s, `"level":"ERROR"`, `"status":500`, `"user_id":"`+user+`"`, secret)
 }
+
+// TestRootRedirectsToDocs: opening the server's address in a browser shows
+// the docs page.
+func TestRootRedirectsToDocs(t *testing.T) {
+	t.Parallel()
+	s := MustServer(t)
+	r := s.MustDo(t, Req{Method: "GET", Path: "/"})
+	MustStatus(t, r, http.StatusFound)
+	if got := r.Header.Get("Location"); got != "/docs" {
+		t.Fatalf("Location = %q, want /docs", got)
+	}
+}

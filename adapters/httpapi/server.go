@@ -2,23 +2,31 @@ package httpapi
 
 import (
 	"log/slog"
+	"net/http"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/todoapi/todo/adapters/httpapi/apidocs"
+	"github.com/todoapi/todo/config"
+
 	"github.com/todoapi/todo/core/app"
 	"github.com/todoapi/todo/ports"
 )
 
 // DefaultBodyLimit is the largest request body accepted when Config.BodyLimit
-// is zero: 64 KiB, far above the largest valid task.
-const DefaultBodyLimit int64 = 64 << 10
+// is zero: HTTP_BODY_LIMIT's default, 64 KiB, far above the largest valid
+// task.
+const DefaultBodyLimit int64 = config.DefaultBodyLimit
 
 // Config is what the HTTP adapter needs from the configuration.
 type Config struct {
 	// AllowedOrigins are the browser origins (scheme://host[:port]) allowed
 	// to call the API (CORS_ALLOWED_ORIGINS). None means no CORS headers.
 	AllowedOrigins []string
+	// AllowLoopbackOrigins also allows every http(s) origin on localhost,
+	// 127.0.0.1 or [::1], on any port: a dev server's page (development
+	// only).
+	AllowLoopbackOrigins bool
 	// BodyLimit caps request bodies, in bytes; 0 means DefaultBodyLimit.
 	BodyLimit int64
 }
@@ -30,7 +38,7 @@ type server struct {
 	ready     ports.Pinger
 	log       *slog.Logger
 	bodyLimit int64
-	origins   map[string]bool
+	origins   *originPolicy
 	refusals  []refusal
 }
 
@@ -50,7 +58,7 @@ func New(cfg Config, svc *app.TaskService, verifier ports.TokenVerifier, ready p
 	}
 	s := &server{
 		svc: svc, verifier: verifier, ready: ready, log: logger,
-		bodyLimit: cfg.BodyLimit, origins: originSet(cfg.AllowedOrigins),
+		bodyLimit: cfg.BodyLimit, origins: newOriginPolicy(cfg.AllowedOrigins, cfg.AllowLoopbackOrigins),
 	}
 
 	e := gin.New()
@@ -70,6 +78,8 @@ func New(cfg Config, svc *app.TaskService, verifier ports.TokenVerifier, ready p
 	e.NoRoute(s.noRoute)
 	e.NoMethod(s.noMethod)
 
+	// Whoever opens the server's address in a browser lands on the docs.
+	e.GET("/", func(c *gin.Context) { c.Redirect(http.StatusFound, "/docs") })
 	s.routes(e)
 	return e
 }

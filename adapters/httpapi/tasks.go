@@ -81,7 +81,7 @@ func (s *server) toggle(c *gin.Context, p identity.Principal) {
 	s.reply(c, t, err)
 }
 
-// complete is the /tasks paths' flip, as the hackathon spec has it:
+// complete is the /tasks paths' flip:
 // {"completed": bool} sets the flag; no body, a blank one or an object
 // without "completed" toggles it.
 func (s *server) complete(c *gin.Context, p identity.Principal) {

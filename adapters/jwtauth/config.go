@@ -8,12 +8,14 @@ import (
 
 	"github.com/MicahParks/jwkset"
 
+	"github.com/todoapi/todo/config"
 	"github.com/todoapi/todo/ports"
 )
 
-// Defaults for the zero values of Config.
+// Defaults for the zero values of Config. The refresh interval is the
+// service's AUTH_JWKS_REFRESH_INTERVAL default.
 const (
-	DefaultRefreshInterval = 15 * time.Minute
+	DefaultRefreshInterval = config.DefaultJWKSRefresh
 	// One JWKS fetch per 2 s for unknown kids (after a burst of unknownKIDBurst)
 	// keeps bogus kids from hammering the issuer (at most ~30 fetches a minute),
 	// while a rotated key is still fetched within seconds of its first use.

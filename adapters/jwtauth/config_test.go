@@ -4,6 +4,8 @@ import (
 	"log/slog"
 	"testing"
 	"time"
+
+	"github.com/todoapi/todo/internal/testkit"
 )
 
 func TestNew_Config(t *testing.T) {
@@ -62,7 +64,7 @@ func TestClose_StopsRefreshing(t *testing.T) {
 	t.Parallel()
 	srv := MustJWKSServer(t, newSigner(t, "EdDSA"))
 	v := MustVerifier(t, Config{JWKSURL: srv.url(), RefreshInterval: 5 * time.Millisecond})
-	eventually(t, "the JWKS is refreshed", func() bool { return srv.fetches.Load() >= 3 })
+	testkit.Eventually(t, 10*time.Second, "the JWKS is refreshed", func() bool { return srv.fetches.Load() >= 3 })
 	if err := v.Close(); err != nil {
 		t.Fatal(err)
 	}

@@ -247,19 +247,6 @@ func MustRefuse(t testing.TB, v *TokenVerifier, token, wantMsg string) {
 	}
 }
 
-// eventually polls cond every few milliseconds until it holds or the
-// deadline passes; the deadline is generous so slow machines don't fail.
-func eventually(t testing.TB, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting until %s", what)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-}
-
 // fakeClock is a ports.Clock the test moves by hand.
 type fakeClock struct{ ns atomic.Int64 }
 

@@ -2,11 +2,12 @@ package jwtauth
 
 import (
 	"fmt"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/MicahParks/jwkset"
+
+	"github.com/todoapi/todo/internal/testkit"
 )
 
 // The limiter lets unknownKIDBurst unknown kids refresh at once; spend that
@@ -90,16 +91,15 @@ func TestJWKS_ConcurrentRequestsWithNewKIDShareOneFetch(t *testing.T) {
 	srv.publish(t, rotated)
 	srv.setDelay(100 * time.Millisecond) // so the requests overlap the fetch
 
-	var wg sync.WaitGroup
-	for i := range 20 {
-		token := rotated.sign(t, betterAuthClaims(fmt.Sprint("user-", i), time.Now()))
-		wg.Go(func() {
-			if _, err := v.Verify(t.Context(), token); err != nil {
-				t.Errorf("request %d refused: %v", i, err)
-			}
-		})
+	tokens := make([]string, 20)
+	for i := range tokens {
+		tokens[i] = rotated.sign(t, betterAuthClaims(fmt.Sprint("user-", i), time.Now()))
 	}
-	wg.Wait()
+	testkit.AllAtOnce(len(tokens), func(i int) {
+		if _, err := v.Verify(t.Context(), tokens[i]); err != nil {
+			t.Errorf("request %d refused: %v", i, err)
+		}
+	})
 }
 
 func TestJWKS_RemovedKeyRefusedAfterRefresh(t *testing.T) {
@@ -114,7 +114,7 @@ func TestJWKS_RemovedKeyRefusedAfterRefresh(t *testing.T) {
 			MustAccept(t, v, token)
 
 			srv.withdraw(removed.kid)
-			eventually(t, "the withdrawn key is refused", func() bool {
+			testkit.Eventually(t, 10*time.Second, "the withdrawn key is refused", func() bool {
 				_, err := v.Verify(t.Context(), token)
 				return err != nil
 			})
@@ -133,7 +133,7 @@ func TestJWKS_EndpointFailingKeepsKnownKeys(t *testing.T) {
 
 	srv.setFailing(true)
 	failedFrom := srv.fetches.Load()
-	eventually(t, "several refreshes have failed", func() bool { return srv.fetches.Load() >= failedFrom+3 })
+	testkit.Eventually(t, 10*time.Second, "several refreshes have failed", func() bool { return srv.fetches.Load() >= failedFrom+3 })
 	MustAccept(t, v, k.sign(t, betterAuthClaims("u", time.Now())))
 }
 

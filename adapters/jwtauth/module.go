@@ -16,7 +16,7 @@ import (
 // Module provides the ports.TokenVerifier the configuration asks for, and
 // stops its background JWKS refresh on shutdown.
 var Module = fx.Module("jwtauth",
-	fx.Provide(func(lc fx.Lifecycle, c config.Config, logger *slog.Logger) (ports.TokenVerifier, error) {
+	fx.Provide(func(lc fx.Lifecycle, c config.Auth, logger *slog.Logger) (ports.TokenVerifier, error) {
 		v, err := FromConfig(context.Background(), c, logger)
 		if err != nil {
 			return nil, err
@@ -26,28 +26,28 @@ var Module = fx.Module("jwtauth",
 	}),
 )
 
-// FromConfig builds the verifier for the service's configuration. In
-// development with no token source it trusts the development issuer's key,
-// through the same key store a JWKS fills.
-func FromConfig(ctx context.Context, c config.Config, logger *slog.Logger) (*TokenVerifier, error) {
+// FromConfig builds the verifier for the service's token settings. When
+// the development issuer runs it trusts that issuer's key, through the same
+// key store a JWKS fills.
+func FromConfig(ctx context.Context, c config.Auth, logger *slog.Logger) (*TokenVerifier, error) {
 	cfg := Config{
-		JWKSURL:         c.Auth.JWKSURL,
-		Secret:          c.Auth.Secret,
-		Issuer:          c.Auth.Issuer,
-		Audience:        c.Auth.Audience,
-		SecretIssuer:    c.Auth.SecretIssuer,
-		SecretAudience:  c.Auth.SecretAudience,
-		RefreshInterval: c.Auth.RefreshInterval,
+		JWKSURL:         c.JWKSURL,
+		Secret:          c.Secret,
+		Issuer:          c.Issuer,
+		Audience:        c.Audience,
+		SecretIssuer:    c.SecretIssuer,
+		SecretAudience:  c.SecretAudience,
+		RefreshInterval: c.RefreshInterval,
 	}
-	if c.DevIssuer() {
-		keys, err := devKeys(ctx, c.Auth.DevKeyFile)
+	if c.DevIssuer {
+		keys, err := devKeys(ctx, c.DevKeyFile)
 		if err != nil {
 			return nil, err
 		}
 		cfg.Keys, cfg.Issuer, cfg.Audience = keys, devtoken.Issuer, devtoken.Audience
 		logger.Warn("development tokens are enabled: this server trusts the local development key; "+
 			"mint one with `todo token --user ID`, and set BETTER_AUTH_URL or BETTER_AUTH_SECRET for real tokens",
-			"key_file", c.Auth.DevKeyFile)
+			"key_file", c.DevKeyFile)
 	}
 	return New(ctx, cfg, logger)
 }

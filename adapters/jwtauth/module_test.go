@@ -14,11 +14,11 @@ import (
 	"github.com/todoapi/todo/core/apperr"
 )
 
-func devConfig(t *testing.T) config.Config {
+func devConfig(t *testing.T) config.Auth {
 	t.Helper()
-	return config.Config{Env: config.Development, Auth: config.Auth{
-		DevKeyFile: filepath.Join(t.TempDir(), "data", "dev-signing-key.json"), RefreshInterval: time.Minute,
-	}}
+	return config.Auth{
+		DevIssuer: true, DevKeyFile: filepath.Join(t.TempDir(), "data", "dev-signing-key.json"), RefreshInterval: time.Minute,
+	}
 }
 
 // A token from the development issuer verifies through the ordinary path.
@@ -30,7 +30,7 @@ func TestFromConfigTrustsDevelopmentKey(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer v.Close()
-	key, created, err := devtoken.LoadOrCreate(c.Auth.DevKeyFile)
+	key, created, err := devtoken.LoadOrCreate(c.DevKeyFile)
 	if err != nil || created {
 		t.Fatalf("the verifier did not create the key: created=%v err=%v", created, err)
 	}
@@ -52,8 +52,8 @@ func TestFromConfigTrustsDevelopmentKey(t *testing.T) {
 func TestFromConfigWithSecretRefusesDevelopmentTokens(t *testing.T) {
 	t.Parallel()
 	c := devConfig(t)
-	c.Auth.Secret = "a-shared-secret-that-is-long-enough!!"
-	key, _, _ := devtoken.LoadOrCreate(c.Auth.DevKeyFile)
+	c.Secret, c.DevIssuer = "a-shared-secret-that-is-long-enough!!", false
+	key, _, _ := devtoken.LoadOrCreate(c.DevKeyFile)
 	v, err := jwtauth.FromConfig(context.Background(), c, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
@@ -65,11 +65,12 @@ func TestFromConfigWithSecretRefusesDevelopmentTokens(t *testing.T) {
 	}
 }
 
-// In production the development issuer never exists, even if asked.
+// Without the development issuer (as in production) and with no token
+// source, there is no verifier.
 func TestFromConfigProductionNeedsSource(t *testing.T) {
 	t.Parallel()
 	c := devConfig(t)
-	c.Env = config.Production
+	c.DevIssuer = false
 	if _, err := jwtauth.FromConfig(context.Background(), c, slog.New(slog.NewTextHandler(io.Discard, nil))); err == nil {
 		t.Fatal("production without a token source built a verifier")
 	}

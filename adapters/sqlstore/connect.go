@@ -49,8 +49,9 @@ func Connect(ctx context.Context, db *DB, within time.Duration, migrate bool, lo
 // WaitReady pings the database until it answers, for at most within (plus
 // the one attempt under way then, which the connect timeout bounds). Only a
 // failure that waiting may cure is retried, such as a refused connection
-// or a server starting up; a wrong password or an unknown database fails
-// at once. SQLite is tried once: a local file does not wake up later.
+// or a server starting up; a server that rejects what it was given (a wrong
+// password, an unknown database, a misspelt URL parameter) fails at once.
+// SQLite is tried once: a local file does not wake up later.
 func WaitReady(ctx context.Context, db *DB, within time.Duration, logger *slog.Logger) error {
 	return db.retry(ctx, time.Now().Add(within), logger, db.Ping)
 }
@@ -72,7 +73,9 @@ func (db *DB) retry(ctx context.Context, deadline time.Time, logger *slog.Logger
 		switch {
 		case apperr.CodeOf(err) != apperr.EUNAVAILABLE:
 			return err
-		case !retryable(err) || db.dialect == SQLite:
+		case !retryable(err):
+			return fmt.Errorf("database %s rejected the connection: %w", db.name, unavailableError{err})
+		case db.dialect == SQLite:
 			return fmt.Errorf("database %s: %w", db.name, unavailableError{err})
 		case left <= 0 || ctx.Err() != nil:
 			return fmt.Errorf("database %s unreachable after %s in %v: %w", db.name,
@@ -90,17 +93,24 @@ func (db *DB) retry(ctx context.Context, deadline time.Time, logger *slog.Logger
 }
 
 // retryable reports whether waiting may cure an EUNAVAILABLE error: not
-// when the database is there but refuses the credentials (class 28, or
-// PgBouncer's 08P01 "SASL authentication failed") or has no such database
-// (3D000), nor when PgBouncer refuses a URL parameter it does not pass on.
-// Only the operator can fix those.
+// when the server is there but rejects what the URL gave it. That is the
+// credentials (class 28, or PgBouncer's 08P01 "SASL authentication
+// failed"), the database (3D000 no such database), a setting passed as a
+// URL parameter (class 42: 42704 an unknown one such as search_pth, 42501
+// one the user may not set; class 22: 22023 a bad value), or a URL
+// parameter PgBouncer does not pass on. Only the operator can fix those,
+// so waiting for them would only delay the message.
 func retryable(err error) bool {
 	var pgErr *pgconn.PgError
 	if !errors.As(err, &pgErr) {
 		return true
 	}
-	return !strings.HasPrefix(pgErr.Code, "28") && pgErr.Code != "3D000" &&
-		!strings.Contains(pgErr.Message, "authentication failed") &&
+	for _, rejected := range []string{"28", "3D000", "42", "22"} {
+		if strings.HasPrefix(pgErr.Code, rejected) {
+			return false
+		}
+	}
+	return !strings.Contains(pgErr.Message, "authentication failed") &&
 		!strings.HasPrefix(pgErr.Message, "unsupported startup parameter")
 }
 

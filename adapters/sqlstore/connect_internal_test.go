@@ -31,6 +31,10 @@ func TestRetryable(t *testing.T) {
 		{pg("FATAL", "3D000", "database \"todo\" does not exist"), false},
 		{pg("FATAL", "08P01", "unsupported startup parameter: search_path"), false},
 		{pg("FATAL", "08P01", "SASL authentication failed"), false},
+		{pg("FATAL", "42704", "unrecognized configuration parameter \"search_pth\""), false},
+		{pg("FATAL", "22023", "invalid value for parameter \"statement_timeout\": \"soon\""), false},
+		{pg("FATAL", "42501", "permission denied to set parameter \"log_statement\""), false},
+		{pg("FATAL", "3D000", "database \"todo\" does not exist"), false},
 	}
 	for _, tt := range tests {
 		if got := apperr.CodeOf(tt.err) == apperr.EUNAVAILABLE && retryable(tt.err); got != tt.want {

@@ -1,36 +1,17 @@
 package sqlstore_test
 
 import (
-	"bytes"
 	"context"
 	"log/slog"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/todoapi/todo/adapters/sqlstore"
 	"github.com/todoapi/todo/adapters/sqlstore/sqlstoretest"
+	"github.com/todoapi/todo/internal/testkit"
 )
-
-// syncBuffer is a log destination the retry loop writes while a test reads.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // TestConnectWaitsForLateDatabase: the database refuses connections for a
 // second, then comes up; Connect retries, logging each retry at warn with
@@ -43,7 +24,7 @@ func TestConnectWaitsForLateDatabase(t *testing.T) {
 	late := *direct
 	late.Host, late.User = p.addr, url.UserPassword(direct.User.Username(), "s3cret")
 	db := sqlstoretest.MustOpen(t, late.String(), sqlstore.Options{})
-	logs := &syncBuffer{}
+	logs := &testkit.Buffer{}
 	logger := slog.New(slog.NewTextHandler(logs, nil))
 
 	start := time.Now()
@@ -85,16 +66,36 @@ func TestConnectGivesUp(t *testing.T) {
 	}
 }
 
-// TestConnectFailsFastOnPermanentErrors: a database that answers "no such
-// database" is not waited for.
+// TestConnectFailsFastOnPermanentErrors: a server that rejects what the URL
+// gives it (no such database, a misspelt parameter) is not waited for, and
+// the error says it was rejected, not unreachable.
 func TestConnectFailsFastOnPermanentErrors(t *testing.T) {
 	t.Parallel()
-	u, _ := url.Parse(sqlstoretest.MustCreatePostgresDB(t))
-	u.Path = "/todo_no_such_database"
-	db := sqlstoretest.MustOpen(t, u.String(), sqlstore.Options{})
-	start := time.Now()
-	err := sqlstore.Connect(context.Background(), db, time.Minute, true, nil)
-	if err == nil || !strings.Contains(err.Error(), "3D000") || time.Since(start) > 5*time.Second {
-		t.Fatalf("Connect to a missing database = %v after %v; want a prompt 3D000", err, time.Since(start))
+	created := sqlstoretest.MustCreatePostgresDB(t)
+	for name, tt := range map[string]struct {
+		edit func(*url.URL)
+		code string
+	}{
+		"NoSuchDatabase": {func(u *url.URL) { u.Path = "/todo_no_such_database" }, "3D000"},
+		"MisspeltParameter": {func(u *url.URL) {
+			q := u.Query()
+			q.Set("search_pth", "x")
+			u.RawQuery = q.Encode()
+		}, "42704"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			u, _ := url.Parse(created)
+			tt.edit(u)
+			db := sqlstoretest.MustOpen(t, u.String(), sqlstore.Options{})
+			start := time.Now()
+			err := sqlstore.Connect(context.Background(), db, time.Minute, true, nil)
+			if err == nil || !strings.Contains(err.Error(), tt.code) || time.Since(start) > 5*time.Second {
+				t.Fatalf("Connect = %v after %v; want a prompt %s", err, time.Since(start), tt.code)
+			}
+			if msg := err.Error(); !strings.Contains(msg, " rejected the connection: ") || strings.Contains(msg, "unreachable") {
+				t.Errorf("error = %q; want it to say the database rejected the connection", msg)
+			}
+		})
 	}
 }

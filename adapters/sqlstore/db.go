@@ -52,8 +52,8 @@ type Options struct {
 const (
 	DefaultMaxOpenConns    = 16
 	DefaultSQLiteReaders   = 4
-	DefaultConnMaxLifetime = 30 * time.Minute
-	DefaultConnMaxIdleTime = 4 * time.Minute
+	DefaultConnMaxLifetime = config.DefaultConnMaxLifetime
+	DefaultConnMaxIdleTime = config.DefaultConnMaxIdleTime
 	DefaultConnectTimeout  = 5 * time.Second
 )
 

@@ -12,6 +12,7 @@ import (
 	"github.com/todoapi/todo/adapters/sqlstore"
 	"github.com/todoapi/todo/adapters/sqlstore/sqlstoretest"
 	"github.com/todoapi/todo/core/apperr"
+	"github.com/todoapi/todo/internal/testkit"
 	"github.com/todoapi/todo/migrations"
 	"github.com/todoapi/todo/ports/porttest"
 )
@@ -129,28 +130,24 @@ func TestMigrateConcurrently(t *testing.T) {
 			databaseURL, direct := tg.freshURL(t)
 			const servers = 4
 			var (
-				wg      sync.WaitGroup
 				mu      sync.Mutex
 				applied []string
-				start   = make(chan struct{})
+				dbs     []*sqlstore.DB
 			)
 			for range servers {
-				db := sqlstoretest.MustOpen(t, databaseURL, sqlstore.Options{MaxOpenConns: 2})
-				wg.Go(func() {
-					<-start
-					ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-					defer cancel()
-					names, err := sqlstore.Migrate(ctx, db, nil)
-					if err != nil {
-						t.Errorf("Migrate: %v", err)
-					}
-					mu.Lock()
-					applied = append(applied, names...)
-					mu.Unlock()
-				})
+				dbs = append(dbs, sqlstoretest.MustOpen(t, databaseURL, sqlstore.Options{MaxOpenConns: 2}))
 			}
-			close(start)
-			wg.Wait()
+			testkit.AllAtOnce(servers, func(i int) {
+				ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+				defer cancel()
+				names, err := sqlstore.Migrate(ctx, dbs[i], nil)
+				if err != nil {
+					t.Errorf("Migrate: %v", err)
+				}
+				mu.Lock()
+				applied = append(applied, names...)
+				mu.Unlock()
+			})
 			slices.Sort(applied)
 			if !slices.Equal(applied, all) {
 				t.Fatalf("migrations applied across servers = %v, want each of %v once", applied, all)

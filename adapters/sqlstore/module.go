@@ -22,7 +22,7 @@ var Module = fx.Module("sqlstore",
 	),
 )
 
-func open(lc fx.Lifecycle, c config.Config, logger *slog.Logger) (*DB, error) {
+func open(lc fx.Lifecycle, c config.Database, logger *slog.Logger) (*DB, error) {
 	db, err := OpenConfig(c)
 	if err != nil {
 		return nil, err
@@ -34,19 +34,19 @@ func open(lc fx.Lifecycle, c config.Config, logger *slog.Logger) (*DB, error) {
 				attrs = append(attrs, "statement_mode", m.Mode, "statement_mode_from", m.Reason)
 			}
 			logger.Info("database", attrs...)
-			return Connect(ctx, db, c.Database.ConnectRetry, c.Database.AutoMigrate, logger)
+			return Connect(ctx, db, c.ConnectRetry, c.AutoMigrate, logger)
 		},
 		OnStop: func(context.Context) error { return db.Close() },
 	})
 	return db, nil
 }
 
-// OpenConfig opens the database the configuration names, with its pool limits.
-func OpenConfig(c config.Config) (*DB, error) {
-	return Open(c.Database.URL, Options{
-		MaxOpenConns:    c.Database.MaxConns,
-		MaxIdleConns:    c.Database.MaxIdleConns,
-		ConnMaxLifetime: c.Database.ConnMaxLifetime,
-		ConnMaxIdleTime: c.Database.ConnMaxIdleTime,
+// OpenConfig opens the database the settings name, with their pool limits.
+func OpenConfig(c config.Database) (*DB, error) {
+	return Open(c.URL, Options{
+		MaxOpenConns:    c.MaxConns,
+		MaxIdleConns:    c.MaxIdleConns,
+		ConnMaxLifetime: c.ConnMaxLifetime,
+		ConnMaxIdleTime: c.ConnMaxIdleTime,
 	})
 }

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/todoapi/todo/internal/testkit"
 )
 
 func TestMain(m *testing.M) {
@@ -17,7 +19,7 @@ func TestMain(m *testing.M) {
 	if os.Getenv(roleEnv) == roleHTTPCeiling {
 		os.Exit(serveCeiling())
 	}
-	os.Exit(m.Run())
+	os.Exit(testkit.Run(m))
 }
 
 // The end-to-end tests run the whole tool briefly: they prove it works,
@@ -106,10 +108,7 @@ func mustPostgres(t *testing.T) string {
 	defer cancel()
 	conn, err := pgx.Connect(ctx, url)
 	if err != nil {
-		if os.Getenv("CI") != "true" {
-			t.Skipf("no PostgreSQL at TEST_DATABASE_URL: %v", err)
-		}
-		t.Fatalf("CI=true but no PostgreSQL at TEST_DATABASE_URL: %v", err)
+		testkit.Missing(t, "PostgreSQL", "no server at TEST_DATABASE_URL: "+err.Error())
 	}
 	_ = conn.Close(ctx)
 	return url

@@ -22,7 +22,7 @@ type call struct {
 
 // callsOf returns the generator of an operation's requests; each goes for a
 // random seeded user (and one of its seeded tasks), with that user's token.
-// Routes are the seed's family (CONTRACT.md).
+// Routes are the original family, /api/{user_id}/{task_id}.
 func (b *bench) callsOf(op string) func(w *worker) call {
 	switch op {
 	case "list":

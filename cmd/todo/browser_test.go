@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
@@ -14,6 +15,8 @@ import (
 	"github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+
+	"github.com/todoapi/todo/internal/testkit"
 )
 
 // The API called from a page on another origin, by headless Chromium
@@ -36,14 +39,14 @@ var allSteps = []string{"create", "list", "toggle", "delete"}
 // Browser is a headless Chromium with one tab, and what it logged.
 type Browser struct {
 	ctx     context.Context
-	console *lockedBuffer
+	console *testkit.Buffer
 }
 
 // MustBrowser starts headless Chromium with a fresh profile, with the flags
 // it needs as root on a machine with no outside network.
 func MustBrowser(t *testing.T) *Browser {
 	t.Helper()
-	path := MustTool(t, "chromium", "Debian's chromium package")
+	path := MustTool(t, "Chromium", "chromium", "Debian's chromium package")
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
 		chromedp.ExecPath(path),
 		chromedp.UserDataDir(t.TempDir()),
@@ -62,7 +65,7 @@ func MustBrowser(t *testing.T) *Browser {
 	if err := chromedp.Do(ctx); err != nil {
 		t.Fatalf("starting %s: %v", path, err)
 	}
-	b := &Browser{ctx: ctx, console: &lockedBuffer{}}
+	b := &Browser{ctx: ctx, console: &testkit.Buffer{}}
 	err := chromedp.Listen(ctx, func(ev any) {
 		switch ev := ev.(type) {
 		case *log.EventEntryAdded: // where Chromium reports a CORS refusal
@@ -93,25 +96,43 @@ func (b *Browser) MustRun(t *testing.T, pageURL string) pageResult {
 	return res
 }
 
-// pages serves testdata/browser on a new loopback origin.
+// pages serves testdata/browser on a new origin, http://127.0.0.1:PORT.
 func pages(t *testing.T, mux *http.ServeMux) *httptest.Server {
+	t.Helper()
+	return pagesOn(t, "127.0.0.1", mux)
+}
+
+// pagesOn serves testdata/browser on a new origin on the loopback address
+// ip. 127.0.0.2 makes an origin that is on this machine but that the API,
+// in development, does not take for a local dev server.
+func pagesOn(t *testing.T, ip string, mux *http.ServeMux) *httptest.Server {
 	t.Helper()
 	if mux == nil {
 		mux = http.NewServeMux()
 	}
 	mux.Handle("/", http.FileServer(http.Dir("testdata/browser")))
-	srv := httptest.NewServer(mux)
+	srv := httptest.NewUnstartedServer(mux)
+	ln, err := net.Listen("tcp", net.JoinHostPort(ip, "0"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.Listener.Close()
+	srv.Listener = ln
+	srv.Start()
 	t.Cleanup(srv.Close)
 	return srv
 }
 
 // A page on an origin in CORS_ALLOWED_ORIGINS creates, lists, toggles and
-// deletes through fetch; the same page on another origin is stopped by the
-// browser at the first request, and nothing reaches the API.
+// deletes through fetch, and so, in development, does one on another port
+// of localhost; the same page on another origin is stopped by the browser
+// at the first request, nothing reaches the API, and the API's log names
+// the origin and the setting that would admit it.
 func TestBrowserCORS(t *testing.T) {
 	t.Parallel()
 	browser := MustBrowser(t)
-	allowed, other := pages(t, nil), pages(t, nil) // 127.0.0.1 on two ports: two origins
+	allowed, local := pages(t, nil), pages(t, nil) // 127.0.0.1 on two ports: two origins
+	other := pagesOn(t, "127.0.0.2", nil)
 	dir := t.TempDir()
 	env := cleanEnv("CORS_ALLOWED_ORIGINS=" + allowed.URL)
 	srv := MustStart(t, dir, env)
@@ -129,6 +150,13 @@ func TestBrowserCORS(t *testing.T) {
 		}
 	})
 
+	t.Run("LocalDevServer", func(t *testing.T) {
+		res := browser.MustRun(t, local.URL+"/crud.html"+fragment)
+		if !res.OK || strings.Join(res.Steps, ",") != strings.Join(allSteps, ",") {
+			t.Fatalf("page on %s, not in CORS_ALLOWED_ORIGINS, in development: %+v; want every step to pass\nconsole:\n%s", local.URL, res, browser.console)
+		}
+	})
+
 	t.Run("OtherOrigin", func(t *testing.T) {
 		res := browser.MustRun(t, other.URL+"/crud.html"+fragment)
 		if res.OK || res.Name != "TypeError" {
@@ -142,11 +170,15 @@ func TestBrowserCORS(t *testing.T) {
 		if status != http.StatusOK || strings.Contains(string(body), other.URL) {
 			t.Errorf("tasks after the refused page: %d %s; want none from %s", status, body, other.URL)
 		}
+		if logs := srv.logs.String(); !strings.Contains(logs, "level=WARN") || !strings.Contains(logs, "origin="+other.URL) ||
+			!strings.Contains(logs, "CORS_ALLOWED_ORIGINS") {
+			t.Errorf("the API did not log the refused origin %s:\n%s", other.URL, logs)
+		}
 	})
 	srv.Stop(t)
 }
 
-// The README's frontend code, in a browser: a page served from the same
+// The documented frontend code (README, docs/better-auth.md), in a browser: a page served from the same
 // origin as Better Auth (Better Auth behind the frontend's /api/auth/, as in
 // a Next.js app; BETTER_AUTH_URL is the frontend's URL) signs up, gets its
 // JWT from /api/auth/token and calls the API on another origin.

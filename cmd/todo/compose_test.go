@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/compose-spec/compose-go/v2/cli"
 	"github.com/compose-spec/compose-go/v2/types"
+	"go.yaml.in/yaml/v3"
 )
 
 // No Docker engine runs where the tests do, so the compose file is checked by
@@ -70,10 +72,10 @@ func TestDockerfile(t *testing.T) {
 	}
 }
 
-func MustLoadCompose(t *testing.T) *types.Project {
+func MustLoadCompose(t *testing.T, env ...string) *types.Project {
 	t.Helper()
 	opts, err := cli.NewProjectOptions([]string{"../../docker-compose.yml"},
-		cli.WithWorkingDirectory("../.."), cli.WithEnv([]string{}), cli.WithName("todo"))
+		cli.WithWorkingDirectory("../.."), cli.WithEnv(env), cli.WithName("todo"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,4 +84,63 @@ func MustLoadCompose(t *testing.T) *types.Project {
 		t.Fatalf("docker-compose.yml does not load: %v", err)
 	}
 	return project
+}
+
+// The image built by compose reports the version and commit it was built
+// from: the compose file passes them to the Dockerfile as build arguments,
+// and task compose:up sets them from git.
+func TestComposeBuildsVersion(t *testing.T) {
+	api, err := MustLoadCompose(t, "VERSION=v1.2.3", "COMMIT=abc1234").GetService("api")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, want := range map[string]string{"VERSION": "v1.2.3", "COMMIT": "abc1234"} {
+		if got := api.Build.Args[k]; got == nil || *got != want {
+			t.Errorf("build arg %s = %v, want %q from the environment", k, got, want)
+		}
+	}
+	df, err := os.ReadFile("../../Dockerfile")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"ARG VERSION", "ARG COMMIT", "-X main.version=${VERSION}", "-X main.commit=${COMMIT}"} {
+		if !strings.Contains(string(df), want) {
+			t.Errorf("Dockerfile lacks %q", want)
+		}
+	}
+	var taskfile struct {
+		Tasks map[string]struct {
+			Env map[string]string
+		}
+	}
+	b, err := os.ReadFile("../../Taskfile.yml")
+	if err == nil {
+		err = yaml.Unmarshal(b, &taskfile)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	if env := taskfile.Tasks["compose:up"].Env; env["VERSION"] == "" || env["COMMIT"] == "" {
+		t.Errorf("task compose:up sets no VERSION and COMMIT for the build: %v", env)
+	}
+}
+
+// Running the server or todo token from any directory makes data/ there;
+// git must ignore it wherever it is.
+func TestRuntimeDataIsIgnored(t *testing.T) {
+	git, err := exec.LookPath("git")
+	if err != nil {
+		t.Skip("git is not installed")
+	}
+	if err := exec.Command(git, "-C", "../..", "rev-parse", "--git-dir").Run(); err != nil {
+		t.Skip("not a git checkout")
+	}
+	for _, path := range []string{"data/todo.db", "cmd/todo/data/dev-signing-key.json", "docs/data/todo.db-wal"} {
+		if err := exec.Command(git, "-C", "../..", "check-ignore", "-q", "--no-index", path).Run(); err != nil {
+			t.Errorf("git does not ignore %s: %v", path, err)
+		}
+	}
+	if err := exec.Command(git, "-C", "../..", "check-ignore", "-q", "--no-index", "cmd/todo/testdata/interop/server.mjs").Run(); err == nil {
+		t.Error("git ignores the test data too")
+	}
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/todoapi/todo/adapters/sqlstore/sqlstoretest"
+	"github.com/todoapi/todo/internal/testkit"
 )
 
 // tcpProxy forwards a loopback port to a target and can cut every
@@ -116,16 +118,15 @@ func TestDatabaseOutageAndRecovery(t *testing.T) {
 	}
 
 	proxy.SetUp(true)
-	deadline := time.Now().Add(15 * time.Second)
-	for {
+	recovered := testkit.Poll(15*time.Second, func() error {
 		status, _, body = Do(t, "GET", srv.URL+"/api/alice/tasks", token, "")
-		if status == http.StatusOK {
-			break
+		if status != http.StatusOK {
+			return fmt.Errorf("%d %s", status, body)
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("no recovery after the database returned: %d %s", status, body)
-		}
-		time.Sleep(100 * time.Millisecond)
+		return nil
+	})
+	if recovered != nil {
+		t.Fatalf("no recovery after the database returned: %v", recovered)
 	}
 	if !strings.Contains(string(body), "before the outage") {
 		t.Fatalf("after recovery: %s", body)

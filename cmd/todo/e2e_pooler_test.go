@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/todoapi/todo/adapters/sqlstore/sqlstoretest"
+	"github.com/todoapi/todo/internal/testkit"
 )
 
 // The real binary on PostgreSQL through PgBouncer in transaction mode, as
@@ -43,7 +44,7 @@ func TestServeThroughPgBouncer(t *testing.T) {
 func TestServeRefusesPoolerWithoutHint(t *testing.T) {
 	t.Parallel()
 	pooled := sqlstoretest.MustStartPgBouncer(t, sqlstoretest.MustCreatePostgresDB(t))
-	_, errOut, code := Cmd(t, t.TempDir(), cleanEnv("DATABASE_URL="+pooled), "serve", "--http-addr", freeAddr(t))
+	_, errOut, code := Cmd(t, t.TempDir(), cleanEnv("DATABASE_URL="+pooled), "serve", "--http-addr", testkit.FreeAddr(t))
 	last := lastLine(errOut)
 	if code != exitFailure || !strings.Contains(last, "transaction-mode pooler") || !strings.Contains(last, "add pgbouncer=true to DATABASE_URL") {
 		t.Fatalf("exit %d, last line %q; want exit 1 asking for pgbouncer=true\n%s", code, last, errOut)

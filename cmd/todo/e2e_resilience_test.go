@@ -1,6 +1,7 @@
 package main
 
 import (
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -8,6 +9,7 @@ import (
 	"time"
 
 	"github.com/todoapi/todo/adapters/sqlstore/sqlstoretest"
+	"github.com/todoapi/todo/internal/testkit"
 )
 
 // A database that refuses connections for the first 1.5 s, as a sleeping
@@ -48,9 +50,9 @@ func TestServeWaitsForLateDatabase(t *testing.T) {
 func TestServeGivesUpWithoutDatabase(t *testing.T) {
 	t.Parallel()
 	// Without sslmode pgx tries TLS, then plain text: two errors to report.
-	dead := "postgres://todo:s3cret@" + freeAddr(t) + "/todo"
+	dead := "postgres://todo:s3cret@" + testkit.FreeAddr(t) + "/todo"
 	env := cleanEnv("DATABASE_URL="+dead, "DB_CONNECT_RETRY=2s")
-	for _, args := range [][]string{{"serve", "--http-addr", freeAddr(t)}, {"migrate", "up"}} {
+	for _, args := range [][]string{{"serve", "--http-addr", testkit.FreeAddr(t)}, {"migrate", "up"}} {
 		start := time.Now()
 		_, errOut, code := Cmd(t, t.TempDir(), env, args...)
 		took, last := time.Since(start), lastLine(errOut)
@@ -62,5 +64,26 @@ func TestServeGivesUpWithoutDatabase(t *testing.T) {
 		if took < 2*time.Second || took > 10*time.Second {
 			t.Errorf("todo %s gave up after %v; want soon after DB_CONNECT_RETRY=2s", args[0], took)
 		}
+	}
+}
+
+// A taken port stops serve with exit 1 and one line that says what to
+// change, without fx's account of the failed hook around it.
+func TestServePortInUse(t *testing.T) {
+	t.Parallel()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	addr := ln.Addr().String()
+	_, errOut, code := Cmd(t, t.TempDir(), cleanEnv(), "serve", "--http-addr", addr)
+	last := lastLine(errOut)
+	if code != exitFailure || !strings.HasPrefix(last, "todo: start: cannot listen on "+addr+": the address is in use") ||
+		!strings.Contains(last, "PORT") || !strings.Contains(last, "--http-addr") {
+		t.Errorf("exit %d, last line %q; want exit 1 and a hint naming PORT and --http-addr\n%s", code, last, errOut)
+	}
+	if n := strings.Count(errOut, "in use"); n != 1 || strings.Contains(errOut, "level=ERROR") || strings.Contains(errOut, "OnStart hook") {
+		t.Errorf("the failure is reported %d times, or with fx's internals:\n%s", n, errOut)
 	}
 }

@@ -6,17 +6,16 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/todoapi/todo/internal/testkit"
 	"github.com/todoapi/todo/migrations"
 )
 
@@ -37,7 +36,7 @@ func TestMain(m *testing.M) {
 		fmt.Fprintln(os.Stderr, "building todo:", err)
 		os.Exit(1)
 	}
-	code := m.Run()
+	code := testkit.Run(m)
 	os.RemoveAll(dir)
 	os.Exit(code)
 }
@@ -69,37 +68,18 @@ func Cmd(t *testing.T, dir string, env []string, args ...string) (stdout, stderr
 type Process struct {
 	cmd  *exec.Cmd
 	URL  string
-	logs *lockedBuffer
+	logs *testkit.Buffer
 	done chan error
-}
-
-// lockedBuffer collects a child's output, written by exec's copying goroutine
-// while the test reads it.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *lockedBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *lockedBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 // MustStart starts `todo serve` in dir on a free port and waits until it
 // answers /healthz.
 func MustStart(t *testing.T, dir string, env []string, args ...string) *Process {
 	t.Helper()
-	addr := freeAddr(t)
+	addr := testkit.FreeAddr(t)
 	cmd := exec.Command(binary, append([]string{"serve", "--http-addr", addr}, args...)...)
 	cmd.Dir, cmd.Env = dir, env
-	logs := &lockedBuffer{}
+	logs := &testkit.Buffer{}
 	cmd.Stdout, cmd.Stderr = logs, logs
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -107,21 +87,22 @@ func MustStart(t *testing.T, dir string, env []string, args ...string) *Process 
 	p := &Process{cmd: cmd, URL: "http://" + addr, logs: logs, done: make(chan error, 1)}
 	go func() { p.done <- cmd.Wait() }()
 	t.Cleanup(func() { _ = cmd.Process.Kill() })
-	deadline := time.Now().Add(20 * time.Second)
-	for time.Now().Before(deadline) {
+	err := testkit.Poll(20*time.Second, func() error {
 		select {
 		case err := <-p.done:
 			t.Fatalf("server exited at start: %v\n%s", err, logs)
 		default:
 		}
-		if resp, err := http.Get(p.URL + "/healthz"); err == nil {
+		resp, err := http.Get(p.URL + "/healthz")
+		if err == nil {
 			resp.Body.Close()
-			return p
 		}
-		time.Sleep(20 * time.Millisecond)
+		return err
+	})
+	if err != nil {
+		t.Fatalf("server did not answer /healthz: %v\n%s", err, logs)
 	}
-	t.Fatalf("server did not answer /healthz\n%s", logs)
-	return nil
+	return p
 }
 
 // Stop sends SIGTERM and returns the exit code.
@@ -142,16 +123,6 @@ func (p *Process) Stop(t *testing.T) int {
 		t.Fatalf("server did not stop on SIGTERM\n%s", p.logs)
 		return -1
 	}
-}
-
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().String()
 }
 
 // Do sends a request with a bearer token and returns status and body.
@@ -289,19 +260,28 @@ func TestCommandLine(t *testing.T) {
 		env      []string
 		args     []string
 		wantCode int
-		wantOut  string // in stdout or stderr
+		wantOut  string   // in stdout or stderr
+		wantNot  []string // in neither
 	}{
-		{"Version", cleanEnv(), []string{"version"}, 0, "go1."},
-		{"Help", cleanEnv(), []string{"--help"}, 0, "migrate"},
-		{"ServeHelpNamesEnv", cleanEnv(), []string{"serve", "--help"}, 0, "DATABASE_URL (or NEON_DB_URL)"},
-		{"TokenHelp", cleanEnv(), []string{"token", "--help"}, 0, "--ttl"},
-		{"ErrUnknownFlag", cleanEnv(), []string{"serve", "--no-such-flag"}, 2, "unknown flag"},
-		{"ErrBadDatabaseURL", cleanEnv("DATABASE_URL=mysql://x/y"), []string{"serve"}, 2, "DATABASE_URL"},
-		{"ErrProductionServe", prod, []string{"serve"}, 2, "needs a token source"},
-		{"ErrProductionToken", prod, []string{"token", "--user", "alice"}, 2, "disabled in production"},
-		{"ErrTokenWithRealSource", cleanEnv("BETTER_AUTH_SECRET=0123456789abcdef0123456789abcdef"), []string{"token", "--user", "a"}, 2, "token source is configured"},
-		{"ErrTokenNoUser", cleanEnv(), []string{"token"}, 2, "--user is required"},
-		{"ErrMigrateArg", cleanEnv(), []string{"migrate", "sideways"}, 2, "up, down, status"},
+		{"Version", cleanEnv(), []string{"version"}, 0, "go1.", nil},
+		{"Help", cleanEnv(), []string{"--help"}, 0, "migrate", nil},
+		{"ServeHelpNamesEnv", cleanEnv(), []string{"serve", "--help"}, 0, "DATABASE_URL (or NEON_DB_URL)", nil},
+		{"ServeHelpShowsTypes", cleanEnv(), []string{"serve", "--help"}, 0, "--db-connect-retry duration",
+			[]string{"--db-auto-migrate string", "--db-max-conns string", "--http-body-limit string", "--shutdown-timeout string"}},
+		{"TokenHelp", cleanEnv(), []string{"token", "--help"}, 0, "--ttl",
+			[]string{"--cors-allowed-origins", "--shutdown-timeout", "--database-url", "CORS_ALLOWED_ORIGINS", "SHUTDOWN_TIMEOUT"}},
+		{"MigrateHelp", cleanEnv(), []string{"migrate", "--help"}, 0, "--database-url", []string{"--cors-allowed-origins", "--better-auth-url"}},
+		{"HealthcheckHelp", cleanEnv(), []string{"healthcheck", "--help"}, 0, "--http-addr", []string{"--database-url", "--cors-allowed-origins"}},
+		{"ErrUnknownCommand", cleanEnv(), []string{"bogus"}, 2, `unknown command "bogus"`, nil},
+		{"ErrExtraArgument", cleanEnv(), []string{"version", "extra"}, 2, "unknown command", nil},
+		{"ErrBadFlagValue", cleanEnv(), []string{"serve", "--http-body-limit", "64k"}, 2, "http-body-limit", nil},
+		{"ErrUnknownFlag", cleanEnv(), []string{"serve", "--no-such-flag"}, 2, "unknown flag", nil},
+		{"ErrBadDatabaseURL", cleanEnv("DATABASE_URL=mysql://x/y"), []string{"serve"}, 2, "DATABASE_URL", nil},
+		{"ErrProductionServe", prod, []string{"serve"}, 2, "needs a token source", nil},
+		{"ErrProductionToken", prod, []string{"token", "--user", "alice"}, 2, "disabled in production", nil},
+		{"ErrTokenWithRealSource", cleanEnv("BETTER_AUTH_SECRET=0123456789abcdef0123456789abcdef"), []string{"token", "--user", "a"}, 2, "token source is configured", nil},
+		{"ErrTokenNoUser", cleanEnv(), []string{"token"}, 2, "--user is required", nil},
+		{"ErrMigrateArg", cleanEnv(), []string{"migrate", "sideways"}, 2, "up, down, status", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -309,6 +289,11 @@ func TestCommandLine(t *testing.T) {
 			out, errOut, code := Cmd(t, dir, tt.env, tt.args...)
 			if code != tt.wantCode || !strings.Contains(out+errOut, tt.wantOut) {
 				t.Fatalf("exit %d (want %d), output:\n%s%s\nwant it to contain %q", code, tt.wantCode, out, errOut, tt.wantOut)
+			}
+			for _, not := range tt.wantNot {
+				if strings.Contains(out+errOut, not) {
+					t.Errorf("output contains %q:\n%s%s", not, out, errOut)
+				}
 			}
 			if code == 2 && strings.Count(strings.TrimSpace(errOut), "\n") > 0 {
 				t.Errorf("a usage error should be one line, got:\n%s", errOut)

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/todoapi/todo/config"
 )
 
 // newHealthcheckCommand answers a container runtime's health probe. The
@@ -48,6 +50,6 @@ func newHealthcheckCommand() *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVar(&url, "url", "", "URL to probe (default: /healthz on this machine's HTTP_ADDR port)")
-	addConfigFlags(cmd)
+	addConfigFlags(cmd, settingsWithKeys(config.KeyHTTPAddr))
 	return cmd
 }

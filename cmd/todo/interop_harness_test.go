@@ -16,6 +16,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/todoapi/todo/internal/testkit"
 )
 
 // The interop tests run real third-party software beside the binary: a
@@ -27,12 +29,13 @@ import (
 const interopDir = "testdata/interop"
 
 // MustTool returns the path of an external program, or skips the test when
-// it is missing outside CI. why says what installs it.
-func MustTool(t *testing.T, name, why string) string {
+// it is missing outside CI. group names the tests that need it in the
+// summary of skips; why says what installs it.
+func MustTool(t *testing.T, group, name, why string) string {
 	t.Helper()
 	path, err := exec.LookPath(name)
 	if err != nil {
-		missing(t, name+" is not installed ("+why+")")
+		testkit.Missing(t, group, name+" is not installed ("+why+")")
 	}
 	return path
 }
@@ -41,37 +44,33 @@ func MustTool(t *testing.T, name, why string) string {
 // checking that node and the harness's packages are installed.
 func MustNodeHarness(t *testing.T) string {
 	t.Helper()
-	MustTool(t, "node", "Node.js 20 or later")
+	MustTool(t, nodeGroup, "node", "Node.js 20 or later")
 	dir, err := filepath.Abs(interopDir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, pkg := range []string{"better-auth", "better-sqlite3", "jose"} {
 		if _, err := os.Stat(filepath.Join(dir, "node_modules", pkg, "package.json")); err != nil {
-			missing(t, "the harness's packages are not installed: run `npm ci` in cmd/todo/"+interopDir)
+			testkit.Missing(t, nodeGroup, "the harness's packages are not installed: run `npm ci` in cmd/todo/"+interopDir)
 		}
 	}
 	return dir
 }
 
-func missing(t *testing.T, msg string) {
-	t.Helper()
-	if os.Getenv("CI") == "true" {
-		t.Fatal(msg + " (CI=true: interop tests must not skip)")
-	}
-	t.Skip(msg)
-}
+// nodeGroup names the tests that need the Node harness in the summary of
+// skips.
+const nodeGroup = "Better Auth and jose (Node.js)"
 
-// BetterAuth is a real Better Auth server (testdata/interop/server.mjs): the
-// README's configuration, email and password sign-up, the jwt() plugin and
-// better-sqlite3, in a fresh directory.
+// BetterAuth is a real Better Auth server (testdata/interop/server.mjs):
+// docs/better-auth.md's configuration, email and password sign-up, the
+// jwt() plugin and better-sqlite3, in a fresh directory.
 type BetterAuth struct {
 	URL     string // where it listens
 	BaseURL string // BETTER_AUTH_URL: the tokens' iss and aud, and where the JWKS is found
 	Secret  string
 	cmd     *exec.Cmd
 	stdin   io.Closer
-	logs    *lockedBuffer
+	logs    *testkit.Buffer
 	done    chan struct{}
 }
 
@@ -84,8 +83,8 @@ type BetterAuth struct {
 func MustStartBetterAuth(t *testing.T, baseURL string, extraEnv ...string) *BetterAuth {
 	t.Helper()
 	harness := MustNodeHarness(t)
-	addr := freeAddr(t)
-	ba := &BetterAuth{URL: "http://" + addr, BaseURL: baseURL, Secret: randomSecret(t), logs: &lockedBuffer{}, done: make(chan struct{})}
+	addr := testkit.FreeAddr(t)
+	ba := &BetterAuth{URL: "http://" + addr, BaseURL: baseURL, Secret: randomSecret(t), logs: &testkit.Buffer{}, done: make(chan struct{})}
 	if ba.BaseURL == "" {
 		ba.BaseURL = ba.URL
 	}
@@ -120,7 +119,7 @@ func MustStartBetterAuth(t *testing.T, baseURL string, extraEnv ...string) *Bett
 // readyWriter collects the harness's output and closes ready once a line
 // starts with "ready ".
 type readyWriter struct {
-	logs  *lockedBuffer
+	logs  *testkit.Buffer
 	once  sync.Once
 	ready chan struct{}
 }

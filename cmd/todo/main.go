@@ -12,6 +12,8 @@ import (
 	"syscall"
 
 	"github.com/spf13/cobra"
+
+	"github.com/todoapi/todo/config"
 )
 
 // Exit codes: 1 for a failure while running, 2 for a bad command line or bad
@@ -67,8 +69,29 @@ Every setting can come from a flag, an environment variable or a config file
 		Args: cobra.NoArgs,
 		RunE: runServe,
 	}
-	addConfigFlags(root)
+	addConfigFlags(root, config.Settings)
+	// Subcommands inherit the flag error function; arguments are checked
+	// by each command's own Args, wrapped below.
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	root.AddCommand(newServeCommand(), newMigrateCommand(), newTokenCommand(), newVersionCommand(), newHealthcheckCommand())
+	for _, cmd := range append(root.Commands(), root) {
+		cmd.Args = usageArgs(cmd.Args)
+	}
 	return root
+}
+
+// usageArgs makes a wrong argument, such as an unknown command, a usage
+// error (exit 2), as a wrong flag is.
+func usageArgs(args cobra.PositionalArgs) cobra.PositionalArgs {
+	if args == nil {
+		return nil
+	}
+	return func(cmd *cobra.Command, a []string) error {
+		err := args(cmd, a)
+		var usage usageError
+		if err != nil && !errors.As(err, &usage) {
+			return usageError{err}
+		}
+		return err
+	}
 }

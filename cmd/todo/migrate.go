@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/todoapi/todo/adapters/sqlstore"
+	"github.com/todoapi/todo/config"
 )
 
 func newMigrateCommand() *cobra.Command {
@@ -31,7 +32,7 @@ Like serve, migrate waits up to DB_CONNECT_RETRY for the database to answer.`,
 				return err
 			}
 			logger := newLogger(c, cmd.ErrOrStderr())
-			db, err := sqlstore.OpenConfig(c)
+			db, err := sqlstore.OpenConfig(c.Database)
 			if err != nil {
 				return err
 			}
@@ -50,7 +51,7 @@ Like serve, migrate waits up to DB_CONNECT_RETRY for the database to answer.`,
 		}
 		return nil
 	}
-	addConfigFlags(cmd)
+	addConfigFlags(cmd, config.SettingsOf(config.SectionGeneral, config.SectionDatabase))
 	return cmd
 }
 

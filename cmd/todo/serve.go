@@ -2,8 +2,11 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
+	"net"
+	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -16,6 +19,7 @@ import (
 	"github.com/todoapi/todo/adapters/system"
 	"github.com/todoapi/todo/config"
 	"github.com/todoapi/todo/core/app"
+	"github.com/todoapi/todo/internal/logbuffer"
 	"github.com/todoapi/todo/ports"
 )
 
@@ -31,7 +35,7 @@ exits 0.`,
 		Args: cobra.NoArgs,
 		RunE: runServe,
 	}
-	addConfigFlags(cmd)
+	addConfigFlags(cmd, config.Settings)
 	return cmd
 }
 
@@ -40,20 +44,20 @@ func runServe(cmd *cobra.Command, _ []string) error {
 	if err != nil {
 		return err
 	}
-	out := newLogBuffer(cmd.ErrOrStderr(), logFlushInterval, logBufferSize)
+	out := logbuffer.New(cmd.ErrOrStderr(), logbuffer.FlushInterval, logbuffer.Size)
 	defer out.Close()
-	logger := slog.New(flushOnLevel{newLogger(c, out).Handler(), slog.LevelWarn, out})
+	logger := slog.New(out.Handler(newLogger(c, out).Handler(), slog.LevelWarn))
 	return serve(cmd.Context(), c, logger, out)
 }
 
 // serve runs the service until ctx is done. Its log goes through out, which
-// starts batching lines once the service is up (see logBuffer).
-func serve(ctx context.Context, c config.Config, logger *slog.Logger, out *logBuffer) error {
+// starts batching lines once the service is up (see package logbuffer).
+func serve(ctx context.Context, c config.Config, logger *slog.Logger, out *logbuffer.Buffer) error {
 	fxApp := fx.New(options(c, logger)...)
 	startCtx, cancel := context.WithTimeout(ctx, c.Database.ConnectRetry+startTimeout)
 	defer cancel()
 	if err := fxApp.Start(startCtx); err != nil {
-		return fmt.Errorf("start: %w", err)
+		return fmt.Errorf("start: %w", withHint(err))
 	}
 	out.Start()
 	<-ctx.Done()
@@ -67,18 +71,40 @@ func serve(ctx context.Context, c config.Config, logger *slog.Logger, out *logBu
 	return nil
 }
 
+// withHint adds what to do to the start-up failures whose fix is a setting:
+// a listen address that is taken or needs privileges.
+func withHint(err error) error {
+	var op *net.OpError
+	if !errors.As(err, &op) || op.Op != "listen" {
+		return err
+	}
+	switch {
+	case errors.Is(err, syscall.EADDRINUSE):
+		return fmt.Errorf("cannot listen on %s: the address is in use, perhaps by another server; "+
+			"choose another port with PORT or --http-addr (HTTP_ADDR)", op.Addr)
+	case errors.Is(err, syscall.EACCES):
+		return fmt.Errorf("cannot listen on %s: permission denied; "+
+			"choose a port above 1023 with PORT or --http-addr (HTTP_ADDR)", op.Addr)
+	}
+	return err
+}
+
 // startTimeout bounds start-up beyond DB_CONNECT_RETRY, the time allowed
 // for a sleeping serverless database to wake: applying migrations and
 // fetching keys.
 const startTimeout = 2 * time.Minute
 
-// options wires the service: each adapter's module plus the core's use cases.
+// options wires the service: each adapter's module, given its own section
+// of the settings, plus the core's use cases.
 func options(c config.Config, logger *slog.Logger) []fx.Option {
 	return []fx.Option{
-		fx.Supply(c, logger),
+		fx.Supply(c.HTTP, c.Database, c.Auth, logger),
 		fx.WithLogger(func() fxevent.Logger {
+			// fx's own account of a failure (the hook, the rollback) is for
+			// debugging: the error it returns is printed as one line.
 			l := &fxevent.SlogLogger{Logger: logger}
 			l.UseLogLevel(slog.LevelDebug)
+			l.UseErrorLevel(slog.LevelDebug)
 			return l
 		}),
 		sqlstore.Module,

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -12,14 +13,14 @@ import (
 	"github.com/todoapi/todo/config"
 )
 
-// addConfigFlags gives a command a flag for every setting, and help text
-// that names the environment variables too.
-func addConfigFlags(cmd *cobra.Command) {
-	config.BindFlags(cmd.Flags())
+// addConfigFlags gives a command a flag for each of settings, the ones it
+// reads, and help text that names their environment variables too.
+func addConfigFlags(cmd *cobra.Command, settings []config.Setting) {
+	config.BindFlags(cmd.Flags(), settings)
 	cmd.Flags().SortFlags = false
 	var b strings.Builder
 	b.WriteString("\nEnvironment (flags override it; --config FILE may set the same keys, lower-cased):\n")
-	for _, s := range config.Settings {
+	for _, s := range settings {
 		name := strings.ToUpper(s.Key)
 		if s.Key == config.KeyDatabaseURL {
 			name += " (or NEON_DB_URL)"
@@ -30,6 +31,18 @@ func addConfigFlags(cmd *cobra.Command) {
 		fmt.Fprintf(&b, "  %-45s --%s\n", name, s.Flag)
 	}
 	cmd.Long = strings.TrimRight(cmd.Long, "\n") + "\n" + b.String()
+}
+
+// settingsWithKeys returns the settings with the given keys, for a command
+// that reads only a few.
+func settingsWithKeys(keys ...string) []config.Setting {
+	var out []config.Setting
+	for _, s := range config.Settings {
+		if slices.Contains(keys, s.Key) {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 func loadViper(cmd *cobra.Command) (*viper.Viper, error) {

@@ -18,7 +18,7 @@ func newTokenCommand() *cobra.Command {
 		Use:   "token --user ID",
 		Short: "Print a development token that a server started from this directory accepts",
 		Long: `token prints a JWT signed with the development key (AUTH_DEV_KEY_FILE,
-data/dev-signing-key.json by default), shaped like a Better Auth token. A
+` + config.DefaultDevKeyFile + ` by default), shaped like a Better Auth token. A
 server in development with no BETTER_AUTH_URL, AUTH_JWKS_URL or
 BETTER_AUTH_SECRET trusts that key. The key is created if it does not exist.
 
@@ -37,7 +37,7 @@ Example:
 				return err
 			}
 			switch {
-			case !c.DevIssuer():
+			case !c.Auth.DevIssuer:
 				return usageError{errors.New("development tokens are disabled because a token source is configured (BETTER_AUTH_URL, AUTH_JWKS_URL or BETTER_AUTH_SECRET); the server would not accept them")}
 			case claims.UserID == "":
 				return usageError{errors.New("--user is required: the user id the token is for (its sub)")}
@@ -58,6 +58,7 @@ Example:
 	cmd.Flags().DurationVar(&claims.TTL, "ttl", time.Hour, "how long the token is valid")
 	cmd.Flags().StringVar(&claims.Email, "email", "", "email claim")
 	cmd.Flags().StringVar(&claims.Name, "name", "", "name claim")
-	addConfigFlags(cmd)
+	// Only what decides whether the development issuer runs, and its key.
+	addConfigFlags(cmd, settingsWithKeys(config.KeyEnv, config.KeyBetterAuthURL, config.KeyJWKSURL, config.KeySecret, config.KeyDevKeyFile))
 	return cmd
 }

@@ -97,8 +97,8 @@ func TestDocumentRendersOperations(t *testing.T) {
 			t.Errorf("%s %s: Location header %v, want %v", want.Method, path, got, want.Success.Location)
 		}
 	}
-	if n := doc.Paths.Len(); n != 2+4 {
-		t.Errorf("the document has %d paths, want the 2 given and its own 4", n)
+	if n := doc.Paths.Len(); n != 2+5 {
+		t.Errorf("the document has %d paths, want the 2 given and its own 5 (/, /docs, /docs/, /openapi.json, /openapi.yaml)", n)
 	}
 	if got := doc.Paths.Value("/api/{user_id}/{task_id}/things").Parameters; len(got) != 2 {
 		t.Errorf("path parameters %v, want user_id and task_id", got)

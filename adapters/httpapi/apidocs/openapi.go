@@ -65,6 +65,9 @@ func render(api API) obj {
 		}
 		item[method] = operation(op)
 	}
+	paths["/"] = obj{"get": obj{"operationId": "root", "summary": "Redirect to the docs page", "tags": []any{"operations"}, "security": []any{},
+		"responses": obj{"302": obj{"description": "Found: the docs page.", "headers": obj{"Location": obj{
+			"description": "`/docs`", "schema": obj{"type": "string", "const": "/docs"}}}}}}}
 	paths["/openapi.json"] = obj{"get": docEndpoint("openapiJSON", "This document, as JSON", "application/json")}
 	paths["/openapi.yaml"] = obj{"get": docEndpoint("openapiYAML", "This document, as YAML", "application/yaml")}
 	paths["/docs"] = obj{"get": docEndpoint("docs", "Interactive documentation", "text/html")}

@@ -1,7 +1,6 @@
 package sqlstoretest
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"net"
@@ -11,12 +10,13 @@ import (
 	"os/user"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/todoapi/todo/internal/testkit"
 )
 
 // PgBouncerBinary is where Debian's pgbouncer package installs the binary;
@@ -47,7 +47,7 @@ func MustStartPgBouncer(tb testing.TB, targetURL string, extra ...string) string
 	}
 	var lastErr error
 	for range 3 { // another process may take the free port before PgBouncer binds it
-		addr := freeLoopbackAddr(tb)
+		addr := testkit.FreeAddr(tb)
 		pooled := *target
 		pooled.Host = addr
 		if lastErr = startPgBouncer(tb, bin, target, addr, extra); lastErr == nil {
@@ -66,10 +66,7 @@ func pgbouncerBinary(tb testing.TB) string {
 	if p, err := exec.LookPath("pgbouncer"); err == nil {
 		return p
 	}
-	if os.Getenv("CI") == "true" {
-		tb.Fatalf("pgbouncer is not installed (want %s, from Debian's pgbouncer package), and CI=true forbids skipping", PgBouncerBinary)
-	}
-	tb.Skip("pgbouncer is not installed, skipping (apt-get install pgbouncer; set CI=true to fail instead)")
+	testkit.Missing(tb, "PgBouncer", "pgbouncer is not installed (want "+PgBouncerBinary+": apt-get install pgbouncer)")
 	return ""
 }
 
@@ -130,7 +127,7 @@ func startPgBouncer(tb testing.TB, bin string, target *url.URL, addr string, ext
 		args = []string{"-u", unprivilegedUser(), ini}
 	}
 	cmd := exec.Command(bin, args...)
-	logs := &lockedBuffer{}
+	logs := &testkit.Buffer{}
 	cmd.Stdout, cmd.Stderr = logs, logs
 	if err := cmd.Start(); err != nil {
 		return fmt.Errorf("start %s: %w", bin, err)
@@ -149,22 +146,22 @@ func startPgBouncer(tb testing.TB, bin string, target *url.URL, addr string, ext
 
 	probe := *target
 	probe.Host = addr
-	deadline := time.Now().Add(15 * time.Second)
-	for {
+	gone := false
+	err = testkit.Poll(15*time.Second, func() error {
 		select {
 		case <-exited:
-			return fmt.Errorf("pgbouncer exited at start:\n%s", logs)
+			gone = true
+			return nil
 		default:
 		}
-		err := pingOnce(probe.String())
-		if err == nil {
-			break
-		}
-		if time.Now().After(deadline) {
-			stop()
-			return fmt.Errorf("pgbouncer on %s did not answer: %v\n%s", addr, err, logs)
-		}
-		time.Sleep(25 * time.Millisecond)
+		return pingOnce(probe.String())
+	})
+	switch {
+	case gone:
+		return fmt.Errorf("pgbouncer exited at start:\n%s", logs)
+	case err != nil:
+		stop()
+		return fmt.Errorf("pgbouncer on %s did not answer: %v\n%s", addr, err, logs)
 	}
 	tb.Cleanup(func() {
 		stop()
@@ -193,32 +190,4 @@ func unprivilegedUser() string {
 		return "postgres"
 	}
 	return "nobody"
-}
-
-func freeLoopbackAddr(tb testing.TB) string {
-	tb.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().String()
-}
-
-// lockedBuffer collects a child's output while a test may read it.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.String()
 }

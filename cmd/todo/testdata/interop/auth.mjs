@@ -1,5 +1,5 @@
-// The Better Auth server configuration the README's "Using it with Better
-// Auth" section shows, as it shows it. Better Auth reads BETTER_AUTH_URL (its
+// The Better Auth server configuration docs/better-auth.md shows, as it
+// shows it. Better Auth reads BETTER_AUTH_URL (its
 // base URL: the tokens' iss and aud) and BETTER_AUTH_SECRET from the
 // environment; server.mjs sets both and runs in a fresh directory, so
 // auth.db is per test.

@@ -6,7 +6,7 @@
 // "ready <url>" and serves until SIGTERM, SIGINT or the end of its standard
 // input, so it never outlives the test that started it.
 //
-// Test-only settings (not part of the README's configuration):
+// Test-only settings (not part of docs/better-auth.md's configuration):
 //   JWKS_ROTATION_INTERVAL, JWKS_GRACE_PERIOD  seconds: the jwt() plugin's
 //     jwks.rotationInterval and jwks.gracePeriod. A new key is minted on the
 //     first signing after the current one expires.
@@ -29,7 +29,7 @@ function exitWhenOrphaned() {
   process.stdin.resume();
 }
 
-// withTestSettings returns the README's auth, or a copy of its options with
+// withTestSettings returns docs/better-auth.md's auth, or a copy of its options with
 // the test-only settings applied.
 function withTestSettings(auth) {
   const env = process.env;

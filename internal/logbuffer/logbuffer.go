@@ -1,4 +1,7 @@
-package main
+// Package logbuffer batches a process's log lines into few writes, as
+// nginx's access_log buffer= does, while warnings and errors still go out at
+// once.
+package logbuffer
 
 import (
 	"context"
@@ -12,20 +15,20 @@ import (
 // about 6 % of the server's CPU on a GET, plus waking whatever reads the
 // pipe (a container runtime, journald) as often. As nginx does with
 // `access_log … buffer= flush=`, lines collect in memory and go out together
-// every logFlushInterval, when logBufferSize fills, at once for a record at
+// every FlushInterval, when Size fills, at once for a record at
 // WARN or above, and at exit. Start-up logs unbuffered: batching begins
 // once the service is up. The cost: a crash of the
 // process itself (not a panic in a handler, which is recovered and logged)
 // can lose the last interval's INFO lines.
 const (
-	logFlushInterval = 100 * time.Millisecond
-	logBufferSize    = 64 << 10
+	FlushInterval = 100 * time.Millisecond
+	Size          = 64 << 10
 )
 
-// logBuffer is an io.Writer that batches writes to out between Start and
+// Buffer is an io.Writer that batches writes to out between Start and
 // Close, and writes through before and after. Each Write is kept whole and
 // in order; writes to out happen one at a time.
-type logBuffer struct {
+type Buffer struct {
 	out  io.Writer
 	size int
 
@@ -40,14 +43,15 @@ type logBuffer struct {
 	done chan struct{} // closed when flushEvery returns
 }
 
-// newLogBuffer starts a buffer that flushes every interval until Close.
-func newLogBuffer(out io.Writer, interval time.Duration, size int) *logBuffer {
-	b := &logBuffer{out: out, size: size, stop: make(chan struct{}), done: make(chan struct{})}
+// New starts a buffer in front of out that flushes every interval, or when
+// size bytes are waiting, until Close.
+func New(out io.Writer, interval time.Duration, size int) *Buffer {
+	b := &Buffer{out: out, size: size, stop: make(chan struct{}), done: make(chan struct{})}
 	go b.flushEvery(interval, b.stop)
 	return b
 }
 
-func (b *logBuffer) flushEvery(interval time.Duration, stop <-chan struct{}) {
+func (b *Buffer) flushEvery(interval time.Duration, stop <-chan struct{}) {
 	defer close(b.done)
 	tick := time.NewTicker(interval)
 	defer tick.Stop()
@@ -62,14 +66,14 @@ func (b *logBuffer) flushEvery(interval time.Duration, stop <-chan struct{}) {
 }
 
 // Start begins batching.
-func (b *logBuffer) Start() {
+func (b *Buffer) Start() {
 	b.mu.Lock()
 	b.started = true
 	b.mu.Unlock()
 }
 
 // Write implements io.Writer.
-func (b *logBuffer) Write(p []byte) (int, error) {
+func (b *Buffer) Write(p []byte) (int, error) {
 	b.mu.Lock()
 	if !b.started || b.closed {
 		b.mu.Unlock()
@@ -89,7 +93,7 @@ func (b *logBuffer) Write(p []byte) (int, error) {
 }
 
 // Flush writes out what is buffered.
-func (b *logBuffer) Flush() error {
+func (b *Buffer) Flush() error {
 	b.flushMu.Lock()
 	defer b.flushMu.Unlock()
 	b.mu.Lock()
@@ -107,7 +111,7 @@ func (b *logBuffer) Flush() error {
 
 // giveBack keeps a written batch's memory for the next one, unless one
 // burst made it much larger than usual.
-func (b *logBuffer) giveBack(out []byte) {
+func (b *Buffer) giveBack(out []byte) {
 	if cap(out) > 4*b.size {
 		return
 	}
@@ -118,7 +122,7 @@ func (b *logBuffer) giveBack(out []byte) {
 
 // Close stops the periodic flush and writes out what is buffered; later
 // writes go straight to out, after it.
-func (b *logBuffer) Close() error {
+func (b *Buffer) Close() error {
 	b.mu.Lock()
 	if b.closed || b.stop == nil {
 		b.mu.Unlock()
@@ -143,12 +147,17 @@ func (b *logBuffer) Close() error {
 	return err
 }
 
-// flushOnLevel is a slog.Handler that flushes the buffer beneath it after
-// every record at or above level, so warnings and errors are seen at once.
+// Handler returns h, flushing b after every record at or above level, so
+// that warnings and errors are seen at once, with the lines before them.
+// h should write to b.
+func (b *Buffer) Handler(h slog.Handler, level slog.Level) slog.Handler {
+	return flushOnLevel{h, level, b}
+}
+
 type flushOnLevel struct {
 	slog.Handler
 	level slog.Level
-	buf   *logBuffer
+	buf   *Buffer
 }
 
 func (h flushOnLevel) Handle(ctx context.Context, r slog.Record) error {

@@ -1,4 +1,4 @@
-package main
+package logbuffer_test
 
 import (
 	"fmt"
@@ -7,11 +7,14 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/todoapi/todo/internal/logbuffer"
+	"github.com/todoapi/todo/internal/testkit"
 )
 
 // countingWriter records every write it gets.
 type countingWriter struct {
-	lockedBuffer
+	testkit.Buffer
 	mu     sync.Mutex
 	writes int
 }
@@ -20,7 +23,7 @@ func (w *countingWriter) Write(p []byte) (int, error) {
 	w.mu.Lock()
 	w.writes++
 	w.mu.Unlock()
-	return w.lockedBuffer.Write(p)
+	return w.Buffer.Write(p)
 }
 
 func (w *countingWriter) Writes() int {
@@ -31,7 +34,7 @@ func (w *countingWriter) Writes() int {
 
 func TestLogBufferWritesThroughUntilStarted(t *testing.T) {
 	out := &countingWriter{}
-	b := newLogBuffer(out, time.Hour, 1<<10)
+	b := logbuffer.New(out, time.Hour, 1<<10)
 	defer b.Close()
 	fmt.Fprintln(b, "starting")
 	if out.String() != "starting\n" {
@@ -53,22 +56,16 @@ func TestLogBufferWritesThroughUntilStarted(t *testing.T) {
 
 func TestLogBufferFlushesOnItsOwn(t *testing.T) {
 	out := &countingWriter{}
-	b := newLogBuffer(out, 10*time.Millisecond, 1<<20)
+	b := logbuffer.New(out, 10*time.Millisecond, 1<<20)
 	defer b.Close()
 	b.Start()
 	fmt.Fprintln(b, "line")
-	deadline := time.Now().Add(5 * time.Second)
-	for out.String() != "line\n" {
-		if time.Now().After(deadline) {
-			t.Fatalf("out = %q after 5 s; want the line flushed by the ticker", out.String())
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+	testkit.Eventually(t, 5*time.Second, "the ticker flushes the line", func() bool { return out.String() == "line\n" })
 }
 
 func TestLogBufferFlushesWhenFull(t *testing.T) {
 	out := &countingWriter{}
-	b := newLogBuffer(out, time.Hour, 100)
+	b := logbuffer.New(out, time.Hour, 100)
 	defer b.Close()
 	b.Start()
 	line := strings.Repeat("x", 39) + "\n"
@@ -85,7 +82,7 @@ func TestLogBufferFlushesWhenFull(t *testing.T) {
 
 func TestLogBufferCloseFlushesAndWritesThrough(t *testing.T) {
 	out := &countingWriter{}
-	b := newLogBuffer(out, time.Hour, 1<<20)
+	b := logbuffer.New(out, time.Hour, 1<<20)
 	b.Start()
 	fmt.Fprintln(b, "last request")
 	if err := b.Close(); err != nil {
@@ -104,18 +101,14 @@ func TestLogBufferCloseFlushesAndWritesThrough(t *testing.T) {
 // flush, all arrive whole, each goroutine's in its order.
 func TestLogBufferConcurrentWritersKeepLinesWhole(t *testing.T) {
 	out := &countingWriter{}
-	b := newLogBuffer(out, time.Millisecond, 512)
+	b := logbuffer.New(out, time.Millisecond, 512)
 	b.Start()
 	const writers, lines = 16, 500
-	var wg sync.WaitGroup
-	for w := range writers {
-		wg.Go(func() {
-			for i := range lines {
-				fmt.Fprintf(b, "writer %d line %d\n", w, i)
-			}
-		})
-	}
-	wg.Wait()
+	testkit.AllAtOnce(writers, func(w int) {
+		for i := range lines {
+			fmt.Fprintf(b, "writer %d line %d\n", w, i)
+		}
+	})
 	if err := b.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -141,10 +134,10 @@ func TestLogBufferConcurrentWritersKeepLinesWhole(t *testing.T) {
 
 func TestFlushOnLevelShowsWarningsAtOnce(t *testing.T) {
 	out := &countingWriter{}
-	b := newLogBuffer(out, time.Hour, 1<<20)
+	b := logbuffer.New(out, time.Hour, 1<<20)
 	defer b.Close()
 	b.Start()
-	log := slog.New(flushOnLevel{slog.NewTextHandler(b, nil), slog.LevelWarn, b}).With("component", "test")
+	log := slog.New(b.Handler(slog.NewTextHandler(b, nil), slog.LevelWarn)).With("component", "test")
 	log.Info("request served")
 	if out.String() != "" {
 		t.Fatalf("an INFO line was written at once: %q", out.String())
