@@ -3,6 +3,7 @@ package httpapi
 import (
 	"encoding/json"
 	"net/http/httptest"
+	"reflect"
 	"testing"
 	"time"
 
@@ -39,7 +40,7 @@ func TestWireRoundTrip(t *testing.T) {
 		if s.Description != nil {
 			want.Description = task.Set(*s.Description)
 		}
-		if p != want {
+		if !reflect.DeepEqual(p, want) {
 			t.Fatalf("decodePatch(%s) = %+v, want %+v", b, p, want)
 		}
 	}

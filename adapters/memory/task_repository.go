@@ -53,21 +53,19 @@ func (r *TaskRepository) List(_ context.Context, owner identity.UserID, q task.Q
 	list := make([]*task.Task, 0, len(owned))
 	for _, s := range owned {
 		t := task.FromSnapshot(s)
-		if q.After == nil || q.After.Before(task.PositionOf(t)) {
+		if q.Matches(t) && (q.After == nil || q.Compare(*q.After, task.PositionOf(t, q.Sort)) < 0) {
 			list = append(list, t)
 		}
 	}
 	r.mu.RUnlock()
 	slices.SortFunc(list, func(a, b *task.Task) int {
-		if task.PositionOf(a).Before(task.PositionOf(b)) {
-			return -1
-		}
-		return 1
+		return q.Compare(task.PositionOf(a, q.Sort), task.PositionOf(b, q.Sort))
 	})
+	list = list[min(q.Offset, len(list)):]
 	var page task.Page
 	if q.Limit > 0 && len(list) > q.Limit {
 		list = list[:q.Limit]
-		next := task.PositionOf(list[len(list)-1])
+		next := task.PositionOf(list[len(list)-1], q.Sort)
 		page.Next = &next
 	}
 	page.Tasks = list

@@ -19,7 +19,7 @@ import (
 // what the repository sends.
 func hotQueries(db *sqlstore.DB, owner identity.UserID, id task.ID, at time.Time) map[string][]any {
 	get, list := sqlstore.HotStatements(db.Dialect())
-	page, args := db.ListStatement(owner, task.Query{Limit: 20, After: &task.Position{CreatedAt: at, ID: id}})
+	page, args := db.ListStatement(owner, task.Query{Limit: 20, After: &task.Position{Time: at, ID: id}})
 	return map[string][]any{
 		"Get":  {get, id.String(), string(owner)},
 		"List": {list, string(owner)},

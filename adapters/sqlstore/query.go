@@ -111,7 +111,7 @@ func (d sqlDialect) listQuery(db bun.IDB, owner identity.UserID, q task.Query, t
 	if a := q.After; a != nil {
 		// Rows after the position in the order created_at DESC, id DESC.
 		sel = sel.Where("(created_at, id) < (?, ?)",
-			bun.Safe(p.add(timeArg(a.CreatedAt), "timestamptz")), bun.Safe(p.add(a.ID.String(), "uuid")))
+			bun.Safe(p.add(timeArg(a.Time), "timestamptz")), bun.Safe(p.add(a.ID.String(), "uuid")))
 	}
 	sel = sel.OrderExpr("created_at DESC, id DESC")
 	var b strings.Builder

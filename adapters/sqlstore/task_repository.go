@@ -98,7 +98,7 @@ func (r *TaskRepository) List(ctx context.Context, owner identity.UserID, q task
 	page := task.Page{Tasks: list}
 	if q.Limit > 0 && len(list) > q.Limit {
 		page.Tasks = list[:q.Limit]
-		next := task.PositionOf(page.Tasks[q.Limit-1])
+		next := task.PositionOf(page.Tasks[q.Limit-1], q.Sort)
 		page.Next = &next
 	}
 	return page, nil

@@ -111,7 +111,8 @@ func (s *TaskService) Delete(ctx context.Context, actor identity.Principal, owne
 }
 
 // change reads the task in a transaction, applies fn and saves the result
-// if fn changed it (a change moves the version on).
+// if fn changed it (a change moves the version on). A recurring task that
+// the change completed makes its next occurrence in the same transaction.
 func (s *TaskService) change(ctx context.Context, actor identity.Principal, owner identity.UserID, taskID string, fn func(*task.Task) error) (*task.Task, error) {
 	id, err := s.lookup(actor, owner, taskID)
 	if err != nil {
@@ -129,6 +130,11 @@ func (s *TaskService) change(ctx context.Context, actor identity.Principal, owne
 		}
 		if t.Version() == read {
 			return nil // nothing changed: nothing to store
+		}
+		if next := t.Recur(s.ids.NewID(), s.clock.Now()); next != nil {
+			if err := tx.Create(ctx, next); err != nil {
+				return err
+			}
 		}
 		return tx.Save(ctx, t)
 	})

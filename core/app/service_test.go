@@ -218,3 +218,58 @@ func TestDelete(t *testing.T) {
 	wantCode(t, err, apperr.ENOTFOUND)
 	wantCode(t, s.Delete(ctx, alice, "alice", id), apperr.ENOTFOUND)
 }
+
+// TestRecurrence completes a weekly task: the same transaction stores its
+// next occurrence, due a week later with its reminder moved as far, and
+// completing it again (after reopening it) makes no second one.
+func TestRecurrence(t *testing.T) {
+	ctx := context.Background()
+	s, c := MustService(t)
+	in := task.Patch{Title: task.Set("water the plants"), Priority: task.Set("high"), Tags: task.Set([]string{"Home"}),
+		Due: task.Set("2026-01-31"), RemindAt: task.Set("2026-01-31T08:00:00Z"), Recurrence: task.Set("monthly")}
+	first, err := s.Create(ctx, alice, "alice", in)
+	if err != nil {
+		t.Fatalf("Create: %v", err)
+	}
+	c.Advance(time.Hour)
+	done, err := s.SetCompleted(ctx, alice, "alice", first.ID().String(), true)
+	if err != nil {
+		t.Fatalf("SetCompleted: %v", err)
+	}
+	if done.CompletedAt() == nil || done.NextOccurrence() == nil {
+		t.Fatalf("completed task: completed_at %v, next %v", done.CompletedAt(), done.NextOccurrence())
+	}
+	next, err := s.Get(ctx, alice, "alice", done.NextOccurrence().String())
+	if err != nil {
+		t.Fatalf("Get next occurrence: %v", err)
+	}
+	p := next.Plan()
+	if next.Completed() || next.Title() != "water the plants" || p.Priority != task.PriorityHigh ||
+		len(p.Tags) != 1 || p.Tags[0] != "Home" || p.Recurrence != task.RecurrenceMonthly {
+		t.Fatalf("next occurrence = %+v", next.Snapshot())
+	}
+	if got := p.Due.String(); got != "2026-02-28" {
+		t.Errorf("next due = %s, want 2026-02-28 (31 January + 1 month, clamped)", got)
+	}
+	if got := p.RemindAt.Format(time.RFC3339); got != "2026-02-28T08:00:00Z" {
+		t.Errorf("next reminder = %s, want 2026-02-28T08:00:00Z", got)
+	}
+	page, _ := s.List(ctx, alice, "alice", task.Query{})
+	if len(page.Tasks) != 2 {
+		t.Fatalf("%d tasks, want the task and its next occurrence", len(page.Tasks))
+	}
+	// Reopen and complete again: still one occurrence.
+	if _, err := s.Toggle(ctx, alice, "alice", first.ID().String()); err != nil {
+		t.Fatal(err)
+	}
+	again, err := s.Toggle(ctx, alice, "alice", first.ID().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if *again.NextOccurrence() != *done.NextOccurrence() {
+		t.Errorf("completing again changed the next occurrence")
+	}
+	if page, _ := s.List(ctx, alice, "alice", task.Query{}); len(page.Tasks) != 2 {
+		t.Fatalf("%d tasks after completing twice, want 2", len(page.Tasks))
+	}
+}

@@ -17,13 +17,19 @@ func Null[T any]() Field[T] { return Field[T]{Present: true, Null: true} }
 
 // Patch is a partial update: only present fields change (merge semantics).
 // A null title or completed is invalid; a null description clears it.
+//
+// The plan fields carry what the caller sent, unparsed: parsing them is a
+// rule of the core (see Plan). A null priority, tags or recurrence means the
+// default; a null due date or reminder clears it.
 type Patch struct {
 	Title       Field[string]
 	Description Field[string]
 	Completed   Field[bool]
-}
 
-// IsEmpty reports whether the patch names no field.
-func (p Patch) IsEmpty() bool {
-	return !p.Title.Present && !p.Description.Present && !p.Completed.Present
+	Priority       Field[string]
+	Tags           Field[[]string]
+	Due            Field[string]
+	RemindAt       Field[string]
+	Recurrence     Field[string]
+	RecurrenceRule Field[string] // an RRULE with only FREQ; used when Recurrence is absent
 }

@@ -49,6 +49,9 @@ type Task struct {
 	createdAt   time.Time
 	updatedAt   time.Time
 	version     int64
+	plan        Plan
+	completedAt *time.Time
+	next        *ID // the occurrence completing this one made
 }
 
 // Draft is what a caller gives to create a task.
@@ -56,13 +59,22 @@ type Draft struct {
 	Title       string
 	Description *string
 	Completed   bool
+	Plan        Plan
 }
 
 // Patch returns the draft as the fields of a create request, each present.
 func (d Draft) Patch() Patch {
-	p := Patch{Title: Set(d.Title), Completed: Set(d.Completed)}
+	p := Patch{Title: Set(d.Title), Completed: Set(d.Completed),
+		Priority: Set(d.Plan.Priority.String()), Tags: Set(d.Plan.Tags),
+		Recurrence: Set(d.Plan.Recurrence.String())}
 	if d.Description != nil {
 		p.Description = Set(*d.Description)
+	}
+	if !d.Plan.Due.IsZero() {
+		p.Due = Set(d.Plan.Due.String())
+	}
+	if d.Plan.RemindAt != nil {
+		p.RemindAt = Set(d.Plan.RemindAt.UTC().Format(dateTimeLayout))
 	}
 	return p
 }
@@ -90,6 +102,7 @@ func NewFromPatch(id ID, owner identity.UserID, in Patch, now time.Time) (*Task,
 		desc = cloneString(&in.Description.Value)
 		fields = checkDescription(desc, fields)
 	}
+	change, fields := parsePlan(in, fields)
 	if owner == "" {
 		fields = append(fields, apperr.FieldError{Field: "user_id", Message: "must not be empty"})
 	}
@@ -97,10 +110,15 @@ func NewFromPatch(id ID, owner identity.UserID, in Patch, now time.Time) (*Task,
 		return nil, apperr.Invalid(fields...)
 	}
 	now = now.UTC().Truncate(Precision)
-	return &Task{
+	t := &Task{
 		id: id, owner: owner, title: title, description: desc,
 		completed: in.Completed.Value, createdAt: now, updatedAt: now, version: 1,
-	}, nil
+	}
+	change.apply(&t.plan)
+	if t.completed {
+		t.completedAt = &now
+	}
+	return t, nil
 }
 
 // Snapshot is a task's state as a store keeps it.
@@ -113,6 +131,9 @@ type Snapshot struct {
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
 	Version     int64
+	Plan        Plan
+	CompletedAt *time.Time
+	Next        *ID // NextOccurrenceID
 }
 
 // FromSnapshot rebuilds a task that a store read back. It trusts the store,
@@ -121,7 +142,7 @@ func FromSnapshot(s Snapshot) *Task {
 	return &Task{
 		id: s.ID, owner: s.Owner, title: s.Title, description: cloneString(s.Description),
 		completed: s.Completed, createdAt: s.CreatedAt.UTC(), updatedAt: s.UpdatedAt.UTC(),
-		version: s.Version,
+		version: s.Version, plan: s.Plan.clone(), completedAt: utcTime(s.CompletedAt), next: cloneID(s.Next),
 	}
 }
 
@@ -130,7 +151,7 @@ func (t *Task) Snapshot() Snapshot {
 	return Snapshot{
 		ID: t.id, Owner: t.owner, Title: t.title, Description: cloneString(t.description),
 		Completed: t.completed, CreatedAt: t.createdAt, UpdatedAt: t.updatedAt,
-		Version: t.version,
+		Version: t.version, Plan: t.plan.clone(), CompletedAt: cloneTime(t.completedAt), Next: cloneID(t.next),
 	}
 }
 
@@ -160,6 +181,16 @@ func (t *Task) UpdatedAt() time.Time { return t.updatedAt }
 // keeps the version, so a client holding it still holds the current state.
 func (t *Task) Version() int64 { return t.version }
 
+// Plan returns the task's priority, tags, due date, reminder and recurrence.
+func (t *Task) Plan() Plan { return t.plan.clone() }
+
+// CompletedAt returns when the task became completed, nil while it is not.
+func (t *Task) CompletedAt() *time.Time { return cloneTime(t.completedAt) }
+
+// NextOccurrence returns the id of the occurrence that completing this
+// recurring task made, nil when there is none.
+func (t *Task) NextOccurrence() *ID { return cloneID(t.next) }
+
 // Apply changes the fields present in p. Nothing changes unless every field is
 // valid: EINVALID names each broken one. UpdatedAt moves when a value changed.
 func (t *Task) Apply(p Patch, now time.Time) error {
@@ -178,6 +209,7 @@ func (t *Task) Apply(p Patch, now time.Time) error {
 	if p.Completed.Present && p.Completed.Null {
 		fields = append(fields, apperr.FieldError{Field: "completed", Message: MsgBoolean})
 	}
+	plan, fields := parsePlan(p, fields)
 	if len(fields) > 0 {
 		return apperr.Invalid(fields...)
 	}
@@ -195,8 +227,12 @@ func (t *Task) Apply(p Patch, now time.Time) error {
 			t.description, changed = d, true
 		}
 	}
+	if plan.apply(&t.plan) {
+		changed = true
+	}
 	if p.Completed.Present && p.Completed.Value != t.completed {
-		t.completed, changed = p.Completed.Value, true
+		t.setCompleted(p.Completed.Value, now)
+		changed = true
 	}
 	if changed {
 		t.touch(now)
@@ -206,16 +242,57 @@ func (t *Task) Apply(p Patch, now time.Time) error {
 
 // Toggle flips Completed.
 func (t *Task) Toggle(now time.Time) {
-	t.completed = !t.completed
+	t.setCompleted(!t.completed, now)
 	t.touch(now)
 }
 
 // SetCompleted sets Completed; UpdatedAt moves only when it changed.
 func (t *Task) SetCompleted(done bool, now time.Time) {
 	if t.completed != done {
-		t.completed = done
+		t.setCompleted(done, now)
 		t.touch(now)
 	}
+}
+
+// setCompleted sets the flag and when it became set.
+func (t *Task) setCompleted(done bool, now time.Time) {
+	t.completed = done
+	t.completedAt = nil
+	if done {
+		at := now.UTC().Truncate(Precision)
+		t.completedAt = &at
+	}
+}
+
+// Recur makes the next occurrence of a completed recurring task, with the
+// id given, and records it as this task's next occurrence. It returns nil,
+// changing nothing, unless the task is completed, recurs and has made no
+// occurrence yet (so completing a task twice makes one occurrence), or when
+// the series would run past year 9999. The occurrence has the same title,
+// description, priority, tags and recurrence, is not completed, and is due
+// one period after this task (see Recurrence.Next), its reminder moved as
+// far. Call it in the change that completed the task: it does not move the
+// version on by itself.
+func (t *Task) Recur(id ID, now time.Time) *Task {
+	if !t.completed || t.plan.Recurrence == RecurrenceNone || t.next != nil {
+		return nil
+	}
+	done := now
+	if t.completedAt != nil {
+		done = *t.completedAt
+	}
+	due, remind, ok := t.plan.Recurrence.Next(t.plan.Due, t.plan.RemindAt, done)
+	if !ok {
+		return nil
+	}
+	now = now.UTC().Truncate(Precision)
+	next := &Task{
+		id: id, owner: t.owner, title: t.title, description: cloneString(t.description),
+		createdAt: now, updatedAt: now, version: 1, plan: t.plan.clone(),
+	}
+	next.plan.Due, next.plan.RemindAt = due, remind
+	t.next = cloneID(&id)
+	return next
 }
 
 // touch records a change: the version moves on by one and UpdatedAt moves
@@ -262,6 +339,22 @@ func checkDescription(d *string, fields []apperr.FieldError) []apperr.FieldError
 		fields = append(fields, apperr.FieldError{Field: "description", Message: problem})
 	}
 	return fields
+}
+
+func cloneID(id *ID) *ID {
+	if id == nil {
+		return nil
+	}
+	c := *id
+	return &c
+}
+
+func utcTime(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	u := t.UTC()
+	return &u
 }
 
 func cloneString(s *string) *string {

@@ -52,7 +52,7 @@ func testListPages(t *testing.T, r ports.TaskRepository) {
 		t.Fatalf("ListAll = %d tasks, %v; want %d", len(all), err, len(created))
 	}
 	for i := 1; i < len(all); i++ {
-		if !task.PositionOf(all[i-1]).Before(task.PositionOf(all[i])) {
+		if (task.Query{}).Compare(task.PositionOf(all[i-1], task.SortCreated), task.PositionOf(all[i], task.SortCreated)) >= 0 {
 			t.Fatalf("list out of order at %d", i)
 		}
 	}
@@ -74,7 +74,7 @@ func testListPages(t *testing.T, r ports.TaskRepository) {
 			if page.Next == nil {
 				break
 			}
-			if last := task.PositionOf(page.Tasks[len(page.Tasks)-1]); *page.Next != last {
+			if last := task.PositionOf(page.Tasks[len(page.Tasks)-1], task.SortCreated); *page.Next != last {
 				t.Fatalf("limit %d: Next = %+v, want the last task's position %+v", limit, *page.Next, last)
 			}
 			q.After = page.Next

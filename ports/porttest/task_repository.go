@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -51,6 +52,8 @@ func TaskRepository(t *testing.T, newRepo func(t *testing.T) ports.TaskRepositor
 		{"AtomicReadsItsWrites", testAtomicReadsItsWrites},
 		{"AtomicFnError", testAtomicFnError},
 		{"SaveNeedsGet", testSaveNeedsGet},
+		{"RoundTripPlan", testRoundTripPlan},
+		{"ListQueries", testListQueries},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -156,6 +159,24 @@ func assertSame(t *testing.T, got, want *task.Task) {
 	if g.CreatedAt.Location() != time.UTC || g.UpdatedAt.Location() != time.UTC {
 		t.Fatalf("times not in UTC: %v %v", g.CreatedAt.Location(), g.UpdatedAt.Location())
 	}
+	gp, wp := g.Plan, w.Plan
+	if gp.Priority != wp.Priority || !slices.Equal(gp.Tags, wp.Tags) || gp.Due != wp.Due || gp.Recurrence != wp.Recurrence ||
+		!sameTime(gp.RemindAt, wp.RemindAt) {
+		t.Fatalf("plan = %+v, want %+v", gp, wp)
+	}
+	if !sameTime(g.CompletedAt, w.CompletedAt) {
+		t.Fatalf("completed_at = %v, want %v", g.CompletedAt, w.CompletedAt)
+	}
+	if (g.Next == nil) != (w.Next == nil) || g.Next != nil && *g.Next != *w.Next {
+		t.Fatalf("next occurrence = %v, want %v", g.Next, w.Next)
+	}
+}
+
+func sameTime(a, b *time.Time) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return a.Equal(*b) && a.Location() == time.UTC && b.Location() == time.UTC
 }
 
 func show(s *string) string {
