@@ -51,9 +51,14 @@ func (r *TaskRepository) List(_ context.Context, owner identity.UserID, q task.Q
 	r.mu.RLock()
 	owned := r.tasks[owner]
 	list := make([]*task.Task, 0, len(owned))
+	total := 0
 	for _, s := range owned {
 		t := task.FromSnapshot(s)
-		if q.Matches(t) && (q.After == nil || q.Compare(*q.After, task.PositionOf(t, q.Sort)) < 0) {
+		if !q.Matches(t) {
+			continue
+		}
+		total++
+		if q.After == nil || q.Compare(*q.After, task.PositionOf(t, q.Sort)) < 0 {
 			list = append(list, t)
 		}
 	}
@@ -69,6 +74,9 @@ func (r *TaskRepository) List(_ context.Context, owner identity.UserID, q task.Q
 		page.Next = &next
 	}
 	page.Tasks = list
+	if q.Count {
+		page.Total = total
+	}
 	return page, nil
 }
 

@@ -34,6 +34,8 @@ type Query struct {
 	// set, continues after a position instead (cursor pages).
 	Offset int
 	After  *Position
+	// Count asks for Page.Total.
+	Count bool
 }
 
 // Position is a task's place in a sort order: its sort key and its id,
@@ -153,6 +155,10 @@ type Page struct {
 	Tasks []*Task
 	// Next is where the next page starts, nil when this page is the last.
 	Next *Position
+	// Total counts every task the query matches, ignoring Limit, Offset
+	// and After, read in the same snapshot as the page; 0 unless
+	// Query.Count.
+	Total int
 }
 
 func compareIDs(a, b ID) int {

@@ -142,11 +142,16 @@ func testListQueries(t *testing.T, r ports.TaskRepository) {
 			return q.Compare(task.PositionOf(a, q.Sort), task.PositionOf(b, q.Sort))
 		})
 		name := fmt.Sprintf("query %d (%+v)", qi, q)
+		q.Count = true
 		page, err := r.List(ctx, owner, q)
 		if err != nil {
 			t.Fatalf("%s: List: %v", name, err)
 		}
 		assertOrder(t, name, page.Tasks, want)
+		if page.Total != len(want) {
+			t.Fatalf("%s: Total = %d, want %d", name, page.Total, len(want))
+		}
+		q.Count = false
 		// Cursor pages of 3, then offset pages of 3.
 		var got []*task.Task
 		pq := q
@@ -167,9 +172,13 @@ func testListQueries(t *testing.T, r ports.TaskRepository) {
 		for off := 0; off <= len(all); off += 3 {
 			pq := q
 			pq.Limit, pq.Offset = 3, off
+			pq.Count = off == 3
 			page, err := r.List(ctx, owner, pq)
 			if err != nil {
 				t.Fatalf("%s: offset page: %v", name, err)
+			}
+			if pq.Count && page.Total != len(want) {
+				t.Fatalf("%s: Total of a later page = %d, want %d", name, page.Total, len(want))
 			}
 			got = append(got, page.Tasks...)
 		}
