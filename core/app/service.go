@@ -62,12 +62,14 @@ func (s *TaskService) Get(ctx context.Context, actor identity.Principal, owner i
 	return s.repo.Get(ctx, owner, id)
 }
 
-// List returns the page of the owner's tasks that q selects, newest first.
-// EFORBIDDEN unless actor is owner.
+// List returns the page of the owner's tasks that q selects, in q's order.
+// The service's clock sets q.Now, so "overdue" means overdue now whatever
+// the caller passed. EFORBIDDEN unless actor is owner.
 func (s *TaskService) List(ctx context.Context, actor identity.Principal, owner identity.UserID, q task.Query) (task.Page, error) {
 	if err := authorize(actor, owner); err != nil {
 		return task.Page{}, err
 	}
+	q.Now = s.clock.Now()
 	return s.repo.List(ctx, owner, q)
 }
 

@@ -273,3 +273,34 @@ func TestRecurrence(t *testing.T) {
 		t.Fatalf("%d tasks after completing twice, want 2", len(page.Tasks))
 	}
 }
+
+// TestListOverdueByTheClock: overdue is decided by the service's clock,
+// not by a Now the caller passes.
+func TestListOverdueByTheClock(t *testing.T) {
+	ctx := context.Background()
+	s, c := MustService(t)
+	in := task.Draft{Title: "pay rent"}.Patch()
+	in.Due = task.Set("2026-11-26") // due until the end of 26 November, UTC
+	if _, err := s.Create(ctx, alice, "alice", in); err != nil {
+		t.Fatal(err)
+	}
+	overdue := func() int {
+		t.Helper()
+		page, err := s.List(ctx, alice, "alice", task.Query{Overdue: true, Now: start.AddDate(1, 0, 0)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(page.Tasks)
+	}
+	if n := overdue(); n != 0 {
+		t.Fatalf("%d overdue tasks before the deadline, want 0 (the caller's Now must not count)", n)
+	}
+	c.Advance(28*time.Hour + 20*time.Minute - time.Microsecond) // the day's last microsecond
+	if n := overdue(); n != 0 {
+		t.Fatalf("%d overdue tasks on the due day, want 0", n)
+	}
+	c.Advance(time.Microsecond) // 27 November, 00:00 UTC
+	if n := overdue(); n != 1 {
+		t.Fatalf("%d overdue tasks after the deadline, want 1", n)
+	}
+}
