@@ -1,6 +1,7 @@
 package task
 
 import (
+	"iter"
 	"slices"
 	"time"
 
@@ -18,6 +19,39 @@ type Plan struct {
 	RemindAt   *time.Time // UTC, at Precision; nil when there is none
 	Recurrence Recurrence
 }
+
+// The plan's fields one at a time. Unlike Plan, which copies the tags and
+// the reminder, they copy nothing, so a reader that writes every task of a
+// list (the HTTP encoder) allocates nothing per task.
+
+// Priority returns the task's priority.
+func (t *Task) Priority() Priority { return t.plan.Priority }
+
+// Tags returns the task's tags, in order.
+func (t *Task) Tags() iter.Seq[string] {
+	return func(yield func(string) bool) {
+		for _, tag := range t.plan.Tags {
+			if !yield(tag) {
+				return
+			}
+		}
+	}
+}
+
+// Due returns when the task is due, the zero Due when it is not.
+func (t *Task) Due() Due { return t.plan.Due }
+
+// RemindAt returns when to remind of the task, in UTC; ok is false when
+// there is no reminder.
+func (t *Task) RemindAt() (at time.Time, ok bool) {
+	if t.plan.RemindAt == nil {
+		return time.Time{}, false
+	}
+	return *t.plan.RemindAt, true
+}
+
+// Recurrence returns how the task recurs.
+func (t *Task) Recurrence() Recurrence { return t.plan.Recurrence }
 
 // planChange is what a patch does to a plan, parsed and checked.
 type planChange struct {
