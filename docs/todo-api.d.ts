@@ -339,16 +339,31 @@ export interface components {
         /**
          * @example {
          *       "completed": false,
+         *       "completed_at": null,
          *       "created_at": "2026-11-25T19:40:00.123456Z",
          *       "description": null,
+         *       "due_date": "2026-12-24",
          *       "id": "0193b5c2-6a4e-7c1e-9f7a-2b1f0c9d8e7a",
+         *       "next_occurrence_id": null,
+         *       "priority": "medium",
+         *       "recurrence": "none",
+         *       "remind_at": null,
+         *       "tags": [
+         *         "home"
+         *       ],
          *       "title": "Buy milk",
          *       "updated_at": "2026-11-25T19:40:00.123456Z",
-         *       "user_id": "Xk3f9Qp2"
+         *       "user_id": "Xk3f9Qp2",
+         *       "version": 1
          *     }
          */
         Task: {
             completed: boolean;
+            /**
+             * Format: date-time
+             * @description When the task became completed; null while it is not. Read-only.
+             */
+            completed_at: string | null;
             /**
              * Format: date-time
              * @description RFC 3339 in UTC with microseconds.
@@ -356,11 +371,35 @@ export interface components {
             created_at: string;
             /** @description Null when there is none. */
             description: string | null;
+            /** @description Null when there is none. A date (`YYYY-MM-DD`) reads back as that date: a deadline at the end of that day in UTC. A date-time reads back as the same instant, RFC 3339 in UTC with microseconds. */
+            due_date: string | null;
             /**
              * Format: uuid
              * @description Made by the server: a UUID version 7, so ids sort by creation time.
              */
             id: string;
+            /**
+             * Format: uuid
+             * @description The task that completing this recurring task created; null when there is none. Completing it again makes no second one. Read-only.
+             */
+            next_occurrence_id: string | null;
+            /**
+             * @description `urgent` is the highest.
+             * @enum {string}
+             */
+            priority: "low" | "medium" | "high" | "urgent";
+            /**
+             * @description When a recurring task becomes completed, its next occurrence is created (see `next_occurrence_id`).
+             * @enum {string}
+             */
+            recurrence: "none" | "daily" | "weekly" | "monthly" | "yearly";
+            /**
+             * Format: date-time
+             * @description When to remind; null when never. RFC 3339 in UTC with microseconds.
+             */
+            remind_at: string | null;
+            /** @description In the order given, each spelled as first sent. */
+            tags: string[];
             /** @description Surrounding white space is trimmed; 1 to 200 characters (Unicode code points) after trimming. */
             title: string;
             /**
@@ -370,6 +409,8 @@ export interface components {
             updated_at: string;
             /** @description The owner: the token's `sub`. */
             user_id: string;
+            /** @description 1 on create, one more with every change that is stored. Read-only. */
+            version: number;
         };
         /**
          * @description `completed` sets the flag; without it (or without a body) the flag flips.
@@ -381,9 +422,14 @@ export interface components {
             completed?: boolean;
         };
         /**
-         * @description Read-only fields (`id`, `user_id`, `created_at`, `updated_at`) and unknown fields are ignored.
+         * @description Read-only fields (`id`, `user_id`, `completed_at`, `next_occurrence_id`, `version`, `created_at`, `updated_at`) and unknown fields are ignored. Members may also be sent under their other names (`due_at`, `reminder_at`, `reminder_time`, `recurrence_pattern`, `recurrence_rule`); a member sent under two names must say the same under both, else 422.
          * @example {
          *       "description": "Two litres",
+         *       "due_date": "2026-12-24",
+         *       "priority": "high",
+         *       "tags": [
+         *         "home"
+         *       ],
          *       "title": "Buy milk"
          *     }
          */
@@ -395,11 +441,73 @@ export interface components {
             completed: boolean | null;
             /** @description Optional. */
             description?: string | null;
+            /**
+             * @description Another name for `due_date`, as other backends spell it. Sent together with `due_date` (or another of its names), the values must be equal, else 422. A date (`YYYY-MM-DD`), a deadline at the end of that day in UTC, or an RFC 3339 date-time.
+             * @example 2026-12-24
+             * @example 2026-12-24T17:00:00+01:00
+             */
+            due_at?: string | null;
+            /**
+             * @description A date (`YYYY-MM-DD`), a deadline at the end of that day in UTC, or an RFC 3339 date-time. Null or absent: none. Also accepted as `due_at`.
+             * @example 2026-12-24
+             * @example 2026-12-24T17:00:00+01:00
+             */
+            due_date?: string | null;
+            /**
+             * @description One of `low`, `medium`, `high`, `urgent`, in any case; `critical` means `urgent`. Null or absent means `medium`.
+             * @example low
+             * @example medium
+             * @example high
+             * @example urgent
+             * @example critical
+             */
+            priority?: string | null;
+            /**
+             * @description One of `none`, `daily`, `weekly`, `monthly`, `yearly`, in any case. Null or absent means `none`. Also accepted as `recurrence_pattern`, or as `recurrence_rule`.
+             * @example none
+             * @example daily
+             * @example weekly
+             * @example monthly
+             * @example yearly
+             */
+            recurrence?: string | null;
+            /**
+             * @description Another name for `recurrence`, as other backends spell it. Sent together with `recurrence` (or another of its names), the values must be equal, else 422. One of `none`, `daily`, `weekly`, `monthly`, `yearly`, in any case.
+             * @example none
+             * @example daily
+             * @example weekly
+             * @example monthly
+             * @example yearly
+             */
+            recurrence_pattern?: string | null;
+            /**
+             * @description The recurrence as an RFC 5545 RRULE holding `FREQ` only (`DAILY`, `WEEKLY`, `MONTHLY` or `YEARLY`), in any case; anything more (`INTERVAL`, `BYDAY`, ...) is a 422. Null means `none`. Sent with `recurrence` or `recurrence_pattern`, it must name the same recurrence, else 422.
+             * @example FREQ=WEEKLY
+             * @example RRULE:FREQ=DAILY
+             */
+            recurrence_rule?: string | null;
+            /**
+             * @description An RFC 3339 date-time (a date alone is a 422). Null or absent: none. Also accepted as `reminder_at` or `reminder_time`.
+             * @example 2026-12-24T09:00:00Z
+             */
+            remind_at?: string | null;
+            /**
+             * @description Another name for `remind_at`, as other backends spell it. Sent together with `remind_at` (or another of its names), the values must be equal, else 422. An RFC 3339 date-time (a date alone is a 422).
+             * @example 2026-12-24T09:00:00Z
+             */
+            reminder_at?: string | null;
+            /**
+             * @description Another name for `remind_at`, as other backends spell it. Sent together with `remind_at` (or another of its names), the values must be equal, else 422. An RFC 3339 date-time (a date alone is a 422).
+             * @example 2026-12-24T09:00:00Z
+             */
+            reminder_time?: string | null;
+            /** @description Each tag is trimmed, then 1 to 50 characters without control characters. Duplicates, compared case-insensitively, collapse to the first spelling; order is kept; at most 20 remain. Null or absent means `[]`. */
+            tags?: string[] | null;
             /** @description Surrounding white space is trimmed; 1 to 200 characters (Unicode code points) after trimming. */
             title: string;
         };
         /**
-         * @description Only the fields present change. Read-only and unknown fields are ignored.
+         * @description Only the fields present change. Read-only and unknown fields are ignored. Members may also be sent under their other names (`due_at`, `reminder_at`, `reminder_time`, `recurrence_pattern`, `recurrence_rule`); a member sent under two names must say the same under both, else 422.
          * @example {
          *       "completed": true
          *     }
@@ -408,6 +516,68 @@ export interface components {
             completed?: boolean;
             /** @description Null clears it. */
             description?: string | null;
+            /**
+             * @description Another name for `due_date`, as other backends spell it. Sent together with `due_date` (or another of its names), the values must be equal, else 422. A date (`YYYY-MM-DD`), a deadline at the end of that day in UTC, or an RFC 3339 date-time.
+             * @example 2026-12-24
+             * @example 2026-12-24T17:00:00+01:00
+             */
+            due_at?: string | null;
+            /**
+             * @description A date (`YYYY-MM-DD`), a deadline at the end of that day in UTC, or an RFC 3339 date-time. Null clears it. Also accepted as `due_at`.
+             * @example 2026-12-24
+             * @example 2026-12-24T17:00:00+01:00
+             */
+            due_date?: string | null;
+            /**
+             * @description One of `low`, `medium`, `high`, `urgent`, in any case; `critical` means `urgent`. Null sets `medium`.
+             * @example low
+             * @example medium
+             * @example high
+             * @example urgent
+             * @example critical
+             */
+            priority?: string | null;
+            /**
+             * @description One of `none`, `daily`, `weekly`, `monthly`, `yearly`, in any case. Null sets `none`. Also accepted as `recurrence_pattern`, or as `recurrence_rule`.
+             * @example none
+             * @example daily
+             * @example weekly
+             * @example monthly
+             * @example yearly
+             */
+            recurrence?: string | null;
+            /**
+             * @description Another name for `recurrence`, as other backends spell it. Sent together with `recurrence` (or another of its names), the values must be equal, else 422. One of `none`, `daily`, `weekly`, `monthly`, `yearly`, in any case.
+             * @example none
+             * @example daily
+             * @example weekly
+             * @example monthly
+             * @example yearly
+             */
+            recurrence_pattern?: string | null;
+            /**
+             * @description The recurrence as an RFC 5545 RRULE holding `FREQ` only (`DAILY`, `WEEKLY`, `MONTHLY` or `YEARLY`), in any case; anything more (`INTERVAL`, `BYDAY`, ...) is a 422. Null means `none`. Sent with `recurrence` or `recurrence_pattern`, it must name the same recurrence, else 422.
+             * @example FREQ=WEEKLY
+             * @example RRULE:FREQ=DAILY
+             */
+            recurrence_rule?: string | null;
+            /**
+             * @description An RFC 3339 date-time (a date alone is a 422). Null clears it. Also accepted as `reminder_at` or `reminder_time`.
+             * @example 2026-12-24T09:00:00Z
+             */
+            remind_at?: string | null;
+            /**
+             * @description Another name for `remind_at`, as other backends spell it. Sent together with `remind_at` (or another of its names), the values must be equal, else 422. An RFC 3339 date-time (a date alone is a 422).
+             * @example 2026-12-24T09:00:00Z
+             */
+            reminder_at?: string | null;
+            /**
+             * @description Another name for `remind_at`, as other backends spell it. Sent together with `remind_at` (or another of its names), the values must be equal, else 422. An RFC 3339 date-time (a date alone is a 422).
+             * @example 2026-12-24T09:00:00Z
+             */
+            reminder_time?: string | null;
+            /** @description Each tag is trimmed, then 1 to 50 characters without control characters. Duplicates, compared case-insensitively, collapse to the first spelling; order is kept; at most 20 remain. Replaces all the tags; null or `[]` removes them. */
+            tags?: string[] | null;
             /** @description Must not be null. */
             title?: string;
         };

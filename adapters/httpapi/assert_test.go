@@ -37,10 +37,20 @@ type taskJSON struct {
 	Completed   bool    `json:"completed"`
 	CreatedAt   string  `json:"created_at"`
 	UpdatedAt   string  `json:"updated_at"`
+
+	Priority         string   `json:"priority"`
+	Tags             []string `json:"tags"`
+	DueDate          *string  `json:"due_date"`
+	RemindAt         *string  `json:"remind_at"`
+	Recurrence       string   `json:"recurrence"`
+	CompletedAt      *string  `json:"completed_at"`
+	NextOccurrenceID *string  `json:"next_occurrence_id"`
+	Version          int64    `json:"version"`
 }
 
 var (
-	taskKeys   = []string{"completed", "created_at", "description", "id", "title", "updated_at", "user_id"}
+	taskKeys = []string{"completed", "completed_at", "created_at", "description", "due_date", "id", "next_occurrence_id",
+		"priority", "recurrence", "remind_at", "tags", "title", "updated_at", "user_id", "version"}
 	timeFormat = regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$`)
 	uuidFormat = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
 )
@@ -92,6 +102,15 @@ func mustTaskObject(t *testing.T, body []byte) taskJSON {
 	}
 	if !uuidFormat.MatchString(tk.ID) || !timeFormat.MatchString(tk.CreatedAt) || !timeFormat.MatchString(tk.UpdatedAt) {
 		t.Fatalf("task %s: id not a UUID v7 or times not RFC 3339 UTC with 6 digits", body)
+	}
+	for _, at := range []*string{tk.RemindAt, tk.CompletedAt} {
+		if at != nil && !timeFormat.MatchString(*at) {
+			t.Fatalf("task %s: a time not RFC 3339 UTC with 6 digits", body)
+		}
+	}
+	if tk.Tags == nil || tk.Version < 1 || (tk.CompletedAt != nil) != tk.Completed ||
+		tk.NextOccurrenceID != nil && !uuidFormat.MatchString(*tk.NextOccurrenceID) {
+		t.Fatalf("task %s: tags null, version < 1, completed_at not set exactly when completed, or a malformed next_occurrence_id", body)
 	}
 	return tk
 }

@@ -98,6 +98,54 @@ func appendTime(b []byte, t time.Time) []byte {
 	return b
 }
 
+// appendQuotedTime appends t as a JSON string, as appendTime writes it.
+func appendQuotedTime(b []byte, t time.Time) []byte {
+	return append(appendTime(append(b, '"'), t), '"')
+}
+
+// appendDue appends a due date as Due.String writes it, as a JSON string,
+// or null: "2026-12-24" for a date, a date-time as appendTime writes it.
+func appendDue(b []byte, d task.Due) []byte {
+	switch {
+	case d.IsZero():
+		return append(b, "null"...)
+	case !d.IsDate():
+		return appendQuotedTime(b, d.Time())
+	}
+	year, month, day := d.Time().Date()
+	if year < 0 || year > 9999 {
+		return appendString(b, d.String())
+	}
+	n := len(b)
+	b = append(b, `"0000-00-00"`...)
+	putDigits(b[n+1:n+5], year)
+	putDigits(b[n+6:n+8], int(month))
+	putDigits(b[n+9:n+11], day)
+	return b
+}
+
+// appendWord appends a keyword of the API (a priority, a recurrence) as a
+// JSON string; keywords need no escaping.
+func appendWord(b []byte, w string) []byte {
+	b = append(b, '"')
+	b = append(b, w...)
+	return append(b, '"')
+}
+
+// appendTags appends the task's tags as a JSON array.
+func appendTags(b []byte, t *task.Task) []byte {
+	b = append(b, '[')
+	first := true
+	for tag := range t.Tags() {
+		if !first {
+			b = append(b, ',')
+		}
+		first = false
+		b = appendString(b, tag)
+	}
+	return append(b, ']')
+}
+
 // putDigits writes n, which is not negative, into d as exactly len(d)
 // decimal digits.
 func putDigits(d []byte, n int) {

@@ -60,10 +60,19 @@ func FuzzAppendString(f *testing.F) {
 
 // BenchmarkAppendTasks measures the task encoder alone: a list of 50 tasks,
 // half of them with a description, into a reused buffer, as sendTasks
-// writes it.
+// writes it. The Planned variant gives every other task a plan (priority,
+// two tags, a due date, a reminder, a recurrence) and every third one
+// completed_at and a next occurrence.
 func BenchmarkAppendTasks(b *testing.B) {
+	b.Run("Plain", func(b *testing.B) { benchmarkAppendTasks(b, false) })
+	b.Run("Planned", func(b *testing.B) { benchmarkAppendTasks(b, true) })
+}
+
+func benchmarkAppendTasks(b *testing.B, planned bool) {
 	now := time.Date(2026, 11, 25, 19, 40, 0, 123456000, time.UTC)
 	desc := "Two litres, \"organic\" if they have it"
+	remind := now.Add(24 * time.Hour)
+	next := task.ID{0x01, 0x93, 0xb5, 0xc2, 0x6a, 0x4e, 0x7c, 0x1e, 0x9f, 0xff}
 	tasks := make([]*task.Task, 50)
 	for i := range tasks {
 		s := task.Snapshot{
@@ -73,6 +82,13 @@ func BenchmarkAppendTasks(b *testing.B) {
 		}
 		if i%2 == 0 {
 			s.Description = &desc
+		}
+		if planned && i%2 == 0 {
+			s.Plan = task.Plan{Priority: task.PriorityHigh, Tags: []string{"home", "errands"}, Due: task.DueOn(2026, 12, 24),
+				RemindAt: &remind, Recurrence: task.RecurrenceWeekly}
+		}
+		if planned && i%3 == 0 {
+			s.CompletedAt, s.Next = &now, &next
 		}
 		tasks[i] = task.FromSnapshot(s)
 	}
@@ -93,20 +109,28 @@ func BenchmarkAppendTasks(b *testing.B) {
 	}
 }
 
-// BenchmarkDecodePatch measures reading a body with every writable member
-// into a patch, as create and update do.
+// BenchmarkDecodePatch measures reading a body into a patch, as create and
+// update do: v1's members only, and every writable member.
 func BenchmarkDecodePatch(b *testing.B) {
 	gin.SetMode(gin.ReleaseMode)
 	c, _ := gin.CreateTestContext(httptest.NewRecorder())
-	body := []byte(`{"title":"Buy milk","description":"Two litres","completed":true,"id":"ignored"}`)
-	b.ReportAllocs()
-	for b.Loop() {
-		m, ok := parseObject(c, body)
-		if !ok {
-			b.Fatal("parseObject failed")
-		}
-		if _, ok := decodePatch(c, m); !ok {
-			b.Fatal("decodePatch failed")
-		}
+	for _, bc := range []struct{ name, body string }{
+		{"V1", `{"title":"Buy milk","description":"Two litres","completed":true,"id":"ignored"}`},
+		{"V2", `{"title":"Buy milk","description":"Two litres","completed":true,"id":"ignored",` +
+			`"priority":"high","tags":["home","errands"],"due_date":"2026-12-24","remind_at":"2026-12-24T09:00:00Z","recurrence":"weekly"}`},
+	} {
+		body := []byte(bc.body)
+		b.Run(bc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				m, ok := parseObject(c, body)
+				if !ok {
+					b.Fatal("parseObject failed")
+				}
+				if _, _, ok := decodePatch(c, m); !ok {
+					b.Fatal("decodePatch failed")
+				}
+			}
+		})
 	}
 }

@@ -19,6 +19,8 @@ func TestTaskJSON(t *testing.T) {
 	r := s.MustDo(t, Req{Method: "POST", Path: tasksPaths.Collection(user), Token: Token(user), Body: `{"title":"Buy milk"}`})
 	tk := MustTask(t, r, http.StatusCreated)
 	want := fmt.Sprintf(`{"id":"%s","user_id":"%s","title":"Buy milk","description":null,"completed":false,`+
+		`"priority":"medium","tags":[],"due_date":null,"remind_at":null,"recurrence":"none",`+
+		`"completed_at":null,"next_occurrence_id":null,"version":1,`+
 		`"created_at":"2026-11-25T19:40:00.123456Z","updated_at":"2026-11-25T19:40:00.123456Z"}`, tk.ID, user)
 	if got := string(r.Body); got != want {
 		t.Fatalf("body =\n%s\nwant\n%s", got, want)

@@ -25,13 +25,13 @@ func (s *server) create(f family) authedHandler {
 		if !ok {
 			return
 		}
-		in, ok := decodePatch(c, m)
+		in, as, ok := decodePatch(c, m)
 		if !ok {
 			return
 		}
 		t, err := s.svc.Create(c.Request.Context(), p, owner(c), in)
 		if err != nil {
-			s.fail(c, err)
+			s.fail(c, as.rename(err))
 			return
 		}
 		c.Writer.Header()["Location"] = []string{f.location(t)}
@@ -59,12 +59,12 @@ func (s *server) update(c *gin.Context, p identity.Principal) {
 	if !ok {
 		return
 	}
-	patch, ok := decodePatch(c, m)
+	patch, as, ok := decodePatch(c, m)
 	if !ok {
 		return
 	}
 	t, err := s.svc.Update(c.Request.Context(), p, owner(c), c.Param("task_id"), patch)
-	s.reply(c, t, err)
+	s.reply(c, t, as.rename(err))
 }
 
 func (s *server) delete(c *gin.Context, p identity.Principal) {

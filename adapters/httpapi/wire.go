@@ -3,9 +3,6 @@ package httpapi
 import (
 	"encoding/json"
 	"strconv"
-	"strings"
-
-	"github.com/gin-gonic/gin"
 
 	"github.com/todoapi/todo/adapters/httpapi/apidocs"
 	"github.com/todoapi/todo/core/task"
@@ -17,7 +14,9 @@ import (
 // about it. appendTask, decodePatch and the Task, TaskCreate, TaskUpdate
 // and TaskComplete schemas all come from that table, so a new member is
 // one entry here. Rules and limits stay the core's: a member is read as
-// given, and the schemas quote the core's constants.
+// given, and the schemas quote the core's constants. A member's other
+// names in a body (due_at for due_date, ...) are its aliases
+// (wire_decode.go).
 
 // wireField is one member of the task's JSON.
 type wireField struct {
@@ -35,6 +34,8 @@ type wireField struct {
 	decode func(raw json.RawMessage, p task.Patch) (task.Patch, bool)
 	// want names the JSON type decode takes, for the 400's detail.
 	want string
+	// aliases are the member's other names in a body (see alias).
+	aliases []alias
 	// schema describes the member in a task; create and update in the
 	// bodies of those operations, nil for a read-only member.
 	schema, create, update apidocs.Object
@@ -107,6 +108,105 @@ var taskFields = withKeys([]wireField{
 		example:     false,
 	},
 	{
+		name:        "priority",
+		appendValue: func(b []byte, t *task.Task) []byte { return appendWord(b, t.Priority().String()) },
+		decode:      member(func(p task.Patch, v task.Field[string]) task.Patch { p.Priority = v; return p }),
+		want:        "a string or null",
+		schema:      obj{"type": "string", "enum": priorities, "description": "`urgent` is the highest."},
+		create:      priorityInput("Null or absent means `" + task.DefaultPriority.String() + "`."),
+		update:      priorityInput("Null sets `" + task.DefaultPriority.String() + "`."),
+		example:     task.DefaultPriority.String(),
+	},
+	{
+		name:        "tags",
+		appendValue: appendTags,
+		decode:      decodeTags,
+		want:        "an array of strings or null",
+		schema: obj{"type": "array", "maxItems": task.MaxTags, "uniqueItems": true, "items": tagSchema,
+			"description": "In the order given, each spelled as first sent."},
+		create:  tagsInput("Null or absent means `[]`."),
+		update:  tagsInput("Replaces all the tags; null or `[]` removes them."),
+		example: []any{"home"},
+	},
+	{
+		name:        "due_date",
+		appendValue: func(b []byte, t *task.Task) []byte { return appendDue(b, t.Due()) },
+		decode:      member(func(p task.Patch, v task.Field[string]) task.Patch { p.Due = v; return p }),
+		want:        "a string or null",
+		aliases:     []alias{{name: "due_at", schema: aliasOf("due_date", dueInput(""))}},
+		schema: obj{"type": []any{"string", "null"}, "pattern": `^\d{4}-\d\d-\d\d(T\d\d:\d\d:\d\d\.\d{6}Z)?$`,
+			"description": "Null when there is none. A date (`YYYY-MM-DD`) reads back as that date: a deadline at the end of that day in UTC. " +
+				"A date-time reads back as the same instant, RFC 3339 in UTC with microseconds."},
+		create:  dueInput("Null or absent: none. Also accepted as `due_at`."),
+		update:  dueInput("Null clears it. Also accepted as `due_at`."),
+		example: "2026-12-24",
+	},
+	{
+		name: "remind_at",
+		appendValue: func(b []byte, t *task.Task) []byte {
+			if at, ok := t.RemindAt(); ok {
+				return appendQuotedTime(b, at)
+			}
+			return append(b, "null"...)
+		},
+		decode:  member(func(p task.Patch, v task.Field[string]) task.Patch { p.RemindAt = v; return p }),
+		want:    "a string or null",
+		aliases: []alias{{name: "reminder_at", schema: aliasOf("remind_at", remindInput(""))}, {name: "reminder_time", schema: aliasOf("remind_at", remindInput(""))}},
+		schema:  obj{"type": []any{"string", "null"}, "format": "date-time", "description": "When to remind; null when never. RFC 3339 in UTC with microseconds."},
+		create:  remindInput("Null or absent: none. Also accepted as `reminder_at` or `reminder_time`."),
+		update:  remindInput("Null clears it. Also accepted as `reminder_at` or `reminder_time`."),
+		example: nil,
+	},
+	{
+		name:        "recurrence",
+		appendValue: func(b []byte, t *task.Task) []byte { return appendWord(b, t.Recurrence().String()) },
+		decode:      member(func(p task.Patch, v task.Field[string]) task.Patch { p.Recurrence = v; return p }),
+		want:        "a string or null",
+		aliases: []alias{
+			{name: "recurrence_pattern", schema: aliasOf("recurrence", recurrenceInput(""))},
+			{
+				name:   "recurrence_rule",
+				decode: member(func(p task.Patch, v task.Field[string]) task.Patch { p.RecurrenceRule = v; return p }),
+				agree:  sameRecurrence,
+				schema: rruleInput(),
+			},
+		},
+		schema: obj{"type": "string", "enum": recurrences,
+			"description": "When a recurring task becomes completed, its next occurrence is created (see `next_occurrence_id`)."},
+		create:  recurrenceInput("Null or absent means `none`. Also accepted as `recurrence_pattern`, or as `recurrence_rule`."),
+		update:  recurrenceInput("Null sets `none`. Also accepted as `recurrence_pattern`, or as `recurrence_rule`."),
+		example: task.RecurrenceNone.String(),
+	},
+	{
+		name: "completed_at",
+		appendValue: func(b []byte, t *task.Task) []byte {
+			if at := t.CompletedAt(); at != nil {
+				return appendQuotedTime(b, *at)
+			}
+			return append(b, "null"...)
+		},
+		schema:  obj{"type": []any{"string", "null"}, "format": "date-time", "description": "When the task became completed; null while it is not. Read-only."},
+		example: nil,
+	},
+	{
+		name: "next_occurrence_id",
+		appendValue: func(b []byte, t *task.Task) []byte {
+			if id := t.NextOccurrence(); id != nil {
+				return append(appendID(append(b, '"'), *id), '"')
+			}
+			return append(b, "null"...)
+		},
+		schema: obj{"type": []any{"string", "null"}, "format": "uuid",
+			"description": "The task that completing this recurring task created; null when there is none. Completing it again makes no second one. Read-only."},
+		example: nil,
+	},
+	{
+		name:        "version",
+		appendValue: func(b []byte, t *task.Task) []byte { return strconv.AppendInt(b, t.Version(), 10) },
+		schema:      obj{"type": "integer", "minimum": 1, "description": "1 on create, one more with every change that is stored. Read-only."},
+		example:     1,
+	},
+	{
 		name: "created_at",
 		appendValue: func(b []byte, t *task.Task) []byte {
 			return append(appendTime(append(b, '"'), t.CreatedAt()), '"')
@@ -147,10 +247,6 @@ func fieldNamed(name string) *wireField {
 	panic("httpapi: no task member " + name)
 }
 
-func nullableText(max int, description string) obj {
-	return obj{"type": []any{"string", "null"}, "maxLength": max, "description": description}
-}
-
 // appendTask appends the task's JSON object, members in the table's order.
 func appendTask(b []byte, t *task.Task) []byte {
 	b = append(b, '{')
@@ -160,90 +256,4 @@ func appendTask(b []byte, t *task.Task) []byte {
 		b = f.appendValue(b, t)
 	}
 	return append(b, '}')
-}
-
-// member returns the decode of one field of a patch: a null is a present
-// null, a value of type T is set, anything else is the wrong JSON type.
-// Whether a null or a value is allowed is the core's rule, not ours.
-func member[T any](set func(task.Patch, task.Field[T]) task.Patch) func(json.RawMessage, task.Patch) (task.Patch, bool) {
-	return func(raw json.RawMessage, p task.Patch) (task.Patch, bool) {
-		if string(raw) == "null" {
-			return set(p, task.Null[T]()), true
-		}
-		var v T
-		if err := json.Unmarshal(raw, &v); err != nil {
-			return p, false
-		}
-		return set(p, task.Set(v)), true
-	}
-}
-
-// decodePatch reads the writable members of a task; read-only and unknown
-// members are ignored. On false a 400 has been written.
-func decodePatch(c *gin.Context, m map[string]json.RawMessage) (task.Patch, bool) {
-	var p task.Patch
-	ok := true
-	for i := range taskFields {
-		if f := &taskFields[i]; f.decode != nil {
-			if p, ok = decodeMember(c, m, f, p); !ok {
-				break
-			}
-		}
-	}
-	return p, ok
-}
-
-// decodeMember returns p with one member of the body in it, when it is
-// there. A value of the wrong JSON type is a 400 naming the member.
-func decodeMember(c *gin.Context, m map[string]json.RawMessage, f *wireField, p task.Patch) (task.Patch, bool) {
-	raw, present := m[f.name]
-	if !present {
-		return p, true
-	}
-	p, ok := f.decode(raw, p)
-	if !ok {
-		badRequest(c, `The field "`+f.name+`" must be `+f.want+".")
-	}
-	return p, ok
-}
-
-// taskSchemas are the task's shapes for the OpenAPI document: the task as
-// written, and the bodies of create, update and complete.
-func taskSchemas() map[string]apidocs.Object {
-	props, required, example := obj{}, []any{}, obj{}
-	createProps, createRequired, updateProps := obj{}, []any{}, obj{}
-	var readOnly []string
-	for _, f := range taskFields {
-		props[f.name], example[f.name] = f.schema, f.example
-		required = append(required, f.name)
-		if f.decode == nil {
-			readOnly = append(readOnly, "`"+f.name+"`")
-			continue
-		}
-		createProps[f.name], updateProps[f.name] = f.create, f.update
-		if f.requiredOnCreate {
-			createRequired = append(createRequired, f.name)
-		}
-	}
-	return map[string]apidocs.Object{
-		"Task": {
-			"type": "object", "additionalProperties": false,
-			"required": required, "properties": props, "example": example,
-		},
-		"TaskCreate": {
-			"type": "object", "required": createRequired, "properties": createProps,
-			"description": "Read-only fields (" + strings.Join(readOnly, ", ") + ") and unknown fields are ignored.",
-			"example":     obj{"title": "Buy milk", "description": "Two litres"},
-		},
-		"TaskUpdate": {
-			"type": "object", "properties": updateProps,
-			"description": "Only the fields present change. Read-only and unknown fields are ignored.",
-			"example":     obj{"completed": true},
-		},
-		"TaskComplete": {
-			"type": "object", "properties": obj{completedField.name: completedField.update},
-			"description": "`completed` sets the flag; without it (or without a body) the flag flips.",
-			"example":     obj{"completed": true},
-		},
-	}
 }
