@@ -589,7 +589,7 @@ export interface components {
         };
     };
     responses: {
-        /** @description The body is not valid JSON, or a field has the wrong JSON type. */
+        /** @description The body is not valid JSON, a field has the wrong JSON type, or a query parameter has a value outside its set (`detail` names the parameter and what it allows). */
         BadRequest: {
             headers: {
                 "X-Request-Id": components["headers"]["XRequestId"];

@@ -13,6 +13,13 @@ type API struct {
 	Tags       []Tag
 	Operations []Operation
 	Schemas    map[string]Object // the named schemas that operations refer to
+	// Parameters are the named parameters (query or header) that
+	// operations refer to, each an OpenAPI Parameter Object.
+	Parameters map[string]Object
+	// Headers are the named response headers that successes refer to,
+	// each an OpenAPI Header Object; the map's key is also its name in
+	// the response.
+	Headers map[string]Object
 }
 
 // Tag groups operations on the docs page.
@@ -30,8 +37,9 @@ type Operation struct {
 	Tag         string
 	Summary     string
 	Description string
-	Public      bool  // needs no bearer token
-	Body        *Body // the request body; nil when the operation reads none
+	Public      bool     // needs no bearer token
+	Parameters  []string // names of API.Parameters it takes, besides its path's
+	Body        *Body    // the request body; nil when the operation reads none
 	Success     Response
 	Errors      []int // the error statuses it answers, each one of the document's shared responses
 }
@@ -46,8 +54,9 @@ type Body struct {
 type Response struct {
 	Status      int
 	Description string
-	Schema      Object // of its JSON body; nil when it has none
-	Location    bool   // it carries a Location header
+	Schema      Object   // of its JSON body; nil when it has none
+	Location    bool     // it carries a Location header
+	Headers     []string // names of API.Headers it may carry
 }
 
 // SchemaRef refers to one of API.Schemas.

@@ -41,15 +41,19 @@ var api = apidocs.API{
 		},
 		{
 			Method: http.MethodGet, Path: "/api/:user_id/:task_id/things", ID: "listThings", Tag: "things", Summary: "List things",
-			Success: apidocs.Response{Status: http.StatusOK, Description: "The things.", Schema: apidocs.ArrayOf(apidocs.SchemaRef("Thing"))},
-			Errors:  []int{401, 403, 500, 503},
+			Parameters: []string{"Limit"},
+			Success: apidocs.Response{Status: http.StatusOK, Description: "The things.", Schema: apidocs.ArrayOf(apidocs.SchemaRef("Thing")),
+				Headers: []string{"Link"}},
+			Errors: []int{401, 403, 500, 503},
 		},
 		{
 			Method: http.MethodGet, Path: "/ping", ID: "ping", Tag: apidocs.OperationsTag, Summary: "Ping", Public: true,
 			Success: apidocs.Response{Status: http.StatusNoContent, Description: "Pong."},
 		},
 	},
-	Schemas: map[string]apidocs.Object{"Thing": {"type": "object", "properties": apidocs.Object{"name": apidocs.Object{"type": "string", "maxLength": 7}}}},
+	Schemas:    map[string]apidocs.Object{"Thing": {"type": "object", "properties": apidocs.Object{"name": apidocs.Object{"type": "string", "maxLength": 7}}}},
+	Parameters: map[string]apidocs.Object{"Limit": {"name": "limit", "in": "query", "schema": apidocs.Object{"type": "integer", "maximum": 9}}},
+	Headers:    map[string]apidocs.Object{"Link": {"description": "The next page.", "schema": apidocs.Object{"type": "string"}}},
 }
 
 func TestDocumentIsValidOpenAPI31(t *testing.T) {
@@ -102,6 +106,13 @@ func TestDocumentRendersOperations(t *testing.T) {
 	}
 	if got := doc.Paths.Value("/api/{user_id}/{task_id}/things").Parameters; len(got) != 2 {
 		t.Errorf("path parameters %v, want user_id and task_id", got)
+	}
+	list := doc.Paths.Value("/api/{user_id}/{task_id}/things").Get
+	if got := list.Parameters.GetByInAndName("query", "limit"); got == nil || *got.Schema.Value.Max != 9 {
+		t.Errorf("listThings's limit parameter = %v, want the one given", got)
+	}
+	if got := list.Responses.Status(http.StatusOK).Value.Headers["Link"]; got == nil || got.Value.Description != "The next page." {
+		t.Errorf("listThings's Link header = %v, want the one given", got)
 	}
 	if got := doc.Components.Schemas["Thing"].Value.Properties["name"].Value.MaxLength; got == nil || *got != 7 {
 		t.Errorf("Thing.name maxLength = %v, want the 7 given", got)

@@ -1,9 +1,9 @@
 package apidocs
 
-// components are what operations refer to: the given schemas, and the
-// document's own security scheme, path parameters, headers and the error
-// responses every operation shares.
-func components(schemas map[string]Object) obj {
+// components are what operations refer to: the given schemas, parameters
+// and headers, and the document's own security scheme, path parameters,
+// headers and the error responses every operation shares.
+func components(api API) obj {
 	problem := func(description string) obj {
 		return obj{"description": description, "headers": obj{"X-Request-Id": ref("headers", "XRequestId")},
 			"content": obj{"application/problem+json": obj{"schema": ref("schemas", "Problem")}}}
@@ -15,33 +15,28 @@ func components(schemas map[string]Object) obj {
 	invalid := problem("A rule is broken: `errors` names each field, and `detail` names them all in one line.")
 	invalid["content"] = obj{"application/problem+json": obj{"schema": ref("schemas", "ValidationProblem")}}
 
-	all := problemSchemas()
-	for name, schema := range schemas {
-		if all[name] != nil {
-			panic("apidocs: the schema " + name + " is the document's own")
-		}
-		all[name] = schema
+	params := obj{
+		"UserID": obj{"name": "user_id", "in": "path", "required": true, "description": "The user's id; must equal the token's `sub`.",
+			"schema": obj{"type": "string", "minLength": 1}},
+		"TaskID": obj{"name": "task_id", "in": "path", "required": true, "description": "The task's id (a UUID; anything else is a 404).",
+			"schema": obj{"type": "string"}},
+	}
+	headers := obj{
+		"Location":        obj{"description": "The URL of the created task.", "schema": obj{"type": "string", "format": "uri-reference"}},
+		"XRequestId":      obj{"description": "The request's id, taken from the request's X-Request-Id when it sent a sane one.", "schema": obj{"type": "string"}},
+		"WWWAuthenticate": obj{"description": "`Bearer`, with `error=\"invalid_token\"` when a token was sent but refused (RFC 6750).", "schema": obj{"type": "string", "pattern": "^Bearer"}},
+		"RetryAfter":      obj{"description": "Seconds to wait before retrying.", "schema": obj{"type": "string", "pattern": "^[0-9]+$"}},
 	}
 	return obj{
-		"schemas": all,
+		"schemas":    merge("schema", problemSchemas(), api.Schemas),
+		"parameters": merge("parameter", params, api.Parameters),
+		"headers":    merge("header", headers, api.Headers),
 		"securitySchemes": obj{"bearerAuth": obj{
 			"type": "http", "scheme": "bearer", "bearerFormat": "JWT",
 			"description": "A JWT from Better Auth's JWT plugin (`GET {BETTER_AUTH_URL}/api/auth/token`), or one signed HS256 with `BETTER_AUTH_SECRET` when that is configured. In development, `todo token --user ID` prints one.",
 		}},
-		"parameters": obj{
-			"UserID": obj{"name": "user_id", "in": "path", "required": true, "description": "The user's id; must equal the token's `sub`.",
-				"schema": obj{"type": "string", "minLength": 1}},
-			"TaskID": obj{"name": "task_id", "in": "path", "required": true, "description": "The task's id (a UUID; anything else is a 404).",
-				"schema": obj{"type": "string"}},
-		},
-		"headers": obj{
-			"Location":        obj{"description": "The URL of the created task.", "schema": obj{"type": "string", "format": "uri-reference"}},
-			"XRequestId":      obj{"description": "The request's id, taken from the request's X-Request-Id when it sent a sane one.", "schema": obj{"type": "string"}},
-			"WWWAuthenticate": obj{"description": "`Bearer`, with `error=\"invalid_token\"` when a token was sent but refused (RFC 6750).", "schema": obj{"type": "string", "pattern": "^Bearer"}},
-			"RetryAfter":      obj{"description": "Seconds to wait before retrying.", "schema": obj{"type": "string", "pattern": "^[0-9]+$"}},
-		},
 		"responses": obj{
-			"BadRequest":   problem("The body is not valid JSON, or a field has the wrong JSON type."),
+			"BadRequest":   problem("The body is not valid JSON, a field has the wrong JSON type, or a query parameter has a value outside its set (`detail` names the parameter and what it allows)."),
 			"Unauthorized": unauthorized,
 			"Forbidden":    problem("The token's user is not the `{user_id}` of the path."),
 			"NotFound":     problem("No such task for this user (also when the id is not a UUID, or the task is another user's)."),
@@ -52,6 +47,18 @@ func components(schemas map[string]Object) obj {
 			"Problem":      problem("Any other error, such as the router's own 404 or 405."),
 		},
 	}
+}
+
+// merge adds the given named objects to the document's own, which they
+// must not replace.
+func merge(kind string, own obj, given map[string]Object) obj {
+	for name, o := range given {
+		if own[name] != nil {
+			panic("apidocs: the " + kind + " " + name + " is the document's own")
+		}
+		own[name] = o
+	}
+	return own
 }
 
 // problemSchemas are the schemas of the shared error responses.

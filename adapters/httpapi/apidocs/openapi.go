@@ -92,7 +92,7 @@ func render(api API) obj {
 		"security":   []any{obj{"bearerAuth": []any{}}},
 		"tags":       tags,
 		"paths":      paths,
-		"components": components(api.Schemas),
+		"components": components(api),
 	}
 }
 
@@ -126,6 +126,13 @@ func operation(op Operation) obj {
 	if op.Public {
 		o["security"] = []any{}
 	}
+	if len(op.Parameters) > 0 {
+		params := make([]any, len(op.Parameters))
+		for i, name := range op.Parameters {
+			params[i] = ref("parameters", name)
+		}
+		o["parameters"] = params
+	}
 	if op.Body != nil {
 		o["requestBody"] = obj{"required": op.Body.Required,
 			"content": obj{"application/json": obj{"schema": ref("schemas", op.Body.Schema)}}}
@@ -155,6 +162,9 @@ func success(r Response) obj {
 	headers := obj{"X-Request-Id": ref("headers", "XRequestId")}
 	if r.Location {
 		headers["Location"] = ref("headers", "Location")
+	}
+	for _, name := range r.Headers {
+		headers[name] = ref("headers", name)
 	}
 	out := obj{"description": r.Description, "headers": headers}
 	if r.Schema != nil {
