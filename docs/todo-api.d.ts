@@ -31,7 +31,10 @@ export interface paths {
             };
             cookie?: never;
         };
-        /** List the user's tasks, newest first */
+        /**
+         * List the user's tasks: filtered, sorted, a page at a time
+         * @description Without parameters: every task, newest first, 1000 at most, with a `Link` to the next page when there are more. Unknown parameters are ignored; a known one with a value outside its set is a 400 whose `detail` names it and what it allows.
+         */
         get: operations["listTasks"];
         put?: never;
         /** Create a task */
@@ -52,7 +55,10 @@ export interface paths {
             };
             cookie?: never;
         };
-        /** List the user's tasks, newest first */
+        /**
+         * List the user's tasks: filtered, sorted, a page at a time
+         * @description Without parameters: every task, newest first, 1000 at most, with a `Link` to the next page when there are more. Unknown parameters are ignored; a known one with a value outside its set is a 400 whose `detail` names it and what it allows.
+         */
         get: operations["listTasksTrailingSlash"];
         put?: never;
         /** Create a task */
@@ -73,7 +79,10 @@ export interface paths {
             };
             cookie?: never;
         };
-        /** List the user's tasks, newest first */
+        /**
+         * List the user's tasks: filtered, sorted, a page at a time
+         * @description Without parameters: every task, newest first, 1000 at most, with a `Link` to the next page when there are more. Unknown parameters are ignored; a known one with a value outside its set is a 400 whose `detail` names it and what it allows.
+         */
         get: operations["listTasksViaTasksPath"];
         put?: never;
         /** Create a task */
@@ -94,7 +103,10 @@ export interface paths {
             };
             cookie?: never;
         };
-        /** List the user's tasks, newest first */
+        /**
+         * List the user's tasks: filtered, sorted, a page at a time
+         * @description Without parameters: every task, newest first, 1000 at most, with a `Link` to the next page when there are more. Unknown parameters are ignored; a known one with a value outside its set is a 400 whose `detail` names it and what it allows.
+         */
         get: operations["listTasksViaTasksPathTrailingSlash"];
         put?: never;
         /** Create a task */
@@ -683,6 +695,42 @@ export interface components {
         };
     };
     parameters: {
+        /** @description `true` lists completed tasks, `false` pending ones: the same as `status`. */
+        Completed: string;
+        /** @description Where the next page starts: copy it from the `Link` header. A cursor goes with the filters and sort it was made for (another `limit` is fine); with others it is a 400. Empty means the first page. */
+        Cursor: string;
+        /** @description Tasks due on or after this: a date (`YYYY-MM-DD`, from the start of that day in UTC) or an RFC 3339 date-time. Tasks without a due date are left out. */
+        DueAfter: string;
+        /** @description Tasks due on or before this: a date (to the end of that day in UTC) or an RFC 3339 date-time. Tasks without a due date are left out. */
+        DueBefore: string;
+        /** @description The page size. */
+        Limit: number;
+        /** @description `asc` or `desc`. By default created and updated run descending (newest first), title ascending (ignoring case), due_date ascending, priority descending (urgent first). Tasks without a due date come last either way. */
+        Order: string;
+        /** @description `true`: only pending tasks whose due date has passed (a date passes at the end of its day in UTC). `false` is the same as leaving it out. */
+        Overdue: string;
+        /** @description Offset pages of `limit` tasks, from 1, for frontends that number pages; (page - 1) × limit must be at most 10000. Not with `cursor`. */
+        Page: number;
+        /** @description `count=exact` (RFC 7240) asks for `X-Total-Count`. */
+        Prefer: string;
+        /** @description Comma-separated priorities (`low`, `medium`, `high`, `urgent`; `critical` means `urgent`), in any case, or the parameter repeated: tasks of any of them. */
+        Priority: string[];
+        /** @description The same as `search`. */
+        Q: string;
+        /** @description Text found, ignoring case, in the title or the description; trimmed, up to 200 characters. Empty means no search. */
+        Search: string;
+        /** @description `created` (the default), `updated`, `title`, `due_date` or `priority`; `created_at`, `updated_at`, `due_at` and `due` are accepted too; in any case. A leading `-` sorts descending, whatever `order` says. Ties break on the id. */
+        Sort: string;
+        /** @description The same as `sort`. */
+        SortBy: string;
+        /** @description The same as `order`. */
+        SortOrder: string;
+        /** @description `all` (the default), `pending` or `completed`, in any case; `open`, `incomplete` and `todo` mean pending, `done` and `complete` mean completed. With `completed` too, both must say the same. */
+        Status: string;
+        /** @description Comma-separated tags, or the parameter repeated: tasks with all of them, compared case-insensitively. `tag` and `tags` add up. */
+        Tag: string[];
+        /** @description The same as `tag`. */
+        Tags: string[];
         /** @description The task's id (a UUID; anything else is a 404). */
         TaskID: string;
         /** @description The user's id; must equal the token's `sub`. */
@@ -690,12 +738,18 @@ export interface components {
     };
     requestBodies: never;
     headers: {
+        /** @description When more tasks match than the page holds: `<URL>; rel="next"` (RFC 8288), the URL relative (the request's path and query, its `page` or `cursor` replaced by the next page's). */
+        Link: string;
         /** @description The URL of the created task. */
         Location: string;
+        /** @description `count=exact` when `X-Total-Count` answers `Prefer: count=exact` (RFC 7240). */
+        "Preference-Applied": "count=exact";
         /** @description Seconds to wait before retrying. */
         RetryAfter: string;
         /** @description `Bearer`, with `error="invalid_token"` when a token was sent but refused (RFC 6750). */
         WWWAuthenticate: string;
+        /** @description With `Prefer: count=exact`: how many tasks match, all pages together. */
+        "X-Total-Count": number;
         /** @description The request's id, taken from the request's X-Request-Id when it sent a sane one. */
         XRequestId: string;
     };
@@ -725,8 +779,46 @@ export interface operations {
     };
     listTasks: {
         parameters: {
-            query?: never;
-            header?: never;
+            query?: {
+                /** @description `all` (the default), `pending` or `completed`, in any case; `open`, `incomplete` and `todo` mean pending, `done` and `complete` mean completed. With `completed` too, both must say the same. */
+                status?: components["parameters"]["Status"];
+                /** @description `true` lists completed tasks, `false` pending ones: the same as `status`. */
+                completed?: components["parameters"]["Completed"];
+                /** @description Comma-separated priorities (`low`, `medium`, `high`, `urgent`; `critical` means `urgent`), in any case, or the parameter repeated: tasks of any of them. */
+                priority?: components["parameters"]["Priority"];
+                /** @description Comma-separated tags, or the parameter repeated: tasks with all of them, compared case-insensitively. `tag` and `tags` add up. */
+                tag?: components["parameters"]["Tag"];
+                /** @description The same as `tag`. */
+                tags?: components["parameters"]["Tags"];
+                /** @description Text found, ignoring case, in the title or the description; trimmed, up to 200 characters. Empty means no search. */
+                search?: components["parameters"]["Search"];
+                /** @description The same as `search`. */
+                q?: components["parameters"]["Q"];
+                /** @description Tasks due on or after this: a date (`YYYY-MM-DD`, from the start of that day in UTC) or an RFC 3339 date-time. Tasks without a due date are left out. */
+                due_after?: components["parameters"]["DueAfter"];
+                /** @description Tasks due on or before this: a date (to the end of that day in UTC) or an RFC 3339 date-time. Tasks without a due date are left out. */
+                due_before?: components["parameters"]["DueBefore"];
+                /** @description `true`: only pending tasks whose due date has passed (a date passes at the end of its day in UTC). `false` is the same as leaving it out. */
+                overdue?: components["parameters"]["Overdue"];
+                /** @description `created` (the default), `updated`, `title`, `due_date` or `priority`; `created_at`, `updated_at`, `due_at` and `due` are accepted too; in any case. A leading `-` sorts descending, whatever `order` says. Ties break on the id. */
+                sort?: components["parameters"]["Sort"];
+                /** @description The same as `sort`. */
+                sort_by?: components["parameters"]["SortBy"];
+                /** @description `asc` or `desc`. By default created and updated run descending (newest first), title ascending (ignoring case), due_date ascending, priority descending (urgent first). Tasks without a due date come last either way. */
+                order?: components["parameters"]["Order"];
+                /** @description The same as `order`. */
+                sort_order?: components["parameters"]["SortOrder"];
+                /** @description The page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description Where the next page starts: copy it from the `Link` header. A cursor goes with the filters and sort it was made for (another `limit` is fine); with others it is a 400. Empty means the first page. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Offset pages of `limit` tasks, from 1, for frontends that number pages; (page - 1) × limit must be at most 10000. Not with `cursor`. */
+                page?: components["parameters"]["Page"];
+            };
+            header?: {
+                /** @description `count=exact` (RFC 7240) asks for `X-Total-Count`. */
+                Prefer?: components["parameters"]["Prefer"];
+            };
             path: {
                 /** @description The user's id; must equal the token's `sub`. */
                 user_id: components["parameters"]["UserID"];
@@ -735,16 +827,20 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The user's tasks (an empty array when there are none), newest first. */
+            /** @description The page of the user's tasks that match, in the order asked for (an empty array when none match). */
             200: {
                 headers: {
+                    Link: components["headers"]["Link"];
+                    "Preference-Applied": components["headers"]["Preference-Applied"];
                     "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-Total-Count": components["headers"]["X-Total-Count"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Task"][];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             500: components["responses"]["Internal"];
@@ -791,8 +887,46 @@ export interface operations {
     };
     listTasksTrailingSlash: {
         parameters: {
-            query?: never;
-            header?: never;
+            query?: {
+                /** @description `all` (the default), `pending` or `completed`, in any case; `open`, `incomplete` and `todo` mean pending, `done` and `complete` mean completed. With `completed` too, both must say the same. */
+                status?: components["parameters"]["Status"];
+                /** @description `true` lists completed tasks, `false` pending ones: the same as `status`. */
+                completed?: components["parameters"]["Completed"];
+                /** @description Comma-separated priorities (`low`, `medium`, `high`, `urgent`; `critical` means `urgent`), in any case, or the parameter repeated: tasks of any of them. */
+                priority?: components["parameters"]["Priority"];
+                /** @description Comma-separated tags, or the parameter repeated: tasks with all of them, compared case-insensitively. `tag` and `tags` add up. */
+                tag?: components["parameters"]["Tag"];
+                /** @description The same as `tag`. */
+                tags?: components["parameters"]["Tags"];
+                /** @description Text found, ignoring case, in the title or the description; trimmed, up to 200 characters. Empty means no search. */
+                search?: components["parameters"]["Search"];
+                /** @description The same as `search`. */
+                q?: components["parameters"]["Q"];
+                /** @description Tasks due on or after this: a date (`YYYY-MM-DD`, from the start of that day in UTC) or an RFC 3339 date-time. Tasks without a due date are left out. */
+                due_after?: components["parameters"]["DueAfter"];
+                /** @description Tasks due on or before this: a date (to the end of that day in UTC) or an RFC 3339 date-time. Tasks without a due date are left out. */
+                due_before?: components["parameters"]["DueBefore"];
+                /** @description `true`: only pending tasks whose due date has passed (a date passes at the end of its day in UTC). `false` is the same as leaving it out. */
+                overdue?: components["parameters"]["Overdue"];
+                /** @description `created` (the default), `updated`, `title`, `due_date` or `priority`; `created_at`, `updated_at`, `due_at` and `due` are accepted too; in any case. A leading `-` sorts descending, whatever `order` says. Ties break on the id. */
+                sort?: components["parameters"]["Sort"];
+                /** @description The same as `sort`. */
+                sort_by?: components["parameters"]["SortBy"];
+                /** @description `asc` or `desc`. By default created and updated run descending (newest first), title ascending (ignoring case), due_date ascending, priority descending (urgent first). Tasks without a due date come last either way. */
+                order?: components["parameters"]["Order"];
+                /** @description The same as `order`. */
+                sort_order?: components["parameters"]["SortOrder"];
+                /** @description The page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description Where the next page starts: copy it from the `Link` header. A cursor goes with the filters and sort it was made for (another `limit` is fine); with others it is a 400. Empty means the first page. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Offset pages of `limit` tasks, from 1, for frontends that number pages; (page - 1) × limit must be at most 10000. Not with `cursor`. */
+                page?: components["parameters"]["Page"];
+            };
+            header?: {
+                /** @description `count=exact` (RFC 7240) asks for `X-Total-Count`. */
+                Prefer?: components["parameters"]["Prefer"];
+            };
             path: {
                 /** @description The user's id; must equal the token's `sub`. */
                 user_id: components["parameters"]["UserID"];
@@ -801,16 +935,20 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The user's tasks (an empty array when there are none), newest first. */
+            /** @description The page of the user's tasks that match, in the order asked for (an empty array when none match). */
             200: {
                 headers: {
+                    Link: components["headers"]["Link"];
+                    "Preference-Applied": components["headers"]["Preference-Applied"];
                     "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-Total-Count": components["headers"]["X-Total-Count"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Task"][];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             500: components["responses"]["Internal"];
@@ -857,8 +995,46 @@ export interface operations {
     };
     listTasksViaTasksPath: {
         parameters: {
-            query?: never;
-            header?: never;
+            query?: {
+                /** @description `all` (the default), `pending` or `completed`, in any case; `open`, `incomplete` and `todo` mean pending, `done` and `complete` mean completed. With `completed` too, both must say the same. */
+                status?: components["parameters"]["Status"];
+                /** @description `true` lists completed tasks, `false` pending ones: the same as `status`. */
+                completed?: components["parameters"]["Completed"];
+                /** @description Comma-separated priorities (`low`, `medium`, `high`, `urgent`; `critical` means `urgent`), in any case, or the parameter repeated: tasks of any of them. */
+                priority?: components["parameters"]["Priority"];
+                /** @description Comma-separated tags, or the parameter repeated: tasks with all of them, compared case-insensitively. `tag` and `tags` add up. */
+                tag?: components["parameters"]["Tag"];
+                /** @description The same as `tag`. */
+                tags?: components["parameters"]["Tags"];
+                /** @description Text found, ignoring case, in the title or the description; trimmed, up to 200 characters. Empty means no search. */
+                search?: components["parameters"]["Search"];
+                /** @description The same as `search`. */
+                q?: components["parameters"]["Q"];
+                /** @description Tasks due on or after this: a date (`YYYY-MM-DD`, from the start of that day in UTC) or an RFC 3339 date-time. Tasks without a due date are left out. */
+                due_after?: components["parameters"]["DueAfter"];
+                /** @description Tasks due on or before this: a date (to the end of that day in UTC) or an RFC 3339 date-time. Tasks without a due date are left out. */
+                due_before?: components["parameters"]["DueBefore"];
+                /** @description `true`: only pending tasks whose due date has passed (a date passes at the end of its day in UTC). `false` is the same as leaving it out. */
+                overdue?: components["parameters"]["Overdue"];
+                /** @description `created` (the default), `updated`, `title`, `due_date` or `priority`; `created_at`, `updated_at`, `due_at` and `due` are accepted too; in any case. A leading `-` sorts descending, whatever `order` says. Ties break on the id. */
+                sort?: components["parameters"]["Sort"];
+                /** @description The same as `sort`. */
+                sort_by?: components["parameters"]["SortBy"];
+                /** @description `asc` or `desc`. By default created and updated run descending (newest first), title ascending (ignoring case), due_date ascending, priority descending (urgent first). Tasks without a due date come last either way. */
+                order?: components["parameters"]["Order"];
+                /** @description The same as `order`. */
+                sort_order?: components["parameters"]["SortOrder"];
+                /** @description The page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description Where the next page starts: copy it from the `Link` header. A cursor goes with the filters and sort it was made for (another `limit` is fine); with others it is a 400. Empty means the first page. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Offset pages of `limit` tasks, from 1, for frontends that number pages; (page - 1) × limit must be at most 10000. Not with `cursor`. */
+                page?: components["parameters"]["Page"];
+            };
+            header?: {
+                /** @description `count=exact` (RFC 7240) asks for `X-Total-Count`. */
+                Prefer?: components["parameters"]["Prefer"];
+            };
             path: {
                 /** @description The user's id; must equal the token's `sub`. */
                 user_id: components["parameters"]["UserID"];
@@ -867,16 +1043,20 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The user's tasks (an empty array when there are none), newest first. */
+            /** @description The page of the user's tasks that match, in the order asked for (an empty array when none match). */
             200: {
                 headers: {
+                    Link: components["headers"]["Link"];
+                    "Preference-Applied": components["headers"]["Preference-Applied"];
                     "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-Total-Count": components["headers"]["X-Total-Count"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Task"][];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             500: components["responses"]["Internal"];
@@ -923,8 +1103,46 @@ export interface operations {
     };
     listTasksViaTasksPathTrailingSlash: {
         parameters: {
-            query?: never;
-            header?: never;
+            query?: {
+                /** @description `all` (the default), `pending` or `completed`, in any case; `open`, `incomplete` and `todo` mean pending, `done` and `complete` mean completed. With `completed` too, both must say the same. */
+                status?: components["parameters"]["Status"];
+                /** @description `true` lists completed tasks, `false` pending ones: the same as `status`. */
+                completed?: components["parameters"]["Completed"];
+                /** @description Comma-separated priorities (`low`, `medium`, `high`, `urgent`; `critical` means `urgent`), in any case, or the parameter repeated: tasks of any of them. */
+                priority?: components["parameters"]["Priority"];
+                /** @description Comma-separated tags, or the parameter repeated: tasks with all of them, compared case-insensitively. `tag` and `tags` add up. */
+                tag?: components["parameters"]["Tag"];
+                /** @description The same as `tag`. */
+                tags?: components["parameters"]["Tags"];
+                /** @description Text found, ignoring case, in the title or the description; trimmed, up to 200 characters. Empty means no search. */
+                search?: components["parameters"]["Search"];
+                /** @description The same as `search`. */
+                q?: components["parameters"]["Q"];
+                /** @description Tasks due on or after this: a date (`YYYY-MM-DD`, from the start of that day in UTC) or an RFC 3339 date-time. Tasks without a due date are left out. */
+                due_after?: components["parameters"]["DueAfter"];
+                /** @description Tasks due on or before this: a date (to the end of that day in UTC) or an RFC 3339 date-time. Tasks without a due date are left out. */
+                due_before?: components["parameters"]["DueBefore"];
+                /** @description `true`: only pending tasks whose due date has passed (a date passes at the end of its day in UTC). `false` is the same as leaving it out. */
+                overdue?: components["parameters"]["Overdue"];
+                /** @description `created` (the default), `updated`, `title`, `due_date` or `priority`; `created_at`, `updated_at`, `due_at` and `due` are accepted too; in any case. A leading `-` sorts descending, whatever `order` says. Ties break on the id. */
+                sort?: components["parameters"]["Sort"];
+                /** @description The same as `sort`. */
+                sort_by?: components["parameters"]["SortBy"];
+                /** @description `asc` or `desc`. By default created and updated run descending (newest first), title ascending (ignoring case), due_date ascending, priority descending (urgent first). Tasks without a due date come last either way. */
+                order?: components["parameters"]["Order"];
+                /** @description The same as `order`. */
+                sort_order?: components["parameters"]["SortOrder"];
+                /** @description The page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description Where the next page starts: copy it from the `Link` header. A cursor goes with the filters and sort it was made for (another `limit` is fine); with others it is a 400. Empty means the first page. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Offset pages of `limit` tasks, from 1, for frontends that number pages; (page - 1) × limit must be at most 10000. Not with `cursor`. */
+                page?: components["parameters"]["Page"];
+            };
+            header?: {
+                /** @description `count=exact` (RFC 7240) asks for `X-Total-Count`. */
+                Prefer?: components["parameters"]["Prefer"];
+            };
             path: {
                 /** @description The user's id; must equal the token's `sub`. */
                 user_id: components["parameters"]["UserID"];
@@ -933,16 +1151,20 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The user's tasks (an empty array when there are none), newest first. */
+            /** @description The page of the user's tasks that match, in the order asked for (an empty array when none match). */
             200: {
                 headers: {
+                    Link: components["headers"]["Link"];
+                    "Preference-Applied": components["headers"]["Preference-Applied"];
                     "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-Total-Count": components["headers"]["X-Total-Count"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Task"][];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             500: components["responses"]["Internal"];

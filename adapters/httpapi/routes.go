@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -90,9 +91,14 @@ var (
 	taskResponse = apidocs.SchemaRef("Task")
 
 	listDoc = apidocs.Operation{
-		Summary: "List the user's tasks, newest first",
-		Success: apidocs.Response{Status: http.StatusOK, Schema: apidocs.ArrayOf(taskResponse),
-			Description: "The user's tasks (an empty array when there are none), newest first."},
+		Summary: "List the user's tasks: filtered, sorted, a page at a time",
+		Description: "Without parameters: every task, newest first, " + strconv.Itoa(task.DefaultListLimit) + " at most, with a `Link` " +
+			"to the next page when there are more. Unknown parameters are ignored; a known one with a value outside its set is a 400 " +
+			"whose `detail` names it and what it allows.",
+		Parameters: listParameterNames(),
+		Success: apidocs.Response{Status: http.StatusOK, Schema: apidocs.ArrayOf(taskResponse), Headers: []string{"Link", "X-Total-Count", "Preference-Applied"},
+			Description: "The page of the user's tasks that match, in the order asked for (an empty array when none match)."},
+		Errors: []int{http.StatusBadRequest},
 	}
 	createDoc = apidocs.Operation{
 		Summary: "Create a task",
@@ -161,6 +167,8 @@ func api(table []route) apidocs.API {
 		Tags:       []apidocs.Tag{shortPaths.tag, tasksPaths.tag, {Name: apidocs.OperationsTag, Description: "Health, readiness and documentation"}},
 		Operations: ops,
 		Schemas:    taskSchemas(),
+		Parameters: listParameters(),
+		Headers:    listHeaders,
 	}
 }
 

@@ -39,15 +39,6 @@ func (s *server) create(f family) authedHandler {
 	}
 }
 
-func (s *server) list(c *gin.Context, p identity.Principal) {
-	page, err := s.svc.List(c.Request.Context(), p, owner(c), task.Query{})
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	sendTasks(c, page.Tasks)
-}
-
 func (s *server) get(c *gin.Context, p identity.Principal) {
 	t, err := s.svc.Get(c.Request.Context(), p, owner(c), c.Param("task_id"))
 	s.reply(c, t, err)

@@ -1,0 +1,103 @@
+package httpapi
+
+import (
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/todoapi/todo/core/identity"
+	"github.com/todoapi/todo/core/task"
+)
+
+// list answers a list: the page of tasks the query asks for, a Link to
+// the next page when there is one, and X-Total-Count on request.
+func (s *server) list(c *gin.Context, p identity.Principal) {
+	l, err := parseListing(c.Request.URL.Query())
+	if err != nil {
+		badRequest(c, err.Error())
+		return
+	}
+	uid := owner(c)
+	fp := listFingerprint(uid, l.q)
+	if l.cursor != "" {
+		after, made, err := decodeCursor(l.cursor)
+		switch {
+		case err != nil:
+			badRequest(c, badParam("cursor", "it is not a cursor this server made; use the one in the Link header").Error())
+			return
+		case made != fp || after.Sort != l.q.Sort:
+			badRequest(c, badParam("cursor", "it was made for other filters or another sort; send those of its Link, or start again without it").Error())
+			return
+		}
+		l.q.After = &after
+	}
+	l.q.Count = prefersCount(c.Request.Header["Prefer"])
+	page, err := s.svc.List(c.Request.Context(), p, uid, l.q)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	h := c.Writer.Header()
+	h.Add("Vary", "Prefer")
+	if page.Next != nil {
+		h["Link"] = []string{nextLink(c.Request.URL, l, *page.Next, fp)}
+	}
+	if l.q.Count {
+		h["X-Total-Count"] = []string{strconv.Itoa(page.Total)}
+		h["Preference-Applied"] = []string{"count=exact"}
+	}
+	sendTasks(c, page.Tasks)
+}
+
+// nextLink is the Link header of the next page (RFC 8288): the request's
+// own path and query, without its page or cursor, plus the next page's
+// number for offset pages, or its cursor. An offset page whose successor
+// would skip more than task.MaxPageOffset tasks links by cursor instead,
+// so the client can read on. The URL is relative (path-absolute).
+func nextLink(u *url.URL, l listing, next task.Position, fp fingerprint) string {
+	param, value := "cursor", ""
+	if l.page > 0 && l.page*l.q.Limit <= task.MaxPageOffset {
+		param, value = "page", strconv.Itoa(l.page+1)
+	} else {
+		value = encodeCursor(next, fp)
+	}
+	var b strings.Builder
+	b.WriteString("<")
+	b.WriteString(u.EscapedPath())
+	sep := "?"
+	for pair := range strings.SplitSeq(u.RawQuery, "&") {
+		k, v, _ := strings.Cut(pair, "=")
+		key, kerr := url.QueryUnescape(k)
+		val, verr := url.QueryUnescape(v)
+		// Skipped as url.ParseQuery skips them: the server never read them.
+		if pair == "" || strings.Contains(pair, ";") || kerr != nil || verr != nil || key == "cursor" || key == "page" {
+			continue
+		}
+		b.WriteString(sep + url.QueryEscape(key) + "=" + url.QueryEscape(val))
+		sep = "&"
+	}
+	b.WriteString(sep + param + "=" + value + `>; rel="next"`)
+	return b.String()
+}
+
+// prefersCount reports whether the request's Prefer headers (RFC 7240)
+// ask for count=exact. Preference names are case-insensitive; the value
+// may be quoted; parameters after ";" do not matter here.
+func prefersCount(prefer []string) bool {
+	for _, line := range prefer {
+		for pref := range strings.SplitSeq(line, ",") {
+			pref, _, _ = strings.Cut(pref, ";")
+			name, value, _ := strings.Cut(pref, "=")
+			value = strings.TrimSpace(value)
+			if len(value) >= 2 && value[0] == '"' && value[len(value)-1] == '"' {
+				value = value[1 : len(value)-1]
+			}
+			if strings.EqualFold(strings.TrimSpace(name), "count") && strings.EqualFold(value, "exact") {
+				return true
+			}
+		}
+	}
+	return false
+}
