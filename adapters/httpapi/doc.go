@@ -38,6 +38,38 @@
 //   - 401: "WWW-Authenticate: Bearer realm="todo"" when no bearer token was
 //     sent (including another scheme), plus error="invalid_token" and an
 //     error_description when the token was malformed or refused.
+//   - Other names of a member (due_at, reminder_at, reminder_time,
+//     recurrence_pattern, recurrence_rule): a member sent under two names
+//     must say the same under both (the same JSON value; for recurrence_rule
+//     the same recurrence), else 422 naming the first name in table order.
+//     No name silently wins: a client that spreads a task it read (with
+//     due_date) and sets due_at would lose its edit. A 422 names the field
+//     as the body named it. A null inside "tags" is the wrong JSON type
+//     (400), not an empty tag.
+//   - Keywords (priorities, recurrences, list parameters' values) match in
+//     any case, as the core reads them, so the document describes them with
+//     case-insensitive patterns rather than enums, listing the words as
+//     examples; the Task schema, which we write, has enums.
+//   - Lists: unknown query parameters are ignored (names are
+//     case-sensitive). A single-valued parameter sent twice, or under both
+//     its names (sort and sort_by, search and q, status and completed), must
+//     say the same each time, else 400. The 400's detail names the
+//     parameter as sent and the values it allows. overdue=false is the same
+//     as no overdue; cursor= (empty) is the first page; page and cursor
+//     together are a 400.
+//   - Link (RFC 8288): a path-absolute relative URL, the request's own path
+//     and query with page or cursor replaced, re-encoded canonically;
+//     pairs that net/http's query parser drops are dropped. Offset pages
+//     link to page N+1 until that page would skip more than 10,000 tasks,
+//     then to a cursor.
+//   - Cursors: base64url of the position of the page's last task and 8
+//     bytes of SHA-256 over the owner, filters, sort and direction. The page
+//     size is not part of it, so a client may change limit mid-list. Not
+//     secret: sorted by title, it holds the last title, case-folded. Only
+//     the exact encoding this server makes decodes.
+//   - Prefer: count=exact adds X-Total-Count and Preference-Applied:
+//     count=exact (RFC 7240 §3, so a client can tell a count from an
+//     ignored preference); every list response says Vary: Prefer.
 //   - The two route families overlap: /api/{user_id}/tasks is the /tasks
 //     family's collection, and would also be a task id to the short item
 //     routes /api/{user_id}/{task_id}. The collection wins: it answers GET
