@@ -14,20 +14,23 @@ import (
 // list answers a list: the page of tasks the query asks for, a Link to
 // the next page when there is one, and X-Total-Count on request.
 func (s *server) list(c *gin.Context, p identity.Principal) {
-	l, err := parseListing(c.Request.URL.Query())
+	var query url.Values // nil for no query: v1's list, without parsing one
+	if c.Request.URL.RawQuery != "" {
+		query = c.Request.URL.Query()
+	}
+	l, err := parseListing(query)
 	if err != nil {
 		badRequest(c, err.Error())
 		return
 	}
 	uid := owner(c)
-	fp := listFingerprint(uid, l.q)
 	if l.cursor != "" {
 		after, made, err := decodeCursor(l.cursor)
 		switch {
 		case err != nil:
 			badRequest(c, badParam("cursor", "it is not a cursor this server made; use the one in the Link header").Error())
 			return
-		case made != fp || after.Sort != l.q.Sort:
+		case made != listFingerprint(uid, l.q) || after.Sort != l.q.Sort:
 			badRequest(c, badParam("cursor", "it was made for other filters or another sort; send those of its Link, or start again without it").Error())
 			return
 		}
@@ -40,9 +43,13 @@ func (s *server) list(c *gin.Context, p identity.Principal) {
 		return
 	}
 	h := c.Writer.Header()
-	h.Add("Vary", "Prefer")
+	if v := h["Vary"]; len(v) == 1 && v[0] == "Origin" {
+		h["Vary"] = varyOriginPrefer // what cors set, and Prefer: shared, as cors shares its own
+	} else {
+		h.Add("Vary", "Prefer")
+	}
 	if page.Next != nil {
-		h["Link"] = []string{nextLink(c.Request.URL, l, *page.Next, fp)}
+		h["Link"] = []string{nextLink(c.Request.URL, l, *page.Next, listFingerprint(uid, l.q))}
 	}
 	if l.q.Count {
 		h["X-Total-Count"] = []string{strconv.Itoa(page.Total)}
@@ -50,6 +57,8 @@ func (s *server) list(c *gin.Context, p identity.Principal) {
 	}
 	sendTasks(c, page.Tasks)
 }
+
+var varyOriginPrefer = []string{"Origin", "Prefer"}
 
 // nextLink is the Link header of the next page (RFC 8288): the request's
 // own path and query, without its page or cursor, plus the next page's

@@ -77,9 +77,11 @@ func one(v url.Values, names ...string) (name, value string, ok bool, err error)
 // ignored; a known one with a value outside its set is a *paramError.
 func parseListing(v url.Values) (listing, error) {
 	l := listing{q: task.Query{Limit: task.DefaultListLimit}}
-	steps := []func(url.Values, *listing) error{readStatus, readPriorities, readTags, readSearch, readDue, readOverdue, readSort, readPages}
-	for _, step := range steps {
-		if err := step(v, &l); err != nil {
+	// Each reads its own parameters, so all can run; the first error is
+	// the answer. Direct calls keep l on the stack.
+	for _, err := range []error{l.readStatus(v), l.readPriorities(v), l.readTags(v), l.readSearch(v),
+		l.readDue(v), l.readOverdue(v), l.readSort(v), l.readPages(v)} {
+		if err != nil {
 			return l, err
 		}
 	}
@@ -88,7 +90,7 @@ func parseListing(v url.Values) (listing, error) {
 
 // readStatus reads status and completed, which must agree when both are
 // sent.
-func readStatus(v url.Values, l *listing) error {
+func (l *listing) readStatus(v url.Values) error {
 	name, s, ok, err := one(v, "status")
 	if err != nil {
 		return err
@@ -113,7 +115,7 @@ func readStatus(v url.Values, l *listing) error {
 	return nil
 }
 
-func readPriorities(v url.Values, l *listing) (err error) {
+func (l *listing) readPriorities(v url.Values) (err error) {
 	if l.q.Priorities, err = task.ParsePriorityFilter(v["priority"]); err != nil {
 		return coreParam("priority", err)
 	}
@@ -121,7 +123,7 @@ func readPriorities(v url.Values, l *listing) (err error) {
 }
 
 // readTags reads tag and tags, which add up: a task must have all of them.
-func readTags(v url.Values, l *listing) error {
+func (l *listing) readTags(v url.Values) error {
 	for _, name := range []string{"tag", "tags"} {
 		if _, err := task.ParseTagFilter(v[name]); err != nil {
 			return coreParam(name, err)
@@ -139,7 +141,7 @@ func readTags(v url.Values, l *listing) error {
 	return nil
 }
 
-func readSearch(v url.Values, l *listing) error {
+func (l *listing) readSearch(v url.Values) error {
 	name, s, ok, err := one(v, "search", "q")
 	if err != nil || !ok {
 		return err
@@ -150,7 +152,7 @@ func readSearch(v url.Values, l *listing) error {
 	return nil
 }
 
-func readDue(v url.Values, l *listing) error {
+func (l *listing) readDue(v url.Values) error {
 	for _, p := range []struct {
 		name  string
 		parse func(string) (time.Time, error)
@@ -178,7 +180,7 @@ func readDue(v url.Values, l *listing) error {
 // readOverdue reads overdue: true filters, false (like leaving it out)
 // does not. The contract names only true; false is there for a frontend
 // that sends its checkbox either way.
-func readOverdue(v url.Values, l *listing) error {
+func (l *listing) readOverdue(v url.Values) error {
 	_, s, ok, err := one(v, "overdue")
 	if err != nil || !ok {
 		return err
@@ -195,7 +197,7 @@ func readOverdue(v url.Values, l *listing) error {
 
 // readSort reads sort (or sort_by) and order (or sort_order) into the
 // order the list runs in; a leading "-" on the sort wins over the order.
-func readSort(v url.Values, l *listing) error {
+func (l *listing) readSort(v url.Values) error {
 	name, s, ok, err := one(v, "sort", "sort_by")
 	if err != nil {
 		return err
@@ -223,7 +225,7 @@ func readSort(v url.Values, l *listing) error {
 // readPages reads limit, and page or cursor, which cannot go together. An
 // empty cursor is no cursor, so that a frontend can send `cursor=` for
 // the first page.
-func readPages(v url.Values, l *listing) error {
+func (l *listing) readPages(v url.Values) error {
 	_, s, ok, err := one(v, "limit")
 	if err != nil {
 		return err
