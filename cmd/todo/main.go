@@ -73,7 +73,7 @@ Every setting can come from a flag, an environment variable or a config file
 	// Subcommands inherit the flag error function; arguments are checked
 	// by each command's own Args, wrapped below.
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(newServeCommand(), newMigrateCommand(), newTokenCommand(), newVersionCommand(), newHealthcheckCommand())
+	root.AddCommand(newServeCommand(), newMigrateCommand(), newTokenCommand(), newVersionCommand(), newHealthcheckCommand(), newSeedCommand())
 	for _, cmd := range append(root.Commands(), root) {
 		cmd.Args = usageArgs(cmd.Args)
 	}
