@@ -187,9 +187,9 @@ func (t *sqliteTx) exec(ctx context.Context, st string, args []any, check func(i
 
 func scanSQLiteRows(rows *sql.Rows, each func(row) error) error {
 	defer rows.Close()
-	r := sqliteRow{rows: rows}
+	r := newSQLiteRow(rows)
 	for rows.Next() {
-		if err := each(&r); err != nil {
+		if err := each(r); err != nil {
 			return err
 		}
 	}
@@ -205,26 +205,50 @@ func scanSQLiteRows(rows *sql.Rows, each func(row) error) error {
 type sqliteRow struct {
 	rows *sql.Rows
 	// Reused from row to row; task() copies what it keeps.
-	id                   rowID
-	owner, title         string
-	description          sql.NullString
-	completed            bool
-	createdAt, updatedAt timestamp
-	version              int64
+	id                         rowID
+	owner, title               string
+	description                sql.NullString
+	completed                  bool
+	createdAt, updatedAt       timestamp
+	version, priority          int64
+	tags, recurrence           string
+	due, remindAt, completedAt nullTimestamp
+	dueIsDate                  bool
+	next                       nullRowID
+	dest                       []any // pointers to the fields above, in column order
+}
+
+func newSQLiteRow(rows *sql.Rows) *sqliteRow {
+	r := &sqliteRow{rows: rows}
+	r.dest = []any{&r.id, &r.owner, &r.title, &r.description, &r.completed, &r.createdAt, &r.updatedAt, &r.version,
+		&r.priority, &r.tags, &r.due, &r.dueIsDate, &r.remindAt, &r.recurrence, &r.completedAt, &r.next}
+	return r
 }
 
 func (r *sqliteRow) task() (*task.Task, error) {
-	if err := r.rows.Scan(&r.id, &r.owner, &r.title, &r.description, &r.completed,
-		&r.createdAt, &r.updatedAt, &r.version); err != nil {
+	if err := r.rows.Scan(r.dest...); err != nil {
 		return nil, err
 	}
+	return r.build()
+}
+
+// build makes the task of the fields just scanned.
+func (r *sqliteRow) build() (*task.Task, error) {
 	var desc *string
 	if r.description.Valid {
 		desc = &r.description.String // FromSnapshot copies it
 	}
+	tags, err := jsonStrings(r.tags)
+	if err != nil {
+		return nil, err
+	}
+	pl, err := storedPlan(int(r.priority), tags, r.due.ptr(), r.dueIsDate, r.remindAt.ptr(), r.recurrence)
+	if err != nil {
+		return nil, err
+	}
 	return task.FromSnapshot(task.Snapshot{
 		ID: task.ID(r.id), Owner: identity.UserID(r.owner), Title: r.title, Description: desc,
 		Completed: r.completed, CreatedAt: time.Time(r.createdAt), UpdatedAt: time.Time(r.updatedAt),
-		Version: r.version,
+		Version: r.version, Plan: pl, CompletedAt: r.completedAt.ptr(), Next: r.next.ptr(),
 	}), nil
 }

@@ -144,9 +144,8 @@ func (t *tx) Get(ctx context.Context, id task.ID) (*task.Task, error) {
 
 func (t *tx) Create(ctx context.Context, tk *task.Task) error {
 	s := tk.Snapshot()
-	ta := t.r.db.engine.timeArg
-	return t.e.exec(ctx, t.r.sql.insert, []any{s.ID.String(), string(s.Owner), s.Title, s.Description,
-		s.Completed, ta(s.CreatedAt), ta(s.UpdatedAt), s.Version}, wantRows(1))
+	args := append([]any{s.ID.String(), string(s.Owner), t.r.db.engine.timeArg(s.CreatedAt)}, t.r.stateArgs(s)...)
+	return t.e.exec(ctx, t.r.sql.insert, args, wantRows(1))
 }
 
 func (t *tx) Save(ctx context.Context, tk *task.Task) error {
@@ -156,8 +155,8 @@ func (t *tx) Save(ctx context.Context, tk *task.Task) error {
 		return apperr.Errorf(apperr.ECONFLICT, "The task was changed by another request; try again.")
 	}
 	t.read[s.ID] = s.Version
-	return t.e.exec(ctx, t.r.sql.update, []any{s.Title, s.Description, s.Completed,
-		t.r.db.engine.timeArg(s.UpdatedAt), s.Version, s.ID.String(), string(t.owner), read}, wantRows(1))
+	args := append(t.r.stateArgs(s), s.ID.String(), string(t.owner), read)
+	return t.e.exec(ctx, t.r.sql.update, args, wantRows(1))
 }
 
 func (t *tx) Delete(ctx context.Context, id task.ID) error {
@@ -181,4 +180,42 @@ func wantRows(n int64) func(int64) error {
 		}
 		return nil
 	}
+}
+
+// stateArgs returns the parameters of stateColumns for a task: what a
+// change can change, then the keys lists filter and sort on.
+func (r *TaskRepository) stateArgs(s task.Snapshot) []any {
+	d, ta := r.db.sqlDialect(), r.db.engine.timeArg
+	pl := s.Plan
+	var due any
+	if !pl.Due.IsZero() {
+		due = ta(pl.Due.Instant())
+	}
+	tagKeys := make([]string, len(pl.Tags))
+	for i, tag := range pl.Tags {
+		tagKeys[i] = task.FoldCase(tag)
+	}
+	var next any
+	if s.Next != nil {
+		next = s.Next.String()
+	}
+	return []any{s.Title, s.Description, s.Completed, ta(s.UpdatedAt), s.Version, pl.Priority.Rank(), d.arrayArg(pl.Tags),
+		due, pl.Due.IsDate(), optionalTime(pl.RemindAt, ta), pl.Recurrence.String(), optionalTime(s.CompletedAt, ta), next,
+		task.FoldCase(s.Title), foldOptional(s.Description), d.arrayArg(tagKeys)}
+}
+
+func optionalTime(t *time.Time, timeArg func(time.Time) any) any {
+	if t == nil {
+		return nil
+	}
+	return timeArg(*t)
+}
+
+// foldOptional returns task.FoldCase of a text that may be absent.
+func foldOptional(s *string) *string {
+	if s == nil {
+		return nil
+	}
+	k := task.FoldCase(*s)
+	return &k
 }
