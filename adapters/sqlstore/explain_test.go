@@ -30,8 +30,9 @@ func hotQueries(db *sqlstore.DB, owner identity.UserID, id task.ID, at time.Time
 // TestPostgresPlansUseIndexes fills a table with 20,000 tasks of 400 owners,
 // analyzes it and asks the planner how it runs Get and List: through their
 // index, never a sequential scan. (With the default random_page_cost the
-// planner may read List's 50 rows by a bitmap scan of the index and sort
-// them, rather than follow the index order: both cost the same page reads.)
+// planner may read List's 50 rows by a bitmap scan of one of the owner's
+// indexes and sort them, rather than follow the index order: both cost the
+// same page reads.)
 func TestPostgresPlansUseIndexes(t *testing.T) {
 	t.Parallel()
 	databaseURL := sqlstoretest.MustCreatePostgresDB(t)
@@ -54,7 +55,8 @@ func TestPostgresPlansUseIndexes(t *testing.T) {
 	}
 	tid, _ := task.ParseID(id)
 
-	wantIndex := map[string]string{"Get": "tasks_pkey", "List": "tasks_user_id_created_at_id_idx", "Page": "tasks_user_id_created_at_id_idx"}
+	// Any of the owner's indexes serves a bitmap scan of the whole list.
+	wantIndex := map[string]string{"Get": "tasks_pkey", "List": "tasks_user_id_", "Page": "tasks_user_id_created_at_id_idx"}
 	for name, q := range hotQueries(db, "user-7", tid, at) {
 		var plan string
 		if err := raw.QueryRow("EXPLAIN (FORMAT JSON) "+q[0].(string), q[1:]...).Scan(&plan); err != nil {

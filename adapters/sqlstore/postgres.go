@@ -231,7 +231,8 @@ type pgRow struct {
 	tags                       []string
 	due, remindAt, completedAt pgtype.Timestamptz
 	next                       pgtype.UUID
-	dest                       []any // pointers to the fields above, in column order
+	total                      int
+	dest, counted              []any // pointers to the fields above, in column order
 }
 
 func newPgRow(rows pgx.Rows) *pgRow {
@@ -246,6 +247,22 @@ func (r *pgRow) task() (*task.Task, error) {
 		return nil, err
 	}
 	return r.build()
+}
+
+func (r *pgRow) countedTask() (*task.Task, int, error) {
+	if r.counted == nil {
+		r.counted = append([]any{&r.total}, r.dest...)
+	}
+	if r.rows.RawValues()[1] == nil { // no id: an empty page's count
+		dest := make([]any, len(r.counted)) // nil skips a column
+		dest[0] = &r.total
+		return nil, r.total, r.rows.Scan(dest...)
+	}
+	if err := r.rows.Scan(r.counted...); err != nil {
+		return nil, 0, err
+	}
+	t, err := r.build()
+	return t, r.total, err
 }
 
 // build makes the task of the fields just scanned.

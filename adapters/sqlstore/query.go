@@ -4,15 +4,10 @@ import (
 	"encoding/json"
 	"strconv"
 	"strings"
-	"time"
 
-	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/dialect/pgdialect"
 	"github.com/uptrace/bun/dialect/sqlitedialect"
 	"github.com/uptrace/bun/schema"
-
-	"github.com/todoapi/todo/core/identity"
-	"github.com/todoapi/todo/core/task"
 )
 
 // The repository's SQL is written once, here, for both databases. Values
@@ -39,12 +34,35 @@ type sqlDialect struct {
 	lockRow string
 	// jsonArrays: tags and tag keys are JSON text (SQLite), not text[].
 	jsonArrays bool
-	bun        schema.Dialect
+	// beforeAll and afterAll are literals that sort before and after every
+	// instant the store keeps, standing in for "no due date" in the keys
+	// that put tasks without one last (see dueKey).
+	beforeAll, afterAll string
+	// rowsOnExpressions: a row comparison whose first member is an
+	// expression still searches an index on that expression.
+	rowsOnExpressions bool
+	// substring is the function that finds text in text: position or 0.
+	substring string
+	// noLimit is what LIMIT takes for "all": SQLite needs a LIMIT before an
+	// OFFSET.
+	noLimit string
+	bun     schema.Dialect
 }
 
 var (
-	postgresSQL = sqlDialect{casts: true, lockRow: " FOR UPDATE", bun: pgdialect.New()}
-	sqliteSQL   = sqlDialect{jsonArrays: true, bun: sqlitedialect.New()}
+	postgresSQL = sqlDialect{
+		casts: true, lockRow: " FOR UPDATE", rowsOnExpressions: true,
+		beforeAll: "'-infinity'::timestamptz", afterAll: "'infinity'::timestamptz",
+		substring: "strpos", bun: pgdialect.New(),
+	}
+	// SQLite's instants are fixed-width text (see timestampLayout): year 0
+	// comes before year 1, hour 24 of the last day after its last
+	// microsecond.
+	sqliteSQL = sqlDialect{
+		jsonArrays: true,
+		beforeAll:  "'0000-01-01T00:00:00.000000Z'", afterAll: "'9999-12-31T24:00:00.000000Z'",
+		substring: "instr", noLimit: "-1", bun: sqlitedialect.New(),
+	}
 )
 
 // params numbers the parameters of one statement as they are added.
@@ -142,28 +160,4 @@ func (d sqlDialect) statements() statements {
 		}),
 		delete: d.fixed(func(p *params) string { return "DELETE" + where(p) }),
 	}
-}
-
-// listQuery composes the statement of a list page with Bun's query
-// builder. It reads one task more than the page holds, to tell whether
-// there is a next page.
-func (d sqlDialect) listQuery(db bun.IDB, owner identity.UserID, q task.Query, timeArg func(time.Time) any) (string, []any) {
-	p := &params{d: d}
-	sel := bun.NewSelectQuery(db.(*bun.DB)).
-		ColumnExpr(taskColumns).
-		TableExpr("tasks").
-		Where("user_id = ?", bun.Safe(p.add(string(owner), "text")))
-	if a := q.After; a != nil {
-		// Rows after the position in the order created_at DESC, id DESC.
-		sel = sel.Where("(created_at, id) < (?, ?)",
-			bun.Safe(p.add(timeArg(a.Time), "timestamptz")), bun.Safe(p.add(a.ID.String(), "uuid")))
-	}
-	sel = sel.OrderExpr("created_at DESC, id DESC")
-	var b strings.Builder
-	b.WriteString(sel.String())
-	if q.Limit > 0 {
-		b.WriteString(" LIMIT ")
-		b.WriteString(p.add(q.Limit+1, "integer"))
-	}
-	return b.String(), p.args
 }

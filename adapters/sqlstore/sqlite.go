@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"net/url"
 	"os"
@@ -215,7 +216,8 @@ type sqliteRow struct {
 	due, remindAt, completedAt nullTimestamp
 	dueIsDate                  bool
 	next                       nullRowID
-	dest                       []any // pointers to the fields above, in column order
+	total                      int
+	dest, counted              []any // pointers to the fields above, in column order
 }
 
 func newSQLiteRow(rows *sql.Rows) *sqliteRow {
@@ -230,6 +232,21 @@ func (r *sqliteRow) task() (*task.Task, error) {
 		return nil, err
 	}
 	return r.build()
+}
+
+func (r *sqliteRow) countedTask() (*task.Task, int, error) {
+	if r.counted == nil {
+		r.counted = append([]any{&r.total}, r.dest...)
+	}
+	err := r.rows.Scan(r.counted...)
+	if errors.Is(err, errNoTask) { // the id is NULL: an empty page's count
+		return nil, r.total, nil
+	}
+	if err != nil {
+		return nil, 0, err
+	}
+	t, err := r.build()
+	return t, r.total, err
 }
 
 // build makes the task of the fields just scanned.

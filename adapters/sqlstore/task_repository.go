@@ -52,6 +52,9 @@ type txEngine interface {
 // row is the current row of a result, scanned the database's way.
 type row interface {
 	task() (*task.Task, error)
+	// countedTask scans a row of a counted page (see listQuery): the count,
+	// then the task, which is nil in the one row of an empty page.
+	countedTask() (*task.Task, int, error)
 }
 
 // NewTaskRepository returns a repository over an open, migrated database.
@@ -80,22 +83,38 @@ func (r *TaskRepository) Get(ctx context.Context, owner identity.UserID, id task
 }
 
 // List implements ports.TaskRepository. The whole list (v1's, the hottest
-// read) runs as a constant statement; a page is composed by listQuery.
+// read) runs as a constant statement; any other is composed by listQuery.
 func (r *TaskRepository) List(ctx context.Context, owner identity.UserID, q task.Query) (task.Page, error) {
 	st, args := r.sql.listAll, []any{string(owner)}
-	if q.Limit > 0 || q.After != nil {
+	if !wholeList(q) {
 		st, args = r.db.sqlDialect().listQuery(r.db.read, owner, q, r.db.engine.timeArg)
 	}
+	counted := q.Count && paged(q) // else every match is on the page
 	list := make([]*task.Task, 0, 16)
+	total := 0
 	err := r.db.engine.read(ctx, owner, st, args, func(rw row) error {
-		t, err := rw.task()
-		list = append(list, t)
+		var t *task.Task
+		var err error
+		if counted {
+			t, total, err = rw.countedTask()
+		} else {
+			t, err = rw.task()
+		}
+		if t != nil {
+			list = append(list, t)
+		}
 		return err
 	})
 	if err != nil {
 		return task.Page{}, dbError(err)
 	}
 	page := task.Page{Tasks: list}
+	if q.Count {
+		page.Total = len(list)
+		if counted {
+			page.Total = total
+		}
+	}
 	if q.Limit > 0 && len(list) > q.Limit {
 		page.Tasks = list[:q.Limit]
 		next := task.PositionOf(page.Tasks[q.Limit-1], q.Sort)

@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -17,9 +18,15 @@ import (
 // id agrees with task.ID on both.
 type rowID task.ID
 
+// errNoTask is what scanning a NULL id gives: the row of an empty counted
+// page, which carries only the count (see listQuery).
+var errNoTask = errors.New("sqlstore: a row without a task")
+
 func (id *rowID) Scan(src any) error {
 	var s string
 	switch v := src.(type) {
+	case nil:
+		return errNoTask
 	case string:
 		s = v
 	case []byte:

@@ -1,3 +1,23 @@
+DROP INDEX IF EXISTS tasks_user_id_due_desc_id_idx;
+
+--bun:split
+
+DROP INDEX IF EXISTS tasks_user_id_due_asc_id_idx;
+
+--bun:split
+
+DROP INDEX IF EXISTS tasks_user_id_priority_id_idx;
+
+--bun:split
+
+DROP INDEX IF EXISTS tasks_user_id_title_key_id_idx;
+
+--bun:split
+
+DROP INDEX IF EXISTS tasks_user_id_updated_at_id_idx;
+
+--bun:split
+
 ALTER TABLE tasks
     DROP CONSTRAINT IF EXISTS tasks_completed_at_check,
     DROP COLUMN IF EXISTS description_key,

@@ -1,4 +1,25 @@
--- A column goes after the other columns' CHECKs that name it.
+-- A column goes after the indexes and the other columns' CHECKs that name
+-- it.
+DROP INDEX IF EXISTS tasks_user_id_due_desc_id_idx;
+
+--bun:split
+
+DROP INDEX IF EXISTS tasks_user_id_due_asc_id_idx;
+
+--bun:split
+
+DROP INDEX IF EXISTS tasks_user_id_priority_id_idx;
+
+--bun:split
+
+DROP INDEX IF EXISTS tasks_user_id_title_key_id_idx;
+
+--bun:split
+
+DROP INDEX IF EXISTS tasks_user_id_updated_at_id_idx;
+
+--bun:split
+
 ALTER TABLE tasks DROP COLUMN description_key;
 
 --bun:split
