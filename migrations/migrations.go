@@ -8,6 +8,10 @@
 // same migration names, so `todo migrate status` reads the same everywhere.
 // Statements are separated by a line "--bun:split". Write DDL that can run
 // twice (IF NOT EXISTS): bun records a migration only after it committed.
+//
+// A migration SQL cannot write, such as filling in keys that only the core
+// computes (task.FoldCase), is Go in adapters/sqlstore, which adds it to
+// these under a name of the same form (see migrationsFor there).
 package migrations
 
 import (

@@ -3,6 +3,8 @@ package sqlstore
 import (
 	"context"
 
+	"github.com/uptrace/bun/migrate"
+
 	"github.com/todoapi/todo/core/identity"
 	"github.com/todoapi/todo/core/task"
 )
@@ -36,5 +38,31 @@ func (db *DB) Setting(ctx context.Context, name string) (string, error) {
 // the repository (to see what the schema itself refuses).
 func (db *DB) Exec(ctx context.Context, query string, args ...any) error {
 	_, err := db.write.DB.ExecContext(ctx, query, args...)
+	return err
+}
+
+// MigrationsFor returns every migration Migrate applies to the dialect,
+// those in Go included.
+func MigrationsFor(d Dialect) (*migrate.Migrations, error) { return migrationsFor(d) }
+
+// MigrateThrough applies the migrations up to and including the one named
+// (e.g. 20261202000001_task_versions), as an older release did, so tests
+// can write rows as it wrote them before migrating the rest.
+func MigrateThrough(ctx context.Context, db *DB, name string) error {
+	all, err := migrationsFor(db.dialect)
+	if err != nil {
+		return err
+	}
+	ms := migrate.NewMigrations()
+	for _, m := range all.Sorted() {
+		if m.Name+"_"+m.Comment <= name {
+			ms.Add(m)
+		}
+	}
+	m := migrate.NewMigrator(db.write, ms, migrate.WithMarkAppliedOnSuccess(true))
+	if err := m.Init(ctx); err != nil {
+		return err
+	}
+	_, err = m.Migrate(ctx)
 	return err
 }
