@@ -66,3 +66,15 @@ func MigrateThrough(ctx context.Context, db *DB, name string) error {
 	_, err = m.Migrate(ctx)
 	return err
 }
+
+// PreparedListShapes reports how many composed lists SQLite holds
+// prepared.
+func (db *DB) PreparedListShapes() int64 {
+	if e, ok := db.engine.(*sqliteEngine); ok {
+		return e.listShapes.Load()
+	}
+	return 0
+}
+
+// MaxListShapes is maxListShapes.
+const MaxListShapes = maxListShapes

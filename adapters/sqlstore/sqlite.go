@@ -9,6 +9,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -77,14 +79,21 @@ func openSQLite(dsn string, opts Options) (*DB, error) {
 
 // sqliteEngine runs statements on SQLite's pools: reads on the readers,
 // transactions on the one writer connection, where BEGIN IMMEDIATE (the
-// _txlock setting) takes the write lock up front. Its constant statements
-// are prepared once per connection (see stmt); a composed list runs as
-// text.
+// _txlock setting) takes the write lock up front. Its statements are
+// prepared once per connection (see stmt): the constant ones, and each
+// shape of a composed list, up to maxListShapes of them.
 type sqliteEngine struct {
 	reader, writer *sql.DB
 	// Each constant statement, prepared on the pool that runs it.
 	onReader, onWriter map[string]*stmt
+	lists              sync.Map // a composed list's text: its *stmt on the readers
+	listShapes         atomic.Int64
 }
+
+// maxListShapes bounds the composed lists held prepared: each filter and
+// sort makes its own text, and a process should not keep every one that
+// clients could combine. Past it, a list runs as text, parsed each time.
+const maxListShapes = 256
 
 func newSQLiteEngine(reader, writer *sql.DB) *sqliteEngine {
 	e := &sqliteEngine{reader: reader, writer: writer, onReader: map[string]*stmt{}, onWriter: map[string]*stmt{}}
@@ -98,15 +107,28 @@ func newSQLiteEngine(reader, writer *sql.DB) *sqliteEngine {
 	return e
 }
 
+// readStmt returns the reader statement of st.
+func (e *sqliteEngine) readStmt(st string) *stmt {
+	if s := e.onReader[st]; s != nil {
+		return s
+	}
+	if s, ok := e.lists.Load(st); ok {
+		return s.(*stmt)
+	}
+	if e.listShapes.Add(1) > maxListShapes {
+		e.listShapes.Add(-1)
+		return newStmt(e.reader, st, false)
+	}
+	s, loaded := e.lists.LoadOrStore(st, newStmt(e.reader, st, true))
+	if loaded {
+		e.listShapes.Add(-1)
+	}
+	return s.(*stmt)
+}
+
 // read runs one statement on a reader: one statement reads one snapshot.
 func (e *sqliteEngine) read(ctx context.Context, _ identity.UserID, st string, args []any, each func(row) error) error {
-	var rows *sql.Rows
-	var err error
-	if s := e.onReader[st]; s != nil {
-		rows, err = s.query(ctx, args...)
-	} else {
-		rows, err = e.reader.QueryContext(ctx, st, args...)
-	}
+	rows, err := e.readStmt(st).query(ctx, args...)
 	if err != nil {
 		return err
 	}
