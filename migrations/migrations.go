@@ -10,8 +10,8 @@
 // twice (IF NOT EXISTS): bun records a migration only after it committed.
 //
 // A migration SQL cannot write, such as filling in keys that only the core
-// computes (task.FoldCase), is Go in adapters/sqlstore, which adds it to
-// these under a name of the same form (see migrationsFor there).
+// computes (task.FoldCase), is Go, registered here beside the SQL files
+// under a name of the same form, for every dialect (see taskKeys).
 package migrations
 
 import (
@@ -48,5 +48,6 @@ func For(dialect string) (*migrate.Migrations, error) {
 	if err := ms.Discover(fsys); err != nil {
 		return nil, fmt.Errorf("migrations: %s: %w", dialect, err)
 	}
+	ms.Add(taskKeys(dialect))
 	return ms, nil
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/todoapi/todo/core/identity"
 	"github.com/todoapi/todo/core/task"
+	"github.com/todoapi/todo/migrations"
 )
 
 // HotStatements returns the SQL of Get (parameters: id, owner) and of the
@@ -41,15 +42,11 @@ func (db *DB) Exec(ctx context.Context, query string, args ...any) error {
 	return err
 }
 
-// MigrationsFor returns every migration Migrate applies to the dialect,
-// those in Go included.
-func MigrationsFor(d Dialect) (*migrate.Migrations, error) { return migrationsFor(d) }
-
 // MigrateThrough applies the migrations up to and including the one named
 // (e.g. 20261202000001_task_versions), as an older release did, so tests
 // can write rows as it wrote them before migrating the rest.
 func MigrateThrough(ctx context.Context, db *DB, name string) error {
-	all, err := migrationsFor(db.dialect)
+	all, err := migrations.For(string(db.dialect))
 	if err != nil {
 		return err
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/uptrace/bun/migrate"
 
 	"github.com/todoapi/todo/core/apperr"
+	"github.com/todoapi/todo/migrations"
 )
 
 // migrationLockKey is the pg_advisory_xact_lock key that serialises
@@ -114,7 +115,7 @@ func Status(ctx context.Context, db *DB) (MigrationReport, error) {
 // tables created. bun's own Migrator.Lock is not used: it fails at once when
 // the lock is taken, where a second server should wait.
 func withMigrator(ctx context.Context, db *DB, logger *slog.Logger, fn func(*migrate.Migrator, *slog.Logger) error) (err error) {
-	ms, err := migrationsFor(db.dialect)
+	ms, err := migrations.For(string(db.dialect))
 	if err != nil {
 		return err
 	}

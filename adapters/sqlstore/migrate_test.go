@@ -16,6 +16,7 @@ import (
 	"github.com/todoapi/todo/core/identity"
 	"github.com/todoapi/todo/core/task"
 	"github.com/todoapi/todo/internal/testkit"
+	"github.com/todoapi/todo/migrations"
 	"github.com/todoapi/todo/ports/porttest"
 )
 
@@ -47,7 +48,7 @@ func (tg target) freshURL(t *testing.T) (string, string) {
 
 func allMigrations(t *testing.T, dialect sqlstore.Dialect) []string {
 	t.Helper()
-	ms, err := sqlstore.MigrationsFor(dialect)
+	ms, err := migrations.For(string(dialect))
 	if err != nil {
 		t.Fatal(err)
 	}
