@@ -8,6 +8,10 @@
 // same migration names, so `todo migrate status` reads the same everywhere.
 // Statements are separated by a line "--bun:split". Write DDL that can run
 // twice (IF NOT EXISTS): bun records a migration only after it committed.
+//
+// A migration SQL cannot write, such as filling in keys that only the core
+// computes (task.FoldCase), is Go, registered here beside the SQL files
+// under a name of the same form, for every dialect (see taskKeys).
 package migrations
 
 import (
@@ -44,5 +48,6 @@ func For(dialect string) (*migrate.Migrations, error) {
 	if err := ms.Discover(fsys); err != nil {
 		return nil, fmt.Errorf("migrations: %s: %w", dialect, err)
 	}
+	ms.Add(taskKeys(dialect))
 	return ms, nil
 }

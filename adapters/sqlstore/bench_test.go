@@ -85,8 +85,8 @@ func runParallel(b *testing.B, op func(ctx context.Context, r *rand.Rand) error)
 	}
 }
 
-// benchRepository measures Get by id, List of 50, Create and Update (a
-// toggle: a transaction that reads, locks and writes).
+// benchRepository measures Get by id, List of 50, a page of 20, Create and
+// Update (a toggle: a transaction that reads, locks and writes).
 func benchRepository(b *testing.B, repo *sqlstore.TaskRepository, s *seeded) {
 	b.Run("Get", func(b *testing.B) {
 		runParallel(b, func(ctx context.Context, r *rand.Rand) error {
@@ -99,6 +99,16 @@ func benchRepository(b *testing.B, repo *sqlstore.TaskRepository, s *seeded) {
 		runParallel(b, func(ctx context.Context, r *rand.Rand) error {
 			page, err := repo.List(ctx, s.owners[r.IntN(len(s.owners))], task.Query{})
 			if err == nil && len(page.Tasks) != benchTasksPerOwner {
+				b.Fatalf("List returned %d tasks", len(page.Tasks))
+			}
+			return err
+		})
+	})
+	// A page of 20 is a list the repository composes (see listQuery).
+	b.Run("Page20", func(b *testing.B) {
+		runParallel(b, func(ctx context.Context, r *rand.Rand) error {
+			page, err := repo.List(ctx, s.owners[r.IntN(len(s.owners))], task.Query{Limit: 20})
+			if err == nil && len(page.Tasks) != 20 {
 				b.Fatalf("List returned %d tasks", len(page.Tasks))
 			}
 			return err

@@ -3,6 +3,7 @@ package sqlstore_test
 import (
 	"database/sql"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -11,36 +12,96 @@ import (
 	"github.com/todoapi/todo/adapters/sqlstore/sqlstoretest"
 	"github.com/todoapi/todo/core/identity"
 	"github.com/todoapi/todo/core/task"
-	"github.com/todoapi/todo/ports/porttest"
 )
 
-// hotQueries returns the statements of Get, the whole list and a page
-// after a position with their arguments, so the plans checked are those of
-// what the repository sends.
-func hotQueries(db *sqlstore.DB, owner identity.UserID, id task.ID, at time.Time) map[string][]any {
+// plannedQuery is a statement the repository sends, with what its plan
+// must hold: the index named (any of the owner's when index is ""); when
+// ordered, that index's order, with no sort of its own; after a cursor
+// (seek), the index searched from the cursor's position on.
+type plannedQuery struct {
+	name          string
+	sql           string
+	args          []any
+	index         string
+	ordered, seek bool
+}
+
+// sortIndexes names the index each sort reads in order.
+var sortIndexes = map[task.SortField][2]string{ // ascending, descending
+	task.SortCreated:  {"tasks_user_id_created_at_id_idx", "tasks_user_id_created_at_id_idx"},
+	task.SortUpdated:  {"tasks_user_id_updated_at_id_idx", "tasks_user_id_updated_at_id_idx"},
+	task.SortTitle:    {"tasks_user_id_title_key_id_idx", "tasks_user_id_title_key_id_idx"},
+	task.SortDueDate:  {"tasks_user_id_due_asc_id_idx", "tasks_user_id_due_desc_id_idx"},
+	task.SortPriority: {"tasks_user_id_priority_id_idx", "tasks_user_id_priority_id_idx"},
+}
+
+// plannedQueries returns the statements of Get, the whole list, a page of
+// every sort in both directions, from the start and after a position, and
+// a page of every filter and of a counted list, as the repository composes
+// them for owner, so the plans checked are those of what it sends.
+func plannedQueries(db *sqlstore.DB, owner identity.UserID, id task.ID, at time.Time) []plannedQuery {
 	get, list := sqlstore.HotStatements(db.Dialect())
-	page, args := db.ListStatement(owner, task.Query{Limit: 20, After: &task.Position{Time: at, ID: id}})
-	return map[string][]any{
-		"Get":  {get, id.String(), string(owner)},
-		"List": {list, string(owner)},
-		"Page": append([]any{page}, args...),
+	out := []plannedQuery{
+		{name: "Get", sql: get, args: []any{id.String(), string(owner)}, index: "tasks_pkey"},
+		{name: "List", sql: list, args: []any{string(owner)}},
 	}
+	page := func(name, index string, ordered bool, q task.Query) {
+		q.Limit = 20
+		st, args := db.ListStatement(owner, q)
+		out = append(out, plannedQuery{name: name, sql: st, args: args, index: index, ordered: ordered, seek: ordered && q.After != nil})
+	}
+	for f, indexes := range sortIndexes {
+		for i, o := range []task.Order{task.OrderAsc, task.OrderDesc} {
+			q := task.Query{Sort: f, Order: o}
+			page(fmt.Sprintf("%s %s", f, o), indexes[i], true, q)
+			q.After = &task.Position{Sort: f, Time: at, Text: "task 7", Rank: 1, ID: id}
+			page(fmt.Sprintf("%s %s after", f, o), indexes[i], true, q)
+			if f == task.SortDueDate {
+				q.After.None = true
+				page(fmt.Sprintf("%s %s after one with none", f, o), indexes[i], true, q)
+			}
+		}
+	}
+	from, to := at.Add(-time.Hour), at.Add(time.Hour)
+	for name, q := range map[string]task.Query{
+		"status":   {Status: task.StatusPending},
+		"priority": {Priorities: []task.Priority{task.PriorityHigh, task.PriorityUrgent}},
+		"tags":     {Tags: []string{"home", "work"}},
+		"search":   {Search: "Task 7"},
+		"due":      {DueFrom: &from, DueTo: &to},
+		"due from": {DueFrom: &from},
+		"overdue":  {Overdue: true, Now: at},
+		"counted":  {Count: true},
+		"counted after": {Count: true, Sort: task.SortTitle,
+			After: &task.Position{Sort: task.SortTitle, Text: "task 7", ID: id}},
+	} {
+		page(name, "", false, q)
+	}
+	return out
 }
 
 // TestPostgresPlansUseIndexes fills a table with 20,000 tasks of 400 owners,
-// analyzes it and asks the planner how it runs Get and List: through their
-// index, never a sequential scan. (With the default random_page_cost the
-// planner may read List's 50 rows by a bitmap scan of the index and sort
-// them, rather than follow the index order: both cost the same page reads.)
+// analyzes it and asks the planner how it runs each statement: through an
+// index, never a sequential scan; the first page of each sort in its
+// index's order, and a later page through its index from the cursor on.
+// (With the default random_page_cost the planner may read an owner's 50
+// rows, or the few after a cursor, by a bitmap scan of the index and sort
+// them, rather than follow the index's order: both cost the same page
+// reads.)
 func TestPostgresPlansUseIndexes(t *testing.T) {
 	t.Parallel()
 	databaseURL := sqlstoretest.MustCreatePostgresDB(t)
 	db := sqlstoretest.MustOpen(t, databaseURL, sqlstore.Options{MaxOpenConns: 2})
 	sqlstoretest.MustMigrate(t, db)
 	raw := mustRaw(t, "pgx", databaseURL)
-	if _, err := raw.Exec(`INSERT INTO tasks (id, user_id, title, created_at, updated_at)
-		SELECT gen_random_uuid(), 'user-' || (i % 400), 'task ' || i,
-		       now() - i * interval '1 second', now() - i * interval '1 second'
+	if _, err := raw.Exec(`INSERT INTO tasks (id, user_id, title, title_key, description, description_key, completed, completed_at,
+		       created_at, updated_at, priority, tags, tag_keys, due_at)
+		SELECT gen_random_uuid(), 'user-' || (i % 400), 'Task ' || i, 'task ' || i, 'about ' || i, 'about ' || i,
+		       i % 3 = 0, CASE WHEN i % 3 = 0 THEN now() END,
+		       now() - i * interval '1 second', now() - i * interval '1 second', i % 4,
+		       CASE WHEN i % 5 = 0 THEN '{Home,work}'::text[] ELSE '{}' END,
+		       CASE WHEN i % 5 = 0 THEN '{home,work}'::text[] ELSE '{}' END,
+		       CASE WHEN i % 2 = 0 THEN now() + i * interval '1 minute' END
 		FROM generate_series(1, 20000) AS i`); err != nil {
 		t.Fatalf("seed: %v", err)
 	}
@@ -54,19 +115,29 @@ func TestPostgresPlansUseIndexes(t *testing.T) {
 	}
 	tid, _ := task.ParseID(id)
 
-	wantIndex := map[string]string{"Get": "tasks_pkey", "List": "tasks_user_id_created_at_id_idx", "Page": "tasks_user_id_created_at_id_idx"}
-	for name, q := range hotQueries(db, "user-7", tid, at) {
+	for _, q := range plannedQueries(db, "user-7", tid, at) {
 		var plan string
-		if err := raw.QueryRow("EXPLAIN (FORMAT JSON) "+q[0].(string), q[1:]...).Scan(&plan); err != nil {
-			t.Fatalf("EXPLAIN %s: %v", name, err)
+		if err := raw.QueryRow("EXPLAIN (FORMAT JSON) "+q.sql, q.args...).Scan(&plan); err != nil {
+			t.Fatalf("EXPLAIN %s: %v\n%s", q.name, err, q.sql)
 		}
 		var nodes []struct{ Plan planNode }
 		if err := json.Unmarshal([]byte(plan), &nodes); err != nil || len(nodes) != 1 {
-			t.Fatalf("EXPLAIN %s: %v in %s", name, err, plan)
+			t.Fatalf("EXPLAIN %s: %v in %s", q.name, err, plan)
 		}
 		types, indexes := nodes[0].Plan.walk(nil, nil)
-		if !strings.Contains(indexes, wantIndex[name]) || strings.Contains(types, "Seq Scan") {
-			t.Errorf("%s: plan nodes %s on indexes %q; want %s and no Seq Scan\n%s", name, types, indexes, wantIndex[name], plan)
+		want := q.index
+		if want == "" {
+			want = "tasks_user_id_"
+		}
+		ok := strings.Contains(indexes, want) && !strings.Contains(types, "Seq Scan")
+		if q.seek {
+			ok = ok && strings.Contains(indexes, want+" ((user_id = 'user-7'::text) AND (ROW(")
+		} else if q.ordered {
+			ok = ok && !strings.Contains(types, "Sort")
+		}
+		if !ok {
+			t.Errorf("%s: plan nodes %s on indexes %q; want %s, no Seq Scan, ordered=%v, seek=%v\n%s\n%s",
+				q.name, types, indexes, want, q.ordered, q.seek, q.sql, plan)
 		}
 	}
 }
@@ -74,12 +145,14 @@ func TestPostgresPlansUseIndexes(t *testing.T) {
 type planNode struct {
 	NodeType  string     `json:"Node Type"`
 	IndexName string     `json:"Index Name"`
+	IndexCond string     `json:"Index Cond"`
 	Plans     []planNode `json:"Plans"`
 }
 
-// walk lists the node types and index names of a plan tree.
+// walk lists the node types, and the index names each with its condition,
+// of a plan tree.
 func (n planNode) walk(types, indexes []string) (string, string) {
-	types, indexes = append(types, n.NodeType), append(indexes, n.IndexName)
+	types, indexes = append(types, n.NodeType), append(indexes, strings.TrimSpace(n.IndexName+" "+n.IndexCond))
 	for _, c := range n.Plans {
 		t, i := c.walk(nil, nil)
 		types, indexes = append(types, t), append(indexes, i)
@@ -87,39 +160,70 @@ func (n planNode) walk(types, indexes []string) (string, string) {
 	return strings.Join(types, ","), strings.Join(indexes, ",")
 }
 
-// TestSQLitePlansUseIndexes asks SQLite the same: SEARCH through an index,
-// never a SCAN of the table or a temporary B-tree for the ORDER BY.
+// TestSQLitePlansUseIndexes asks SQLite the same, of a table with 2,000
+// tasks of 40 owners and no statistics (the store never runs ANALYZE):
+// a SEARCH through an index, never a SCAN of the table, a page of each
+// sort without a temporary B-tree for its ORDER BY, and a later one
+// searching its index from the cursor on.
 func TestSQLitePlansUseIndexes(t *testing.T) {
 	t.Parallel()
 	databaseURL := sqlstoretest.SQLiteURL(t)
 	db := sqlstoretest.MustOpen(t, databaseURL, sqlstore.Options{})
 	sqlstoretest.MustMigrate(t, db)
-	owner := porttest.RandomOwner()
-	tk := porttest.MustCreate(t, sqlstore.NewTaskRepository(db), owner, "explained", time.Now())
 	_, dsn, _ := sqlstore.ParseURL(databaseURL)
 	raw := mustRaw(t, "sqlite", dsn)
+	if _, err := raw.Exec(`WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000)
+		INSERT INTO tasks (id, user_id, title, title_key, created_at, updated_at, priority, due_at)
+		SELECT printf('%08x-0000-7000-8000-000000000000', i), 'user-' || (i % 40), 'Task ' || i, 'task ' || i,
+		       strftime('%Y-%m-%dT%H:%M:%S.000000Z', 'now', '-' || i || ' seconds'),
+		       strftime('%Y-%m-%dT%H:%M:%S.000000Z', 'now', '-' || i || ' seconds'), i % 4,
+		       CASE WHEN i % 2 = 0 THEN strftime('%Y-%m-%dT%H:%M:%S.000000Z', 'now', '+' || i || ' minutes') END
+		FROM n`); err != nil {
+		t.Fatalf("seed: %v", err)
+	}
+	var id, at string
+	if err := raw.QueryRow("SELECT id, created_at FROM tasks WHERE user_id = 'user-7' LIMIT 1").Scan(&id, &at); err != nil {
+		t.Fatal(err)
+	}
+	tid, _ := task.ParseID(id)
+	created, _ := time.Parse(time.RFC3339Nano, at)
 
-	wantIndex := map[string]string{"Get": "sqlite_autoindex_tasks_1", "List": "tasks_user_id_created_at_id_idx", "Page": "tasks_user_id_created_at_id_idx"}
-	for name, q := range hotQueries(db, owner, tk.ID(), tk.CreatedAt()) {
-		rows, err := raw.Query("EXPLAIN QUERY PLAN "+q[0].(string), q[1:]...)
-		if err != nil {
-			t.Fatalf("EXPLAIN %s: %v", name, err)
+	get := "sqlite_autoindex_tasks_1"
+	for _, q := range plannedQueries(db, "user-7", tid, created) {
+		want := q.index
+		switch want {
+		case "":
+			want = "tasks_user_id_"
+		case "tasks_pkey":
+			want = get
 		}
-		var plan []string
-		for rows.Next() {
-			var id, parent, unused int
-			var detail string
-			if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
-				t.Fatal(err)
-			}
-			plan = append(plan, detail)
-		}
-		rows.Close()
-		got := strings.Join(plan, "; ")
-		if !strings.Contains(got, "SEARCH tasks USING INDEX "+wantIndex[name]) || strings.Contains(got, "TEMP B-TREE") {
-			t.Errorf("%s: plan %q; want a SEARCH using %s and no temporary B-tree", name, got, wantIndex[name])
+		got := sqlitePlan(t, raw, q)
+		if !strings.Contains(got, "SEARCH tasks USING INDEX "+want) || strings.Contains(got, "SCAN tasks") ||
+			q.ordered && strings.Contains(got, "TEMP B-TREE") ||
+			q.seek && !strings.Contains(got, "USING INDEX "+want+" (user_id=? AND ") {
+			t.Errorf("%s: plan %q; want a SEARCH using %s, no SCAN of tasks, ordered=%v, seek=%v\n%s",
+				q.name, got, want, q.ordered, q.seek, q.sql)
 		}
 	}
+}
+
+func sqlitePlan(t *testing.T, raw *sql.DB, q plannedQuery) string {
+	t.Helper()
+	rows, err := raw.Query("EXPLAIN QUERY PLAN "+q.sql, q.args...)
+	if err != nil {
+		t.Fatalf("EXPLAIN %s: %v\n%s", q.name, err, q.sql)
+	}
+	defer rows.Close()
+	var plan []string
+	for rows.Next() {
+		var id, parent, unused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+			t.Fatal(err)
+		}
+		plan = append(plan, detail)
+	}
+	return strings.Join(plan, "; ")
 }
 
 // mustRaw opens a plain database/sql handle, behind the store's back.

@@ -3,8 +3,11 @@ package sqlstore
 import (
 	"context"
 
+	"github.com/uptrace/bun/migrate"
+
 	"github.com/todoapi/todo/core/identity"
 	"github.com/todoapi/todo/core/task"
+	"github.com/todoapi/todo/migrations"
 )
 
 // HotStatements returns the SQL of Get (parameters: id, owner) and of the
@@ -38,3 +41,37 @@ func (db *DB) Exec(ctx context.Context, query string, args ...any) error {
 	_, err := db.write.DB.ExecContext(ctx, query, args...)
 	return err
 }
+
+// MigrateThrough applies the migrations up to and including the one named
+// (e.g. 20261202000001_task_versions), as an older release did, so tests
+// can write rows as it wrote them before migrating the rest.
+func MigrateThrough(ctx context.Context, db *DB, name string) error {
+	all, err := migrations.For(string(db.dialect))
+	if err != nil {
+		return err
+	}
+	ms := migrate.NewMigrations()
+	for _, m := range all.Sorted() {
+		if m.Name+"_"+m.Comment <= name {
+			ms.Add(m)
+		}
+	}
+	m := migrate.NewMigrator(db.write, ms, migrate.WithMarkAppliedOnSuccess(true))
+	if err := m.Init(ctx); err != nil {
+		return err
+	}
+	_, err = m.Migrate(ctx)
+	return err
+}
+
+// PreparedListShapes reports how many composed lists SQLite holds
+// prepared.
+func (db *DB) PreparedListShapes() int64 {
+	if e, ok := db.engine.(*sqliteEngine); ok {
+		return e.listShapes.Load()
+	}
+	return 0
+}
+
+// MaxListShapes is maxListShapes.
+const MaxListShapes = maxListShapes

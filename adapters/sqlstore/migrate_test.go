@@ -3,6 +3,7 @@ package sqlstore_test
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"slices"
 	"strings"
 	"sync"
@@ -12,6 +13,8 @@ import (
 	"github.com/todoapi/todo/adapters/sqlstore"
 	"github.com/todoapi/todo/adapters/sqlstore/sqlstoretest"
 	"github.com/todoapi/todo/core/apperr"
+	"github.com/todoapi/todo/core/identity"
+	"github.com/todoapi/todo/core/task"
 	"github.com/todoapi/todo/internal/testkit"
 	"github.com/todoapi/todo/migrations"
 	"github.com/todoapi/todo/ports/porttest"
@@ -191,4 +194,92 @@ func TestMigrateNeedsTwoConnections(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "at least 2 connections") {
 		t.Fatalf("Migrate with one connection = %v, want an error asking for two", err)
 	}
+}
+
+// TestMigrateKeepsExistingTasks writes tasks as the release before the task
+// plan did, then migrates: they read back as tasks without a plan, a
+// completed one completed when it last changed, and their fold keys are
+// filled in (across several batches), so they sort by title and are found
+// by search as the core folds case, which neither database's lower() does
+// for every letter (the Kelvin sign folds to "k").
+func TestMigrateKeepsExistingTasks(t *testing.T) {
+	t.Parallel()
+	for _, tg := range targets {
+		t.Run(tg.name, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			databaseURL, _ := tg.freshURL(t)
+			db := sqlstoretest.MustOpen(t, databaseURL, sqlstore.Options{MaxOpenConns: 4})
+			if err := sqlstore.MigrateThrough(ctx, db, "20261202000001_task_versions"); err != nil {
+				t.Fatalf("MigrateThrough: %v", err)
+			}
+			filler, owner := porttest.RandomOwner(), porttest.RandomOwner()
+			at := time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)
+			insert := func(owner identity.UserID, title string, desc *string, completed bool) {
+				t.Helper()
+				var when any = at
+				if tg.dialect == sqlstore.SQLite {
+					when = at.Format("2006-01-02T15:04:05.000000Z")
+				}
+				at = at.Add(time.Second)
+				if err := db.Exec(ctx, "INSERT INTO tasks (id, user_id, title, description, completed, created_at, updated_at, version) "+
+					"VALUES ($1, $2, $3, $4, $5, $6, $6, 1)", porttest.RandomID().String(), string(owner), title, desc, completed, when); err != nil {
+					t.Fatalf("insert %q: %v", title, err)
+				}
+			}
+			const fillers = 1200
+			for i := range fillers {
+				insert(filler, fmt.Sprintf("Filler %04d", i), nil, false)
+			}
+			milk := "Buy MILK"
+			for _, title := range []string{"zebra", "\u212Aelvin's list", "apple"} {
+				insert(owner, title, nil, false)
+			}
+			insert(owner, "Ärger", &milk, true)
+
+			if _, err := sqlstore.Migrate(ctx, db, nil); err != nil {
+				t.Fatalf("Migrate: %v", err)
+			}
+			repo := sqlstore.NewTaskRepository(db)
+			q := task.Query{Sort: task.SortTitle}
+			page, err := repo.List(ctx, owner, q)
+			if err != nil {
+				t.Fatalf("List by title: %v", err)
+			}
+			want := slices.Clone(page.Tasks)
+			slices.SortFunc(want, func(a, b *task.Task) int {
+				return q.Compare(task.PositionOf(a, q.Sort), task.PositionOf(b, q.Sort))
+			})
+			for i, tk := range page.Tasks {
+				if tk.ID() != want[i].ID() {
+					t.Fatalf("by title: %v, want %v", titles(page.Tasks), titles(want))
+				}
+				if pl := tk.Plan(); pl.Priority != task.DefaultPriority || len(pl.Tags) != 0 || !pl.Due.IsZero() ||
+					pl.RemindAt != nil || pl.Recurrence != task.RecurrenceNone {
+					t.Errorf("%q: plan %+v, want none", tk.Title(), pl)
+				}
+				if done := tk.CompletedAt(); (done != nil) != tk.Completed() || done != nil && !done.Equal(tk.UpdatedAt()) {
+					t.Errorf("%q: completed %v at %v, updated at %v", tk.Title(), tk.Completed(), done, tk.UpdatedAt())
+				}
+			}
+			for search, title := range map[string]string{"KELVIN": "\u212Aelvin's list", "milk": "Ärger"} {
+				page, err := repo.List(ctx, owner, task.Query{Search: search})
+				if err != nil || len(page.Tasks) != 1 || page.Tasks[0].Title() != title {
+					t.Errorf("search %q: %v, %v; want %q", search, titles(page.Tasks), err, title)
+				}
+			}
+			page, err = repo.List(ctx, filler, task.Query{Search: "filler", Limit: 1, Count: true})
+			if err != nil || page.Total != fillers {
+				t.Errorf("search of the fillers: %d found, %v; want %d", page.Total, err, fillers)
+			}
+		})
+	}
+}
+
+func titles(ts []*task.Task) []string {
+	out := make([]string, len(ts))
+	for i, tk := range ts {
+		out[i] = tk.Title()
+	}
+	return out
 }

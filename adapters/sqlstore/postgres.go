@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/jackc/pgx/v5/stdlib"
 
 	"github.com/todoapi/todo/core/identity"
@@ -206,9 +207,9 @@ const rollbackTimeout = 5 * time.Second
 
 func scanPgRows(rows pgx.Rows, each func(row) error) error {
 	defer rows.Close()
-	r := pgRow{rows: rows}
+	r := newPgRow(rows)
 	for rows.Next() {
-		if err := each(&r); err != nil {
+		if err := each(r); err != nil {
 			return err
 		}
 	}
@@ -218,15 +219,74 @@ func scanPgRows(rows pgx.Rows, each func(row) error) error {
 // pgRow is the current row of pgx's rows, scanned into typed fields.
 type pgRow struct {
 	rows pgx.Rows
+	// Reused from row to row, so a row allocates only what the task keeps;
+	// task.FromSnapshot copies what it is given.
+	id                         [16]byte
+	owner, title, recurrence   string
+	description                pgtype.Text
+	completed, dueIsDate       bool
+	createdAt, updatedAt       time.Time
+	version                    int64
+	rank                       int16
+	tags                       []string
+	due, remindAt, completedAt pgtype.Timestamptz
+	next                       pgtype.UUID
+	total                      int
+	dest, counted              []any // pointers to the fields above, in column order
+}
+
+func newPgRow(rows pgx.Rows) *pgRow {
+	r := &pgRow{rows: rows}
+	r.dest = []any{&r.id, &r.owner, &r.title, &r.description, &r.completed, &r.createdAt, &r.updatedAt, &r.version,
+		&r.rank, &r.tags, &r.due, &r.dueIsDate, &r.remindAt, &r.recurrence, &r.completedAt, &r.next}
+	return r
 }
 
 func (r *pgRow) task() (*task.Task, error) {
-	var s task.Snapshot
-	var owner string
-	if err := r.rows.Scan((*[16]byte)(&s.ID), &owner, &s.Title, &s.Description, &s.Completed,
-		&s.CreatedAt, &s.UpdatedAt, &s.Version); err != nil {
+	if err := r.rows.Scan(r.dest...); err != nil {
 		return nil, err
 	}
-	s.Owner = identity.UserID(owner)
+	return r.build()
+}
+
+func (r *pgRow) countedTask() (*task.Task, int, error) {
+	if r.counted == nil {
+		r.counted = append([]any{&r.total}, r.dest...)
+	}
+	if r.rows.RawValues()[1] == nil { // no id: an empty page's count
+		dest := make([]any, len(r.counted)) // nil skips a column
+		dest[0] = &r.total
+		return nil, r.total, r.rows.Scan(dest...)
+	}
+	if err := r.rows.Scan(r.counted...); err != nil {
+		return nil, 0, err
+	}
+	t, err := r.build()
+	return t, r.total, err
+}
+
+// build makes the task of the fields just scanned.
+func (r *pgRow) build() (*task.Task, error) {
+	pl, err := storedPlan(int(r.rank), r.tags, timePtr(r.due), r.dueIsDate, timePtr(r.remindAt), r.recurrence)
+	if err != nil {
+		return nil, err
+	}
+	s := task.Snapshot{
+		ID: r.id, Owner: identity.UserID(r.owner), Title: r.title, Completed: r.completed,
+		CreatedAt: r.createdAt, UpdatedAt: r.updatedAt, Version: r.version, Plan: pl, CompletedAt: timePtr(r.completedAt),
+	}
+	if r.description.Valid {
+		s.Description = &r.description.String
+	}
+	if r.next.Valid {
+		s.Next = (*task.ID)(&r.next.Bytes)
+	}
 	return task.FromSnapshot(s), nil
+}
+
+func timePtr(t pgtype.Timestamptz) *time.Time {
+	if !t.Valid {
+		return nil
+	}
+	return &t.Time
 }

@@ -1,17 +1,13 @@
 package sqlstore
 
 import (
+	"encoding/json"
 	"strconv"
 	"strings"
-	"time"
 
-	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/dialect/pgdialect"
 	"github.com/uptrace/bun/dialect/sqlitedialect"
 	"github.com/uptrace/bun/schema"
-
-	"github.com/todoapi/todo/core/identity"
-	"github.com/todoapi/todo/core/task"
 )
 
 // The repository's SQL is written once, here, for both databases. Values
@@ -25,7 +21,8 @@ import (
 
 // taskColumns are the columns every statement reads, in the order the rows
 // are scanned (see pgRow and sqliteRow).
-const taskColumns = "id, user_id, title, description, completed, created_at, updated_at, version"
+const taskColumns = "id, user_id, title, description, completed, created_at, updated_at, version, " +
+	"priority, tags, due_at, due_is_date, remind_at, recurrence, completed_at, next_occurrence_id"
 
 // sqlDialect is all the SQL text differs in between the databases.
 type sqlDialect struct {
@@ -35,12 +32,37 @@ type sqlDialect struct {
 	// lockRow ends the read of a row a transaction will change. SQLite's
 	// transactions hold the database's write lock from BEGIN IMMEDIATE on.
 	lockRow string
+	// jsonArrays: tags and tag keys are JSON text (SQLite), not text[].
+	jsonArrays bool
+	// beforeAll and afterAll are literals that sort before and after every
+	// instant the store keeps, standing in for "no due date" in the keys
+	// that put tasks without one last (see dueKey).
+	beforeAll, afterAll string
+	// rowsOnExpressions: a row comparison whose first member is an
+	// expression still searches an index on that expression.
+	rowsOnExpressions bool
+	// substring is the function that finds text in text: position or 0.
+	substring string
+	// noLimit is what LIMIT takes for "all": SQLite needs a LIMIT before an
+	// OFFSET.
+	noLimit string
 	bun     schema.Dialect
 }
 
 var (
-	postgresSQL = sqlDialect{casts: true, lockRow: " FOR UPDATE", bun: pgdialect.New()}
-	sqliteSQL   = sqlDialect{bun: sqlitedialect.New()}
+	postgresSQL = sqlDialect{
+		casts: true, lockRow: " FOR UPDATE", rowsOnExpressions: true,
+		beforeAll: "'-infinity'::timestamptz", afterAll: "'infinity'::timestamptz",
+		substring: "strpos", bun: pgdialect.New(),
+	}
+	// SQLite's instants are fixed-width text (see timestampLayout): year 0
+	// comes before year 1, hour 24 of the last day after its last
+	// microsecond.
+	sqliteSQL = sqlDialect{
+		jsonArrays: true,
+		beforeAll:  "'0000-01-01T00:00:00.000000Z'", afterAll: "'9999-12-31T24:00:00.000000Z'",
+		substring: "instr", noLimit: "-1", bun: sqlitedialect.New(),
+	}
 )
 
 // params numbers the parameters of one statement as they are added.
@@ -60,6 +82,30 @@ func (p *params) add(v any, typ string) string {
 	return ph
 }
 
+// list adds one parameter for each type and returns their placeholders,
+// comma-separated.
+func (p *params) list(types ...string) string {
+	phs := make([]string, len(types))
+	for i, typ := range types {
+		phs[i] = p.add(nil, typ)
+	}
+	return strings.Join(phs, ", ")
+}
+
+// arrayArg returns a list of strings as the parameter of an array column:
+// text[] on PostgreSQL, a JSON array on SQLite; an empty array, never
+// NULL, when there are none.
+func (d sqlDialect) arrayArg(s []string) any {
+	if s == nil {
+		s = []string{}
+	}
+	if !d.jsonArrays {
+		return s
+	}
+	b, _ := json.Marshal(s) // a []string always marshals
+	return string(b)
+}
+
 // fixed builds the text of a statement whose shape never changes.
 func (d sqlDialect) fixed(build func(p *params) string) string {
 	return build(&params{d: d})
@@ -69,6 +115,22 @@ func (d sqlDialect) fixed(build func(p *params) string) string {
 type statements struct {
 	get, getForUpdate, listAll, insert, update, delete string
 }
+
+// The types of the parameters of a task's columns, as insert and update
+// write them (see stateArgs).
+var (
+	// id, user_id, created_at, in insert only.
+	identityTypes = []string{"uuid", "text", "timestamptz"}
+	// Everything a change can change, then the keys, which are written and
+	// never read back: task.FoldCase of the title, the description and each
+	// tag, which lists filter and sort on (see stateArgs).
+	stateColumns = []string{"title", "description", "completed", "updated_at", "version", "priority", "tags",
+		"due_at", "due_is_date", "remind_at", "recurrence", "completed_at", "next_occurrence_id",
+		"title_key", "description_key", "tag_keys"}
+	stateTypes = []string{"text", "text", "boolean", "timestamptz", "bigint", "smallint", "text[]",
+		"timestamptz", "boolean", "timestamptz", "text", "timestamptz", "uuid",
+		"text", "text", "text[]"}
+)
 
 func (d sqlDialect) statements() statements {
 	where := func(p *params) string {
@@ -83,42 +145,19 @@ func (d sqlDialect) statements() statements {
 			return "SELECT " + taskColumns + " FROM tasks WHERE user_id = " + p.add(nil, "text") + " ORDER BY created_at DESC, id DESC"
 		}),
 		insert: d.fixed(func(p *params) string {
-			return "INSERT INTO tasks (" + taskColumns + ") VALUES (" + p.add(nil, "uuid") + ", " + p.add(nil, "text") + ", " +
-				p.add(nil, "text") + ", " + p.add(nil, "text") + ", " + p.add(nil, "boolean") + ", " +
-				p.add(nil, "timestamptz") + ", " + p.add(nil, "timestamptz") + ", " + p.add(nil, "bigint") + ")"
+			return "INSERT INTO tasks (id, user_id, created_at, " + strings.Join(stateColumns, ", ") + ") VALUES (" +
+				p.list(identityTypes...) + ", " + p.list(stateTypes...) + ")"
 		}),
 		// The compare-and-swap on the version read: a write lands only over
 		// the state its transaction read.
 		update: d.fixed(func(p *params) string {
-			return "UPDATE tasks SET title = " + p.add(nil, "text") + ", description = " + p.add(nil, "text") +
-				", completed = " + p.add(nil, "boolean") + ", updated_at = " + p.add(nil, "timestamptz") +
-				", version = " + p.add(nil, "bigint") + " WHERE id = " + p.add(nil, "uuid") +
+			set := make([]string, len(stateColumns))
+			for i, c := range stateColumns {
+				set[i] = c + " = " + p.add(nil, stateTypes[i])
+			}
+			return "UPDATE tasks SET " + strings.Join(set, ", ") + " WHERE id = " + p.add(nil, "uuid") +
 				" AND user_id = " + p.add(nil, "text") + " AND version = " + p.add(nil, "bigint")
 		}),
 		delete: d.fixed(func(p *params) string { return "DELETE" + where(p) }),
 	}
-}
-
-// listQuery composes the statement of a list page with Bun's query
-// builder. It reads one task more than the page holds, to tell whether
-// there is a next page.
-func (d sqlDialect) listQuery(db bun.IDB, owner identity.UserID, q task.Query, timeArg func(time.Time) any) (string, []any) {
-	p := &params{d: d}
-	sel := bun.NewSelectQuery(db.(*bun.DB)).
-		ColumnExpr(taskColumns).
-		TableExpr("tasks").
-		Where("user_id = ?", bun.Safe(p.add(string(owner), "text")))
-	if a := q.After; a != nil {
-		// Rows after the position in the order created_at DESC, id DESC.
-		sel = sel.Where("(created_at, id) < (?, ?)",
-			bun.Safe(p.add(timeArg(a.Time), "timestamptz")), bun.Safe(p.add(a.ID.String(), "uuid")))
-	}
-	sel = sel.OrderExpr("created_at DESC, id DESC")
-	var b strings.Builder
-	b.WriteString(sel.String())
-	if q.Limit > 0 {
-		b.WriteString(" LIMIT ")
-		b.WriteString(p.add(q.Limit+1, "integer"))
-	}
-	return b.String(), p.args
 }

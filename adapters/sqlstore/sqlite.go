@@ -3,11 +3,14 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -76,14 +79,21 @@ func openSQLite(dsn string, opts Options) (*DB, error) {
 
 // sqliteEngine runs statements on SQLite's pools: reads on the readers,
 // transactions on the one writer connection, where BEGIN IMMEDIATE (the
-// _txlock setting) takes the write lock up front. Its constant statements
-// are prepared once per connection (see stmt); a composed list runs as
-// text.
+// _txlock setting) takes the write lock up front. Its statements are
+// prepared once per connection (see stmt): the constant ones, and each
+// shape of a composed list, up to maxListShapes of them.
 type sqliteEngine struct {
 	reader, writer *sql.DB
 	// Each constant statement, prepared on the pool that runs it.
 	onReader, onWriter map[string]*stmt
+	lists              sync.Map // a composed list's text: its *stmt on the readers
+	listShapes         atomic.Int64
 }
+
+// maxListShapes bounds the composed lists held prepared: each filter and
+// sort makes its own text, and a process should not keep every one that
+// clients could combine. Past it, a list runs as text, parsed each time.
+const maxListShapes = 256
 
 func newSQLiteEngine(reader, writer *sql.DB) *sqliteEngine {
 	e := &sqliteEngine{reader: reader, writer: writer, onReader: map[string]*stmt{}, onWriter: map[string]*stmt{}}
@@ -97,15 +107,28 @@ func newSQLiteEngine(reader, writer *sql.DB) *sqliteEngine {
 	return e
 }
 
+// readStmt returns the reader statement of st.
+func (e *sqliteEngine) readStmt(st string) *stmt {
+	if s := e.onReader[st]; s != nil {
+		return s
+	}
+	if s, ok := e.lists.Load(st); ok {
+		return s.(*stmt)
+	}
+	if e.listShapes.Add(1) > maxListShapes {
+		e.listShapes.Add(-1)
+		return newStmt(e.reader, st, false)
+	}
+	s, loaded := e.lists.LoadOrStore(st, newStmt(e.reader, st, true))
+	if loaded {
+		e.listShapes.Add(-1)
+	}
+	return s.(*stmt)
+}
+
 // read runs one statement on a reader: one statement reads one snapshot.
 func (e *sqliteEngine) read(ctx context.Context, _ identity.UserID, st string, args []any, each func(row) error) error {
-	var rows *sql.Rows
-	var err error
-	if s := e.onReader[st]; s != nil {
-		rows, err = s.query(ctx, args...)
-	} else {
-		rows, err = e.reader.QueryContext(ctx, st, args...)
-	}
+	rows, err := e.readStmt(st).query(ctx, args...)
 	if err != nil {
 		return err
 	}
@@ -187,9 +210,9 @@ func (t *sqliteTx) exec(ctx context.Context, st string, args []any, check func(i
 
 func scanSQLiteRows(rows *sql.Rows, each func(row) error) error {
 	defer rows.Close()
-	r := sqliteRow{rows: rows}
+	r := newSQLiteRow(rows)
 	for rows.Next() {
-		if err := each(&r); err != nil {
+		if err := each(r); err != nil {
 			return err
 		}
 	}
@@ -205,26 +228,66 @@ func scanSQLiteRows(rows *sql.Rows, each func(row) error) error {
 type sqliteRow struct {
 	rows *sql.Rows
 	// Reused from row to row; task() copies what it keeps.
-	id                   rowID
-	owner, title         string
-	description          sql.NullString
-	completed            bool
-	createdAt, updatedAt timestamp
-	version              int64
+	id                         rowID
+	owner, title               string
+	description                sql.NullString
+	completed                  bool
+	createdAt, updatedAt       timestamp
+	version, priority          int64
+	tags, recurrence           string
+	due, remindAt, completedAt nullTimestamp
+	dueIsDate                  bool
+	next                       nullRowID
+	total                      int
+	dest, counted              []any // pointers to the fields above, in column order
+}
+
+func newSQLiteRow(rows *sql.Rows) *sqliteRow {
+	r := &sqliteRow{rows: rows}
+	r.dest = []any{&r.id, &r.owner, &r.title, &r.description, &r.completed, &r.createdAt, &r.updatedAt, &r.version,
+		&r.priority, &r.tags, &r.due, &r.dueIsDate, &r.remindAt, &r.recurrence, &r.completedAt, &r.next}
+	return r
 }
 
 func (r *sqliteRow) task() (*task.Task, error) {
-	if err := r.rows.Scan(&r.id, &r.owner, &r.title, &r.description, &r.completed,
-		&r.createdAt, &r.updatedAt, &r.version); err != nil {
+	if err := r.rows.Scan(r.dest...); err != nil {
 		return nil, err
 	}
+	return r.build()
+}
+
+func (r *sqliteRow) countedTask() (*task.Task, int, error) {
+	if r.counted == nil {
+		r.counted = append([]any{&r.total}, r.dest...)
+	}
+	err := r.rows.Scan(r.counted...)
+	if errors.Is(err, errNoTask) { // the id is NULL: an empty page's count
+		return nil, r.total, nil
+	}
+	if err != nil {
+		return nil, 0, err
+	}
+	t, err := r.build()
+	return t, r.total, err
+}
+
+// build makes the task of the fields just scanned.
+func (r *sqliteRow) build() (*task.Task, error) {
 	var desc *string
 	if r.description.Valid {
 		desc = &r.description.String // FromSnapshot copies it
 	}
+	tags, err := jsonStrings(r.tags)
+	if err != nil {
+		return nil, err
+	}
+	pl, err := storedPlan(int(r.priority), tags, r.due.ptr(), r.dueIsDate, r.remindAt.ptr(), r.recurrence)
+	if err != nil {
+		return nil, err
+	}
 	return task.FromSnapshot(task.Snapshot{
 		ID: task.ID(r.id), Owner: identity.UserID(r.owner), Title: r.title, Description: desc,
 		Completed: r.completed, CreatedAt: time.Time(r.createdAt), UpdatedAt: time.Time(r.updatedAt),
-		Version: r.version,
+		Version: r.version, Plan: pl, CompletedAt: r.completedAt.ptr(), Next: r.next.ptr(),
 	}), nil
 }

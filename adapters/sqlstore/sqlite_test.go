@@ -88,3 +88,41 @@ func TestSQLiteStatementsPrepareOnceTheSchemaExists(t *testing.T) {
 		t.Fatalf("List after the migrations = %d tasks, %v; want 1", len(list), err)
 	}
 }
+
+// TestSQLiteListShapesAreBounded lists with more shapes of filters and
+// sorts than SQLite keeps prepared: each list answers, and the prepared
+// ones stop at the bound.
+func TestSQLiteListShapesAreBounded(t *testing.T) {
+	t.Parallel()
+	db := sqlstoretest.MustOpenSQLite(t, sqlstore.Options{MaxOpenConns: 1}) // one reader prepares each once
+	repo := sqlstore.NewTaskRepository(db)
+	owner := porttest.RandomOwner()
+	porttest.MustCreate(t, repo, owner, "shaped", time.Now())
+	all := []task.Priority{task.PriorityLow, task.PriorityMedium, task.PriorityHigh, task.PriorityUrgent}
+	shapes := 0
+	for sort := range task.SortPriority + 1 {
+		for _, order := range []task.Order{task.OrderAsc, task.OrderDesc} {
+			for status := range task.StatusCompleted + 1 {
+				for n := range len(all) + 1 {
+					for _, count := range []bool{false, true} {
+						q := task.Query{Sort: sort, Order: order, Status: status, Priorities: all[:n], Limit: 10, Count: count}
+						page, err := repo.List(context.Background(), owner, q)
+						if err != nil {
+							t.Fatalf("List %+v: %v", q, err)
+						}
+						if want := status != task.StatusCompleted && n != 1; want != (len(page.Tasks) == 1) {
+							t.Fatalf("List %+v: %d tasks", q, len(page.Tasks))
+						}
+						shapes++
+					}
+				}
+			}
+		}
+	}
+	if shapes <= sqlstore.MaxListShapes {
+		t.Fatalf("only %d shapes tried", shapes)
+	}
+	if got := db.PreparedListShapes(); got != sqlstore.MaxListShapes {
+		t.Fatalf("%d shapes prepared, want %d", got, sqlstore.MaxListShapes)
+	}
+}

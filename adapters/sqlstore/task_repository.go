@@ -52,6 +52,9 @@ type txEngine interface {
 // row is the current row of a result, scanned the database's way.
 type row interface {
 	task() (*task.Task, error)
+	// countedTask scans a row of a counted page (see listQuery): the count,
+	// then the task, which is nil in the one row of an empty page.
+	countedTask() (*task.Task, int, error)
 }
 
 // NewTaskRepository returns a repository over an open, migrated database.
@@ -80,22 +83,38 @@ func (r *TaskRepository) Get(ctx context.Context, owner identity.UserID, id task
 }
 
 // List implements ports.TaskRepository. The whole list (v1's, the hottest
-// read) runs as a constant statement; a page is composed by listQuery.
+// read) runs as a constant statement; any other is composed by listQuery.
 func (r *TaskRepository) List(ctx context.Context, owner identity.UserID, q task.Query) (task.Page, error) {
 	st, args := r.sql.listAll, []any{string(owner)}
-	if q.Limit > 0 || q.After != nil {
+	if !wholeList(q) {
 		st, args = r.db.sqlDialect().listQuery(r.db.read, owner, q, r.db.engine.timeArg)
 	}
+	counted := q.Count && paged(q) // else every match is on the page
 	list := make([]*task.Task, 0, 16)
+	total := 0
 	err := r.db.engine.read(ctx, owner, st, args, func(rw row) error {
-		t, err := rw.task()
-		list = append(list, t)
+		var t *task.Task
+		var err error
+		if counted {
+			t, total, err = rw.countedTask()
+		} else {
+			t, err = rw.task()
+		}
+		if t != nil {
+			list = append(list, t)
+		}
 		return err
 	})
 	if err != nil {
 		return task.Page{}, dbError(err)
 	}
 	page := task.Page{Tasks: list}
+	if q.Count {
+		page.Total = len(list)
+		if counted {
+			page.Total = total
+		}
+	}
 	if q.Limit > 0 && len(list) > q.Limit {
 		page.Tasks = list[:q.Limit]
 		next := task.PositionOf(page.Tasks[q.Limit-1], q.Sort)
@@ -144,9 +163,8 @@ func (t *tx) Get(ctx context.Context, id task.ID) (*task.Task, error) {
 
 func (t *tx) Create(ctx context.Context, tk *task.Task) error {
 	s := tk.Snapshot()
-	ta := t.r.db.engine.timeArg
-	return t.e.exec(ctx, t.r.sql.insert, []any{s.ID.String(), string(s.Owner), s.Title, s.Description,
-		s.Completed, ta(s.CreatedAt), ta(s.UpdatedAt), s.Version}, wantRows(1))
+	args := append([]any{s.ID.String(), string(s.Owner), t.r.db.engine.timeArg(s.CreatedAt)}, t.r.stateArgs(s)...)
+	return t.e.exec(ctx, t.r.sql.insert, args, wantRows(1))
 }
 
 func (t *tx) Save(ctx context.Context, tk *task.Task) error {
@@ -156,8 +174,8 @@ func (t *tx) Save(ctx context.Context, tk *task.Task) error {
 		return apperr.Errorf(apperr.ECONFLICT, "The task was changed by another request; try again.")
 	}
 	t.read[s.ID] = s.Version
-	return t.e.exec(ctx, t.r.sql.update, []any{s.Title, s.Description, s.Completed,
-		t.r.db.engine.timeArg(s.UpdatedAt), s.Version, s.ID.String(), string(t.owner), read}, wantRows(1))
+	args := append(t.r.stateArgs(s), s.ID.String(), string(t.owner), read)
+	return t.e.exec(ctx, t.r.sql.update, args, wantRows(1))
 }
 
 func (t *tx) Delete(ctx context.Context, id task.ID) error {
@@ -181,4 +199,42 @@ func wantRows(n int64) func(int64) error {
 		}
 		return nil
 	}
+}
+
+// stateArgs returns the parameters of stateColumns for a task: what a
+// change can change, then the keys lists filter and sort on.
+func (r *TaskRepository) stateArgs(s task.Snapshot) []any {
+	d, ta := r.db.sqlDialect(), r.db.engine.timeArg
+	pl := s.Plan
+	var due any
+	if !pl.Due.IsZero() {
+		due = ta(pl.Due.Instant())
+	}
+	tagKeys := make([]string, len(pl.Tags))
+	for i, tag := range pl.Tags {
+		tagKeys[i] = task.FoldCase(tag)
+	}
+	var next any
+	if s.Next != nil {
+		next = s.Next.String()
+	}
+	return []any{s.Title, s.Description, s.Completed, ta(s.UpdatedAt), s.Version, pl.Priority.Rank(), d.arrayArg(pl.Tags),
+		due, pl.Due.IsDate(), optionalTime(pl.RemindAt, ta), pl.Recurrence.String(), optionalTime(s.CompletedAt, ta), next,
+		task.FoldCase(s.Title), foldOptional(s.Description), d.arrayArg(tagKeys)}
+}
+
+func optionalTime(t *time.Time, timeArg func(time.Time) any) any {
+	if t == nil {
+		return nil
+	}
+	return timeArg(*t)
+}
+
+// foldOptional returns task.FoldCase of a text that may be absent.
+func foldOptional(s *string) *string {
+	if s == nil {
+		return nil
+	}
+	k := task.FoldCase(*s)
+	return &k
 }

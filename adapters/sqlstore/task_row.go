@@ -1,6 +1,8 @@
 package sqlstore
 
 import (
+	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -16,9 +18,15 @@ import (
 // id agrees with task.ID on both.
 type rowID task.ID
 
+// errNoTask is what scanning a NULL id gives: the row of an empty counted
+// page, which carries only the count (see listQuery).
+var errNoTask = errors.New("sqlstore: a row without a task")
+
 func (id *rowID) Scan(src any) error {
 	var s string
 	switch v := src.(type) {
+	case nil:
+		return errNoTask
 	case string:
 		s = v
 	case []byte:
@@ -113,4 +121,89 @@ func digits(s string) (int, bool) {
 		n = n*10 + int(c)
 	}
 	return n, true
+}
+
+// nullRowID is a task id that may be NULL.
+type nullRowID struct {
+	id    rowID
+	valid bool
+}
+
+func (n *nullRowID) Scan(src any) error {
+	n.valid = src != nil
+	if !n.valid {
+		return nil
+	}
+	return n.id.Scan(src)
+}
+
+// ptr returns the id, nil for NULL.
+func (n *nullRowID) ptr() *task.ID {
+	if !n.valid {
+		return nil
+	}
+	id := task.ID(n.id)
+	return &id
+}
+
+// nullTimestamp is a timestamp that may be NULL.
+type nullTimestamp struct {
+	t     timestamp
+	valid bool
+}
+
+func (n *nullTimestamp) Scan(src any) error {
+	n.valid = src != nil
+	if !n.valid {
+		return nil
+	}
+	return n.t.Scan(src)
+}
+
+// ptr returns the time, nil for NULL.
+func (n *nullTimestamp) ptr() *time.Time {
+	if !n.valid {
+		return nil
+	}
+	t := time.Time(n.t)
+	return &t
+}
+
+// jsonStrings decodes a JSON array of strings, as SQLite keeps tags.
+func jsonStrings(s string) ([]string, error) {
+	if s == "[]" {
+		return nil, nil
+	}
+	var out []string
+	if err := json.Unmarshal([]byte(s), &out); err != nil {
+		return nil, fmt.Errorf("sqlstore: bad tags %q in the database: %w", s, err)
+	}
+	return out, nil
+}
+
+// storedPlan rebuilds a plan from its columns: the priority's rank, the
+// tags, the due instant (Due.Instant, nil for none) and whether it was a
+// date, the reminder and the recurrence's name.
+func storedPlan(rank int, tags []string, due *time.Time, dueIsDate bool, remindAt *time.Time, recurrence string) (task.Plan, error) {
+	priority, ok := task.PriorityFromRank(rank)
+	if !ok {
+		return task.Plan{}, fmt.Errorf("sqlstore: bad priority %d in the database", rank)
+	}
+	rec, err := task.ParseRecurrence(recurrence)
+	if err != nil {
+		return task.Plan{}, fmt.Errorf("sqlstore: bad recurrence %q in the database", recurrence)
+	}
+	pl := task.Plan{Priority: priority, Tags: tags, Recurrence: rec}
+	if due != nil {
+		at := due.UTC()
+		pl.Due = task.DueAt(at)
+		if dueIsDate { // the instant is the date's last microsecond
+			pl.Due = task.DueOn(at.Year(), at.Month(), at.Day())
+		}
+	}
+	if remindAt != nil {
+		at := remindAt.UTC()
+		pl.RemindAt = &at
+	}
+	return pl, nil
 }
