@@ -63,6 +63,8 @@ type Auth struct {
 	// DevKeyFile holds the development issuer's signing key. It is used only
 	// in development when no other token source is configured.
 	DevKeyFile string
+	// ClockSkew is tolerated on exp, nbf and iat (AUTH_CLOCK_SKEW); 0: none.
+	ClockSkew time.Duration
 }
 
 // IsProduction reports whether the service runs in production.

@@ -209,3 +209,23 @@ func TestDatabaseSettings(t *testing.T) {
 		t.Fatalf("DB_CONNECT_RETRY=0: %v, want 0 (one attempt)", d.ConnectRetry)
 	}
 }
+
+func TestClockSkew(t *testing.T) {
+	clearEnv(t)
+	if got := MustLoad(t).Auth.ClockSkew; got != 30*time.Second {
+		t.Errorf("default AUTH_CLOCK_SKEW = %v, want 30s", got)
+	}
+	t.Setenv("AUTH_CLOCK_SKEW", "0")
+	if got := MustLoad(t).Auth.ClockSkew; got != 0 {
+		t.Errorf("AUTH_CLOCK_SKEW=0: %v", got)
+	}
+	if got := MustLoad(t, "--auth-clock-skew", "2m").Auth.ClockSkew; got != 2*time.Minute {
+		t.Errorf("--auth-clock-skew 2m: %v", got)
+	}
+	for _, bad := range []string{"-1s", "30"} {
+		t.Setenv("AUTH_CLOCK_SKEW", bad)
+		if _, err := load(t); err == nil || !strings.Contains(err.Error(), "AUTH_CLOCK_SKEW") {
+			t.Errorf("AUTH_CLOCK_SKEW=%s: err = %v", bad, err)
+		}
+	}
+}

@@ -28,6 +28,7 @@ const (
 	KeyShutdownTimeout = "shutdown_timeout"
 	KeyEnv             = "app_env"
 	KeyLogLevel        = "log_level"
+	KeyClockSkew       = "auth_clock_skew"
 )
 
 // Defaults, as the contract states them.
@@ -65,6 +66,7 @@ var Settings = []Setting{
 	{KeyShutdownTimeout, "shutdown-timeout", "15s", "how long in-flight requests may finish on shutdown"},
 	{KeyEnv, "app-env", Development, "development or production"},
 	{KeyLogLevel, "log-level", "info", "debug, info, warn or error"},
+	{KeyClockSkew, "auth-clock-skew", "30s", "clock skew tolerated on token exp, nbf and iat (0: none)"},
 }
 
 // envNames maps keys to the environment variables that set them, first wins.

@@ -74,7 +74,8 @@ type Config struct {
 	// HTTPTimeout bounds each JWKS fetch, including the first one in New.
 	HTTPTimeout time.Duration
 
-	// Leeway is the clock skew tolerated on exp and nbf; negative means none.
+	// Leeway is the clock skew tolerated on exp, nbf and iat
+	// (AUTH_CLOCK_SKEW); negative means none.
 	Leeway time.Duration
 	// CacheSize bounds the cache of verified tokens; negative disables it.
 	CacheSize int

@@ -1,6 +1,7 @@
 package jwtauth
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"log/slog"
@@ -38,6 +39,7 @@ func FromConfig(ctx context.Context, c config.Config, logger *slog.Logger) (*Tok
 		SecretIssuer:    c.Auth.SecretIssuer,
 		SecretAudience:  c.Auth.SecretAudience,
 		RefreshInterval: c.Auth.RefreshInterval,
+		Leeway:          cmp.Or(c.Auth.ClockSkew, -1), // Config reads 0 as the default
 	}
 	if c.DevIssuer() {
 		keys, err := devKeys(ctx, c.Auth.DevKeyFile)
