@@ -3,6 +3,8 @@ package httpapi_test
 import (
 	"net/http"
 	"net/http/httptest"
+	"slices"
+	"strings"
 	"testing"
 )
 
@@ -41,4 +43,66 @@ func TestTwoAuthorizationHeaders(t *testing.T) {
 	req := httptest.NewRequest("GET", seed.Item(user, tk.ID), nil)
 	req.Header.Add("Authorization", "Bearer "+Token(user))
 	MustTask(t, serve(s, req), http.StatusOK)
+}
+
+// TestSecurityHeaders: every response says nosniff; every response under
+// /api/, errors included, says no-store, since it is about a user's data.
+func TestSecurityHeaders(t *testing.T) {
+	t.Parallel()
+	s, user := MustServer(t), NewUser()
+	tk := MustCreate(t, s, seed, user, `{"title":"a"}`)
+	doomed := MustCreate(t, s, hackathon, user, `{"title":"b"}`)
+	type call struct {
+		method, path, token, body string
+		status                    int
+	}
+	api := []call{
+		{"GET", seed.Collection(user), Token(user), "", 200},
+		{"POST", hackathon.Collection(user), Token(user), `{"title":"c"}`, 201},
+		{"GET", seed.Item(user, tk.ID), Token(user), "", 200},
+		{"PATCH", hackathon.Flip(user, tk.ID), Token(user), "", 200},
+		{"DELETE", hackathon.Item(user, doomed.ID), Token(user), "", 204},
+		{"GET", seed.Item(user, tk.ID), "", "", 401},
+		{"GET", seed.Item(user, tk.ID), Token(NewUser()), "", 403},
+		{"GET", seed.Item(user, "01a2145b-4e72-7c0f-8345-41e37133067a"), Token(user), "", 404},
+		{"POST", seed.Collection(user), Token(user), `{"title":`, 400},
+		{"POST", seed.Collection(user), Token(user), `{"title":""}`, 422},
+		{"GET", "/api/" + user + "/tasks/" + tk.ID + "/x/y", Token(user), "", 404},
+		{"POST", seed.Item(user, tk.ID), Token(user), "", 405},
+	}
+	other := []call{
+		{"GET", "/healthz", "", "", 200},
+		{"GET", "/readyz", "", "", 200},
+		{"GET", "/openapi.json", "", "", 200},
+		{"GET", "/docs", "", "", 200},
+		{"GET", "/nope", "", "", 404},
+	}
+	for i, c := range append(api, other...) {
+		req := httptest.NewRequest(c.method, c.path, strings.NewReader(c.body))
+		if c.token != "" {
+			req.Header.Set("Authorization", "Bearer "+c.token)
+		}
+		resp := serve(s, req)
+		if resp.Status != c.status {
+			t.Fatalf("%s %s: status %d, want %d; body %s", c.method, c.path, resp.Status, c.status, resp.Body)
+		}
+		if got := resp.Header.Values("X-Content-Type-Options"); len(got) != 1 || got[0] != "nosniff" {
+			t.Errorf("%s %s: X-Content-Type-Options = %q, want nosniff", c.method, c.path, got)
+		}
+		want := []string{"no-store"}
+		if i >= len(api) {
+			want = nil // nothing of a user's: caches may keep the document
+		}
+		if got := resp.Header.Values("Cache-Control"); !slices.Equal(got, want) {
+			t.Errorf("%s %s: Cache-Control = %q, want %q", c.method, c.path, got, want)
+		}
+	}
+	// A preflight for an API route, too.
+	req := httptest.NewRequest("OPTIONS", seed.Collection(user), nil)
+	req.Header.Set("Origin", allowedOrigin)
+	req.Header.Set("Access-Control-Request-Method", "POST")
+	resp := serve(s, req)
+	if resp.Status != http.StatusNoContent || resp.Header.Get("X-Content-Type-Options") != "nosniff" || resp.Header.Get("Cache-Control") != "no-store" {
+		t.Errorf("preflight: %d, headers %v", resp.Status, resp.Header)
+	}
 }
