@@ -1,6 +1,7 @@
 package jwtauth
 
 import (
+	"bytes"
 	"encoding/json"
 	"math"
 	"strconv"
@@ -35,6 +36,96 @@ type claims struct {
 }
 
 var _ jwt.ClaimsValidator = (*claims)(nil)
+
+// UnmarshalJSON decodes as encoding/json does, once the names are checked:
+// encoding/json matches names without regard to case ("EXP", even "ſub"),
+// but claim names are case-sensitive (RFC 7519 4), so a token without "exp"
+// must not pass on an "Exp".
+func (c *claims) UnmarshalJSON(b []byte) error {
+	if err := checkClaimNames(b); err != nil {
+		return err
+	}
+	type plain claims // the same fields without this method
+	return json.Unmarshal(b, (*plain)(c))
+}
+
+// claimNames are the members claims reads.
+var claimNames = [...]string{"sub", "iss", "aud", "exp", "nbf", "iat", "email", "name"}
+
+// checkClaimNames refuses a payload whose top-level names include one of
+// claimNames spelled in another case, or one of them twice. It walks the
+// bytes rather than json.Decoder's tokens, which cost an allocation each:
+// it runs for every token verified.
+func checkClaimNames(b []byte) error {
+	b = bytes.TrimLeft(b, " \t\r\n")
+	if len(b) == 0 || b[0] != '{' {
+		return nil // not an object: decoding refuses it
+	}
+	var seen [len(claimNames)]bool
+	depth, key := 0, false
+	for i := 0; i < len(b); i++ {
+		switch b[i] {
+		case '"':
+			end := stringEnd(b, i)
+			if end < 0 {
+				return nil // unterminated: decoding refuses it
+			}
+			if depth == 1 && key {
+				if err := checkName(b[i:end+1], &seen); err != nil {
+					return err
+				}
+				key = false
+			}
+			i = end
+		case '{', '[':
+			depth++
+			key = depth == 1
+		case '}', ']':
+			depth--
+		case ',':
+			key = depth == 1
+		}
+	}
+	return nil
+}
+
+// stringEnd returns the index of the quote closing the JSON string that
+// opens at b[start], or -1.
+func stringEnd(b []byte, start int) int {
+	for j := start + 1; j < len(b); j++ {
+		switch b[j] {
+		case '\\':
+			j++
+		case '"':
+			return j
+		}
+	}
+	return -1
+}
+
+// checkName checks one quoted top-level name against claimNames.
+func checkName(quoted []byte, seen *[len(claimNames)]bool) error {
+	if bytes.IndexByte(quoted, '\\') >= 0 { // rare: unescape into a string of its own
+		var name string
+		if json.Unmarshal(quoted, &name) != nil {
+			return nil // decoding refuses it
+		}
+		return matchName(name, seen)
+	}
+	return matchName(string(quoted[1:len(quoted)-1]), seen)
+}
+
+func matchName(name string, seen *[len(claimNames)]bool) error {
+	for i, want := range claimNames {
+		if strings.EqualFold(name, want) {
+			if name != want || seen[i] {
+				return errClaimName
+			}
+			seen[i] = true
+		}
+	}
+	return nil
+}
 
 func (c *claims) GetExpirationTime() (*jwt.NumericDate, error) { return c.ExpiresAt.get(), nil }
 func (c *claims) GetNotBefore() (*jwt.NumericDate, error)      { return c.NotBefore.get(), nil }

@@ -20,6 +20,7 @@ var (
 	errSubjectTooLong = errors.New("sub claim is longer than 255 bytes")
 	errSubjectControl = errors.New("sub claim contains control characters")
 	errTimeClaim      = errors.New("exp, nbf and iat must be JSON numbers of seconds")
+	errClaimName      = errors.New("a claim name is repeated or not in lower case")
 	errTooLarge       = errors.New("token is too large")
 )
 
@@ -36,6 +37,7 @@ const (
 	msgNotYetValid  = "Token is not valid yet."
 	msgIssuedLater  = "Token is issued in the future."
 	msgTimeClaim    = "Token exp, nbf and iat must be JSON numbers."
+	msgClaimName    = "Token repeats a claim or spells its name in another case."
 	msgNoExpiry     = "Token has no expiry."
 	msgNoSubject    = "Token has no subject."
 	msgSubjectLong  = "Token subject is longer than 255 bytes."
@@ -67,8 +69,10 @@ func (v *TokenVerifier) refusal(tok *jwt.Token, c *claims, err error) *apperr.Er
 
 func headerReason(err error) string {
 	switch {
-	case errors.Is(err, errTimeClaim): // jwt reports it as malformed
+	case errors.Is(err, errTimeClaim): // jwt reports these two as malformed
 		return msgTimeClaim
+	case errors.Is(err, errClaimName):
+		return msgClaimName
 	case errors.Is(err, jwt.ErrTokenMalformed):
 		return msgMalformed
 	case errors.Is(err, errAlgorithm):

@@ -105,6 +105,7 @@ func TestVerify_Claims(t *testing.T) {
 		}
 		return k.sign(t, c)
 	}
+	later := fmt.Sprint(now.Add(time.Hour).Unix())
 	for _, tc := range []struct {
 		name, token, wantMsg string
 	}{
@@ -135,6 +136,14 @@ func TestVerify_Claims(t *testing.T) {
 		{"ErrExpHuge", with(jwt.MapClaims{"exp": 1e300}), msgTimeClaim},
 		{"ErrExpPastYear9999", with(jwt.MapClaims{"exp": maxNumericDate + 1}), msgTimeClaim},
 		{"ErrNbfNegative", with(jwt.MapClaims{"nbf": -1}), msgTimeClaim},
+		// Claim names are case-sensitive, and ours appear once.
+		{"ErrExpInUpperCase", rawClaims(t, k, `{"sub":"u","iss":"`+testIssuer+`","aud":"`+testIssuer+`","EXP":`+later+`}`), msgClaimName},
+		{"ErrSubInOtherCase", rawClaims(t, k, `{"sub":"u","Sub":"admin","iss":"`+testIssuer+`","aud":"`+testIssuer+`","exp":`+later+`}`), msgClaimName},
+		{"ErrSubWithLongS", rawClaims(t, k, `{"ſub":"admin","iss":"`+testIssuer+`","aud":"`+testIssuer+`","exp":`+later+`}`), msgClaimName},
+		{"ErrEscapedUpperCase", rawClaims(t, k, `{"sub":"u","iss":"`+testIssuer+`","aud":"`+testIssuer+`","exp":`+later+`,"\u0045xp":1}`), msgClaimName},
+		{"ErrSubTwice", rawClaims(t, k, `{"sub":"admin","iss":"`+testIssuer+`","aud":"`+testIssuer+`","exp":`+later+`,"sub":"u"}`), msgClaimName},
+		{"OKOtherNamesAnyCaseAndTwice", rawClaims(t, k, `{"sub":"u","iss":"`+testIssuer+`","aud":"`+testIssuer+`","exp":`+later+`,`+
+			`"ID":1,"id":2,"id":3,"user":{"SUB":"x","sub":"y","sub":"z"},"list":["EXP",{"Exp":1}],"big":1e400}`), ""},
 		// iat: within the clock skew in the future is fine, beyond it is not.
 		{"OKIssuedWithinSkew", with(jwt.MapClaims{"iat": now.Add(20 * time.Second).Unix()}), ""},
 		{"ErrIssuedInFuture", with(jwt.MapClaims{"iat": now.Add(time.Minute).Unix()}), msgIssuedLater},
