@@ -12,7 +12,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strings"
 	"time"
@@ -137,8 +136,11 @@ func (b *bench) serverBinary(ctx context.Context) (string, error) {
 		return b.o.serverBin, nil
 	}
 	goBin, err := exec.LookPath("go")
+	if err != nil && os.Getenv("GOROOT") != "" {
+		goBin, err = filepath.Join(os.Getenv("GOROOT"), "bin", "go"), nil
+	}
 	if err != nil {
-		goBin = filepath.Join(runtime.GOROOT(), "bin", "go")
+		return "", fmt.Errorf("no go command on PATH to build ./cmd/todo (or pass --server-bin): %w", err)
 	}
 	bin := filepath.Join(b.dir, "todo")
 	b.logf("building ./cmd/todo")
