@@ -6,6 +6,7 @@ package config
 import (
 	"fmt"
 	"log/slog"
+	"net/netip"
 	"strings"
 	"time"
 )
@@ -18,11 +19,12 @@ const (
 
 // Config is the whole of the service's settings.
 type Config struct {
-	Env      string
-	LogLevel slog.Level
-	HTTP     HTTP
-	Database Database
-	Auth     Auth
+	Env       string
+	LogLevel  slog.Level
+	HTTP      HTTP
+	Database  Database
+	Auth      Auth
+	RateLimit RateLimit
 }
 
 // HTTP configures the listener and the HTTP adapter.
@@ -65,6 +67,14 @@ type Auth struct {
 	DevKeyFile string
 	// ClockSkew is tolerated on exp, nbf and iat (AUTH_CLOCK_SKEW); 0: none.
 	ClockSkew time.Duration
+}
+
+// RateLimit configures adapters/ratelimit.
+type RateLimit struct {
+	PerUser, PerAddress int    // requests a minute; 0: no limit
+	RedisURL            string // empty: each replica limits on its own
+	// TrustedProxies may name the client in X-Forwarded-For or Forwarded.
+	TrustedProxies []netip.Prefix
 }
 
 // IsProduction reports whether the service runs in production.

@@ -229,3 +229,38 @@ func TestClockSkew(t *testing.T) {
 		}
 	}
 }
+
+func TestRateLimitSettings(t *testing.T) {
+	clearEnv(t)
+	r := MustLoad(t).RateLimit
+	if r.PerUser != 1200 || r.PerAddress != 300 || r.RedisURL != "" || len(r.TrustedProxies) != 0 {
+		t.Fatalf("defaults: %+v", r)
+	}
+	t.Setenv("RATE_LIMIT_PER_USER", "0")
+	t.Setenv("RATE_LIMIT_REDIS_URL", "redis://:pw@redis.internal:6379/2")
+	t.Setenv("TRUSTED_PROXIES", "10.0.0.0/8, 192.168.1.7,fd00::/8")
+	r = MustLoad(t, "--rate-limit-per-address", "60").RateLimit
+	want := []string{"10.0.0.0/8", "192.168.1.7/32", "fd00::/8"}
+	if r.PerUser != 0 || r.PerAddress != 60 || r.RedisURL != "redis://:pw@redis.internal:6379/2" || len(r.TrustedProxies) != len(want) {
+		t.Fatalf("set: %+v", r)
+	}
+	for i, p := range r.TrustedProxies {
+		if p.String() != want[i] {
+			t.Errorf("TRUSTED_PROXIES[%d] = %s, want %s", i, p, want[i])
+		}
+	}
+	for _, tc := range []struct{ env, value string }{
+		{"RATE_LIMIT_PER_USER", "-1"},
+		{"RATE_LIMIT_PER_ADDRESS", "lots"},
+		{"RATE_LIMIT_REDIS_URL", "http://:secret@redis.internal"},
+		{"TRUSTED_PROXIES", "10.0.0.0/33"},
+		{"TRUSTED_PROXIES", "proxy.internal"},
+	} {
+		clearEnv(t)
+		t.Setenv(tc.env, tc.value)
+		_, err := load(t)
+		if err == nil || !strings.Contains(err.Error(), tc.env) || strings.Contains(err.Error(), "secret") {
+			t.Errorf("%s=%s: err = %v", tc.env, tc.value, err)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
@@ -92,6 +93,7 @@ func Load(v *viper.Viper) (Config, error) {
 		}
 	}
 	deriveAuth(v, &c.Auth, bad)
+	loadRateLimit(v, &c.RateLimit, bad)
 	if c.IsProduction() && !c.Auth.HasTokenSource() {
 		errs = append(errs, errors.New("APP_ENV=production needs a token source: set BETTER_AUTH_URL, AUTH_JWKS_URL or BETTER_AUTH_SECRET"))
 	}
@@ -119,6 +121,26 @@ func deriveAuth(v *viper.Viper, a *Auth, bad func(string, string, ...any)) {
 	}
 	if s := strings.TrimSpace(v.GetString(KeyAudience)); s != "" {
 		a.Audience, a.SecretAudience = s, s
+	}
+}
+
+func loadRateLimit(v *viper.Viper, r *RateLimit, bad func(string, string, ...any)) {
+	r.PerUser = parseInt(v, KeyRateLimitUser, 0, bad)
+	r.PerAddress = parseInt(v, KeyRateLimitAddress, 0, bad)
+	r.RedisURL = strings.TrimSpace(v.GetString(KeyRateLimitRedis))
+	if u, err := url.Parse(r.RedisURL); r.RedisURL != "" && (err != nil || (u.Scheme != "redis" && u.Scheme != "rediss" && u.Scheme != "unix")) {
+		bad(KeyRateLimitRedis, "%s is not a redis://, rediss:// or unix:// URL", RedactURL(r.RedisURL))
+	}
+	for _, s := range splitList(v.GetString(KeyTrustedProxies)) {
+		p, err := netip.ParsePrefix(s)
+		if a, aerr := netip.ParseAddr(s); err != nil && aerr == nil {
+			p, err = a.Prefix(a.BitLen()) // a single address
+		}
+		if err != nil {
+			bad(KeyTrustedProxies, "%q is not a CIDR such as 10.0.0.0/8 or an IP address", s)
+			continue
+		}
+		r.TrustedProxies = append(r.TrustedProxies, p.Masked())
 	}
 }
 

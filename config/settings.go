@@ -29,6 +29,11 @@ const (
 	KeyEnv             = "app_env"
 	KeyLogLevel        = "log_level"
 	KeyClockSkew       = "auth_clock_skew"
+	// Rate limits (adapters/ratelimit).
+	KeyRateLimitUser    = "rate_limit_per_user"
+	KeyRateLimitAddress = "rate_limit_per_address"
+	KeyRateLimitRedis   = "rate_limit_redis_url"
+	KeyTrustedProxies   = "trusted_proxies"
 )
 
 // Defaults, as the contract states them.
@@ -67,6 +72,10 @@ var Settings = []Setting{
 	{KeyEnv, "app-env", Development, "development or production"},
 	{KeyLogLevel, "log-level", "info", "debug, info, warn or error"},
 	{KeyClockSkew, "auth-clock-skew", "30s", "clock skew tolerated on token exp, nbf and iat (0: none)"},
+	{KeyRateLimitUser, "rate-limit-per-user", "1200", "requests a minute per user (0: no limit)"},
+	{KeyRateLimitAddress, "rate-limit-per-address", "300", "requests a minute per client address without a valid token (0: no limit)"},
+	{KeyRateLimitRedis, "rate-limit-redis-url", "", "redis://… to share the rate limits across replicas (default: per replica)"},
+	{KeyTrustedProxies, "trusted-proxies", "", "comma-separated CIDRs of proxies whose X-Forwarded-For or Forwarded names the client"},
 }
 
 // envNames maps keys to the environment variables that set them, first wins.
