@@ -22,11 +22,18 @@ type authedHandler func(c *gin.Context, p identity.Principal)
 // beyond its headers is read when that fails.
 func (s *server) authed(h authedHandler) gin.HandlerFunc {
 	return func(c *gin.Context) {
+		if !s.admitAddress(c) { // rate limits: ratelimit.go
+			return
+		}
 		p, ok := s.authenticate(c)
 		if !ok {
+			s.chargeAddress(c)
 			return
 		}
 		c.Set(userKey, string(p.UserID))
+		if !s.admitUser(c, p) {
+			return
+		}
 		h(c, p)
 	}
 }

@@ -22,6 +22,8 @@ type Config struct {
 	AllowedOrigins []string
 	// BodyLimit caps request bodies, in bytes; 0 means DefaultBodyLimit.
 	BodyLimit int64
+	// RateLimiter, when set, limits the task routes (see ratelimit.go).
+	RateLimiter RateLimiter
 }
 
 // server holds what the handlers share.
@@ -32,6 +34,7 @@ type server struct {
 	log       *slog.Logger
 	bodyLimit int64
 	origins   map[string]bool
+	limiter   RateLimiter // nil: no limits
 }
 
 // New returns the router serving the contract's routes, /healthz, /readyz,
@@ -50,7 +53,7 @@ func New(cfg Config, svc *app.TaskService, verifier ports.TokenVerifier, ready p
 	}
 	s := &server{
 		svc: svc, verifier: verifier, ready: ready, log: logger,
-		bodyLimit: cfg.BodyLimit, origins: originSet(cfg.AllowedOrigins),
+		bodyLimit: cfg.BodyLimit, origins: originSet(cfg.AllowedOrigins), limiter: cfg.RateLimiter,
 	}
 
 	e := gin.New()

@@ -12,6 +12,7 @@ import (
 
 	"github.com/todoapi/todo/adapters/httpapi"
 	"github.com/todoapi/todo/adapters/jwtauth"
+	"github.com/todoapi/todo/adapters/ratelimit"
 	"github.com/todoapi/todo/adapters/sqlstore"
 	"github.com/todoapi/todo/adapters/system"
 	"github.com/todoapi/todo/config"
@@ -83,6 +84,7 @@ func options(c config.Config, logger *slog.Logger) []fx.Option {
 		}),
 		sqlstore.Module,
 		jwtauth.Module,
+		ratelimit.Module,
 		httpapi.Module,
 		fx.Provide(
 			fx.Annotate(func() system.Clock { return system.Clock{} }, fx.As(new(ports.Clock))),
