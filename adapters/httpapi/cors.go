@@ -14,7 +14,7 @@ import (
 const (
 	allowMethods  = "GET, POST, PUT, PATCH, DELETE, OPTIONS"
 	allowHeaders  = "Authorization, Content-Type, X-Request-Id"
-	exposeHeaders = "Location, X-Request-Id, Retry-After, WWW-Authenticate"
+	exposeHeaders = "Location, X-Request-Id, Retry-After, WWW-Authenticate, RateLimit, RateLimit-Policy"
 	maxAge        = "7200"
 )
 
