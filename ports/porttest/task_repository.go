@@ -133,7 +133,7 @@ func Delete(ctx context.Context, r ports.TaskRepository, owner identity.UserID, 
 func ListAll(ctx context.Context, r ports.TaskRepository, owner identity.UserID) ([]*task.Task, error) {
 	page, err := r.List(ctx, owner, task.Query{})
 	if err == nil && page.Next != nil {
-		err = fmt.Errorf("List without a limit returned a next page")
+		err = fmt.Errorf("a list without a limit returned a next page")
 	}
 	return page.Tasks, err
 }
