@@ -54,17 +54,23 @@ func MustLimitedServer(t *testing.T, cfg ratelimit.Config) (*Server, *countingTo
 	return &Server{h: h, repo: repo, logs: &testkit.Buffer{}}, v
 }
 
-// from sends a GET of path from the address remote, with token if any.
-func from(s *Server, remote, path, token string, header ...string) Resp {
+// from sends a GET of path from the address remote, with token if any, and
+// checks the answer against the OpenAPI document as MustDo does.
+func from(t *testing.T, s *Server, remote, path, token string, header ...string) Resp {
+	t.Helper()
 	req := httptest.NewRequest("GET", path, nil)
 	req.RemoteAddr = remote
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
+	headers := map[string]string{}
 	for i := 0; i+1 < len(header); i += 2 {
 		req.Header.Set(header[i], header[i+1])
+		headers[header[i]] = header[i+1]
 	}
-	return serve(s, req)
+	resp := serve(s, req)
+	checkOpenAPI(t, Req{Method: "GET", Path: path, Token: token, Header: headers}, resp)
+	return resp
 }
 
 // MustRateLimit checks the RateLimit-Policy and RateLimit headers.
@@ -98,20 +104,20 @@ func TestRateLimitUser(t *testing.T) {
 	user := NewUser()
 	const policy = `"user";q=3;w=60`
 	for i := range 3 {
-		r := from(s, "192.0.2.1:1000", shortPaths.Collection(user), Token(user))
+		r := from(t, s, "192.0.2.1:1000", shortPaths.Collection(user), Token(user))
 		MustTasks(t, r)
 		// The bucket gains one request every 20 s: full again 20 s per request taken.
 		MustRateLimit(t, r, policy, `"user";r=`+strconv.Itoa(2-i)+";t="+strconv.Itoa(20*(i+1)))
 	}
-	r := from(s, "192.0.2.1:1000", shortPaths.Collection(user), Token(user))
+	r := from(t, s, "192.0.2.1:1000", shortPaths.Collection(user), Token(user))
 	MustTooMany(t, r, policy, `"user";r=0;t=60`, "20")
 	// From another address too: the limit is the user's.
-	MustTooMany(t, from(s, "198.51.100.7:1000", shortPaths.Collection(user), Token(user)), policy, `"user";r=0;t=60`, "20")
+	MustTooMany(t, from(t, s, "198.51.100.7:1000", shortPaths.Collection(user), Token(user)), policy, `"user";r=0;t=60`, "20")
 	// Another user has a bucket of their own.
 	other := NewUser()
-	MustRateLimit(t, from(s, "192.0.2.1:1000", shortPaths.Collection(other), Token(other)), policy, `"user";r=2;t=20`)
+	MustRateLimit(t, from(t, s, "192.0.2.1:1000", shortPaths.Collection(other), Token(other)), policy, `"user";r=2;t=20`)
 	// A user's requests never cost their address anything.
-	MustRateLimit(t, from(s, "192.0.2.1:1000", shortPaths.Collection(other), "nope"), `"address";q=2;w=60`, `"address";r=1;t=0`)
+	MustRateLimit(t, from(t, s, "192.0.2.1:1000", shortPaths.Collection(other), "nope"), `"address";q=2;w=60`, `"address";r=1;t=0`)
 }
 
 // A flood of bad tokens from one address is stopped before its tokens are
@@ -121,23 +127,23 @@ func TestRateLimitAddress(t *testing.T) {
 	s, v := MustLimitedServer(t, ratelimit.Config{PerUser: 100, PerAddress: 2})
 	user := NewUser()
 	const policy = `"address";q=2;w=60`
-	r := from(s, "192.0.2.1:1000", shortPaths.Collection(user), "")
+	r := from(t, s, "192.0.2.1:1000", shortPaths.Collection(user), "")
 	MustProblem(t, r, http.StatusUnauthorized)
 	MustRateLimit(t, r, policy, `"address";r=1;t=0`)
-	r = from(s, "192.0.2.1:1000", shortPaths.Collection(user), "nope")
+	r = from(t, s, "192.0.2.1:1000", shortPaths.Collection(user), "nope")
 	MustProblem(t, r, http.StatusUnauthorized)
 	MustRateLimit(t, r, policy, `"address";r=0;t=30`)
 	looked := v.n.Load()
 	for range 5 {
-		MustTooMany(t, from(s, "192.0.2.1:1000", shortPaths.Collection(user), "nope"), policy, `"address";r=0;t=60`, "30")
+		MustTooMany(t, from(t, s, "192.0.2.1:1000", shortPaths.Collection(user), "nope"), policy, `"address";r=0;t=60`, "30")
 	}
 	// The address is refused before its token is read, even a good one.
-	MustTooMany(t, from(s, "192.0.2.1:1001", shortPaths.Collection(user), Token(user)), policy, `"address";r=0;t=60`, "30")
+	MustTooMany(t, from(t, s, "192.0.2.1:1001", shortPaths.Collection(user), Token(user)), policy, `"address";r=0;t=60`, "30")
 	if got := v.n.Load(); got != looked {
 		t.Fatalf("%d tokens verified after the address was over its limit, want none", got-looked)
 	}
 	// Another address is not.
-	r = from(s, "198.51.100.7:1000", shortPaths.Collection(user), Token(user))
+	r = from(t, s, "198.51.100.7:1000", shortPaths.Collection(user), Token(user))
 	MustTasks(t, r)
 	MustRateLimit(t, r, `"user";q=100;w=60`, `"user";r=99;t=1`)
 }
@@ -147,10 +153,10 @@ func TestRateLimitAddressUnavailableVerifier(t *testing.T) {
 	t.Parallel()
 	s, _ := MustLimitedServer(t, ratelimit.Config{PerAddress: 1})
 	for range 3 {
-		r := from(s, "192.0.2.1:1000", shortPaths.Collection(NewUser()), "unavailable")
+		r := from(t, s, "192.0.2.1:1000", shortPaths.Collection(NewUser()), "unavailable")
 		MustProblem(t, r, http.StatusServiceUnavailable)
 	}
-	MustProblem(t, from(s, "192.0.2.1:1000", shortPaths.Collection(NewUser()), "nope"), http.StatusUnauthorized)
+	MustProblem(t, from(t, s, "192.0.2.1:1000", shortPaths.Collection(NewUser()), "nope"), http.StatusUnauthorized)
 }
 
 // Behind a trusted proxy each client has its own bucket; a client that is
@@ -159,13 +165,13 @@ func TestRateLimitTrustedProxies(t *testing.T) {
 	t.Parallel()
 	s, _ := MustLimitedServer(t, ratelimit.Config{PerAddress: 1, TrustedProxies: ratelimit.Proxies{netip.MustParsePrefix("10.0.0.0/8")}})
 	path := shortPaths.Collection(NewUser())
-	MustProblem(t, from(s, "10.0.0.5:1000", path, "nope", "X-Forwarded-For", "203.0.113.1"), http.StatusUnauthorized)
-	MustProblem(t, from(s, "10.0.0.5:1000", path, "nope", "X-Forwarded-For", "203.0.113.1"), http.StatusTooManyRequests)
-	MustProblem(t, from(s, "10.0.0.6:1000", path, "nope", "X-Forwarded-For", "203.0.113.2"), http.StatusUnauthorized)
-	MustProblem(t, from(s, "10.0.0.6:1000", path, "nope", "Forwarded", "for=203.0.113.3"), http.StatusUnauthorized)
+	MustProblem(t, from(t, s, "10.0.0.5:1000", path, "nope", "X-Forwarded-For", "203.0.113.1"), http.StatusUnauthorized)
+	MustProblem(t, from(t, s, "10.0.0.5:1000", path, "nope", "X-Forwarded-For", "203.0.113.1"), http.StatusTooManyRequests)
+	MustProblem(t, from(t, s, "10.0.0.6:1000", path, "nope", "X-Forwarded-For", "203.0.113.2"), http.StatusUnauthorized)
+	MustProblem(t, from(t, s, "10.0.0.6:1000", path, "nope", "Forwarded", "for=203.0.113.3"), http.StatusUnauthorized)
 
-	MustProblem(t, from(s, "192.0.2.9:1000", path, "nope", "X-Forwarded-For", "203.0.113.4"), http.StatusUnauthorized)
-	MustProblem(t, from(s, "192.0.2.9:1000", path, "nope", "X-Forwarded-For", "203.0.113.5"), http.StatusTooManyRequests)
+	MustProblem(t, from(t, s, "192.0.2.9:1000", path, "nope", "X-Forwarded-For", "203.0.113.4"), http.StatusUnauthorized)
+	MustProblem(t, from(t, s, "192.0.2.9:1000", path, "nope", "X-Forwarded-For", "203.0.113.5"), http.StatusTooManyRequests)
 }
 
 // With both limits off, nothing is counted or said.
@@ -175,7 +181,7 @@ func TestRateLimitOff(t *testing.T) {
 	user := NewUser()
 	for range 5 {
 		for _, token := range []string{Token(user), "nope"} {
-			r := from(s, "192.0.2.1:1000", shortPaths.Collection(user), token)
+			r := from(t, s, "192.0.2.1:1000", shortPaths.Collection(user), token)
 			if r.Header.Get("RateLimit") != "" || r.Header.Get("RateLimit-Policy") != "" || r.Status == http.StatusTooManyRequests {
 				t.Fatalf("limits off: %d, %v", r.Status, r.Header)
 			}
@@ -189,7 +195,7 @@ func TestRateLimitAddressOnly(t *testing.T) {
 	t.Parallel()
 	s, _ := MustLimitedServer(t, ratelimit.Config{PerAddress: 5})
 	user := NewUser()
-	r := from(s, "192.0.2.1:1000", shortPaths.Collection(user), Token(user))
+	r := from(t, s, "192.0.2.1:1000", shortPaths.Collection(user), Token(user))
 	MustTasks(t, r)
 	if r.Header.Get("RateLimit") != "" || r.Header.Get("RateLimit-Policy") != "" {
 		t.Fatalf("a user's answer describes the address limit: %v", r.Header)
