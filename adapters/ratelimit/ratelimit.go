@@ -164,7 +164,10 @@ func (l *Limiter) decide(ctx context.Context, p *Policy, key string, n int, refu
 		l.storeFailed(ctx, now, nil)
 		return pass
 	}
-	r, err := l.store.Take(ctx, p.Name+":"+key, p.Quota, n)
+	// Not the request's cancellation: a client hanging up must not pass
+	// for a store failure and lift the limits for RetryInterval. The
+	// store's own timeouts bound the call.
+	r, err := l.store.Take(context.WithoutCancel(ctx), p.Name+":"+key, p.Quota, n)
 	if err != nil {
 		l.downUntil.Store(now + int64(l.cfg.RetryInterval))
 		l.storeFailed(ctx, now, err)

@@ -135,3 +135,27 @@ func TestLimiter_StoreFails(t *testing.T) {
 		t.Fatalf("%d notes of the store's return, want 1:\n%s", n, logs.String())
 	}
 }
+
+// A request whose client hung up reaches the store anyway, so it can't be
+// taken for a store failure that lifts the limits.
+func TestLimiter_CancelledRequest(t *testing.T) {
+	t.Parallel()
+	var failed int
+	l := New(ctxStore{NewMemoryStore(0, nil)}, Config{PerUser: 1, OnStoreError: func(error) { failed++ }}, nil)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	l.User(ctx, "u")
+	if d := l.User(ctx, "u"); d.Allowed || failed != 0 {
+		t.Fatalf("with the request cancelled: %+v, %d store failures", d, failed)
+	}
+}
+
+// ctxStore fails as a network store does when its context is done.
+type ctxStore struct{ *MemoryStore }
+
+func (s ctxStore) Take(ctx context.Context, key string, perMinute, n int) (Result, error) {
+	if err := ctx.Err(); err != nil {
+		return Result{}, err
+	}
+	return s.MemoryStore.Take(ctx, key, perMinute, n)
+}
