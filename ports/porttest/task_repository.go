@@ -14,13 +14,13 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/todoapi/todo/core/apperr"
 	"github.com/todoapi/todo/core/identity"
 	"github.com/todoapi/todo/core/task"
+	"github.com/todoapi/todo/internal/testkit"
 	"github.com/todoapi/todo/ports"
 )
 
@@ -376,19 +376,13 @@ func testConcurrentToggles(t *testing.T, r ports.TaskRepository) {
 	owner := RandomOwner()
 	tk := MustCreate(t, r, owner, "contended", base)
 	errs := make(chan error, flips)
-	var wg sync.WaitGroup
-	for i := 0; i < flips; i++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			_, err := Update(context.Background(), r, owner, tk.ID(), func(tk *task.Task) error {
-				tk.Toggle(base)
-				return nil
-			})
-			errs <- err
-		}()
-	}
-	wg.Wait()
+	testkit.AllAtOnce(flips, func(int) {
+		_, err := Update(context.Background(), r, owner, tk.ID(), func(tk *task.Task) error {
+			tk.Toggle(base)
+			return nil
+		})
+		errs <- err
+	})
 	close(errs)
 	for err := range errs {
 		if err != nil {
@@ -414,17 +408,11 @@ func testConcurrentFieldUpdates(t *testing.T, r ports.TaskRepository) {
 	tk := MustCreate(t, r, owner, "original", base)
 	desc := "set concurrently"
 	patches := []task.Patch{{Title: task.Set("renamed")}, {Description: task.Set(desc)}, {Completed: task.Set(true)}}
-	var wg sync.WaitGroup
 	errs := make(chan error, len(patches))
-	for _, p := range patches {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			_, err := Update(context.Background(), r, owner, tk.ID(), func(tk *task.Task) error { return tk.Apply(p, base) })
-			errs <- err
-		}()
-	}
-	wg.Wait()
+	testkit.AllAtOnce(len(patches), func(i int) {
+		_, err := Update(context.Background(), r, owner, tk.ID(), func(tk *task.Task) error { return tk.Apply(patches[i], base) })
+		errs <- err
+	})
 	close(errs)
 	for err := range errs {
 		if err != nil {
