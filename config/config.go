@@ -6,6 +6,7 @@ package config
 import (
 	"fmt"
 	"log/slog"
+	"net/netip"
 	"strings"
 	"time"
 )
@@ -17,13 +18,15 @@ const (
 )
 
 // Config is the whole of the service's settings. Each adapter gets only its
-// section (HTTP, Database or Auth), so that what it depends on is plain.
+// section (HTTP, Database, Auth or RateLimit), so that what it depends on is
+// plain.
 type Config struct {
-	Env      string
-	LogLevel slog.Level
-	HTTP     HTTP
-	Database Database
-	Auth     Auth
+	Env       string
+	LogLevel  slog.Level
+	HTTP      HTTP
+	Database  Database
+	Auth      Auth
+	RateLimit RateLimit
 }
 
 // HTTP configures the listener and the HTTP adapter.
@@ -71,6 +74,16 @@ type Auth struct {
 	// DevIssuer is set when the development token issuer runs: in
 	// development, and only when no real token source is configured.
 	DevIssuer bool
+	// ClockSkew is tolerated on exp, nbf and iat (AUTH_CLOCK_SKEW); 0: none.
+	ClockSkew time.Duration
+}
+
+// RateLimit configures adapters/ratelimit.
+type RateLimit struct {
+	PerUser, PerAddress int    // requests a minute; 0: no limit
+	RedisURL            string // empty: each replica limits on its own
+	// TrustedProxies may name the client in X-Forwarded-For or Forwarded.
+	TrustedProxies []netip.Prefix
 }
 
 // IsProduction reports whether the service runs in production.

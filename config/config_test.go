@@ -222,6 +222,8 @@ func TestFlagTypes(t *testing.T) {
 	for flag, want := range map[string]string{
 		"db-auto-migrate": "bool", "db-max-conns": "int", "http-body-limit": "int",
 		"db-connect-retry": "duration", "shutdown-timeout": "duration", "database-url": "string",
+		"auth-clock-skew": "duration", "rate-limit-per-user": "int", "rate-limit-per-address": "int",
+		"trusted-proxies": "string",
 	} {
 		if got := fs.Lookup(flag).Value.Type(); got != want {
 			t.Errorf("--%s is a %s, want %s", flag, got, want)
@@ -274,5 +276,60 @@ func TestEmptyVariableTakesDefault(t *testing.T) {
 	c := MustLoad(t)
 	if c.Env != config.DefaultEnv || c.LogLevel.String() != "INFO" || strings.Join(c.HTTP.AllowedOrigins, ",") != config.DefaultOrigins {
 		t.Fatalf("empty variables: %+v", c)
+	}
+}
+
+func TestClockSkew(t *testing.T) {
+	clearEnv(t)
+	if got := MustLoad(t).Auth.ClockSkew; got != config.DefaultClockSkew {
+		t.Errorf("default AUTH_CLOCK_SKEW = %v, want %v", got, config.DefaultClockSkew)
+	}
+	t.Setenv("AUTH_CLOCK_SKEW", "0")
+	if got := MustLoad(t).Auth.ClockSkew; got != 0 {
+		t.Errorf("AUTH_CLOCK_SKEW=0: %v", got)
+	}
+	if got := MustLoad(t, "--auth-clock-skew", "2m").Auth.ClockSkew; got != 2*time.Minute {
+		t.Errorf("--auth-clock-skew 2m: %v", got)
+	}
+	for _, bad := range []string{"-1s", "30"} {
+		t.Setenv("AUTH_CLOCK_SKEW", bad)
+		if _, err := load(t); err == nil || !strings.Contains(err.Error(), "AUTH_CLOCK_SKEW") {
+			t.Errorf("AUTH_CLOCK_SKEW=%s: err = %v", bad, err)
+		}
+	}
+}
+
+func TestRateLimitSettings(t *testing.T) {
+	clearEnv(t)
+	r := MustLoad(t).RateLimit
+	if r.PerUser != config.DefaultRateLimitPerUser || r.PerAddress != config.DefaultRateLimitPerAddress || r.RedisURL != "" || len(r.TrustedProxies) != 0 {
+		t.Fatalf("defaults: %+v", r)
+	}
+	t.Setenv("RATE_LIMIT_PER_USER", "0")
+	t.Setenv("RATE_LIMIT_REDIS_URL", "redis://:pw@redis.internal:6379/2")
+	t.Setenv("TRUSTED_PROXIES", "10.0.0.0/8, 192.168.1.7,fd00::/8")
+	r = MustLoad(t, "--rate-limit-per-address", "60").RateLimit
+	want := []string{"10.0.0.0/8", "192.168.1.7/32", "fd00::/8"}
+	if r.PerUser != 0 || r.PerAddress != 60 || r.RedisURL != "redis://:pw@redis.internal:6379/2" || len(r.TrustedProxies) != len(want) {
+		t.Fatalf("set: %+v", r)
+	}
+	for i, p := range r.TrustedProxies {
+		if p.String() != want[i] {
+			t.Errorf("TRUSTED_PROXIES[%d] = %s, want %s", i, p, want[i])
+		}
+	}
+	for _, tc := range []struct{ env, value string }{
+		{"RATE_LIMIT_PER_USER", "-1"},
+		{"RATE_LIMIT_PER_ADDRESS", "lots"},
+		{"RATE_LIMIT_REDIS_URL", "http://:secret@redis.internal"},
+		{"TRUSTED_PROXIES", "10.0.0.0/33"},
+		{"TRUSTED_PROXIES", "proxy.internal"},
+	} {
+		clearEnv(t)
+		t.Setenv(tc.env, tc.value)
+		_, err := load(t)
+		if err == nil || !strings.Contains(err.Error(), tc.env) || strings.Contains(err.Error(), "secret") {
+			t.Errorf("%s=%s: err = %v", tc.env, tc.value, err)
+		}
 	}
 }

@@ -3,6 +3,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
@@ -80,6 +81,7 @@ func Load(v *viper.Viper) (Config, error) {
 	c.Database.ConnMaxIdleTime = parseDuration(v, KeyConnMaxIdleTime, bad)
 	c.Database.ConnectRetry = parseDurationMin(v, KeyConnectRetry, 0, bad)
 	c.Auth.RefreshInterval = parseDuration(v, KeyJWKSRefresh, bad)
+	c.Auth.ClockSkew = parseDurationMin(v, KeyClockSkew, 0, bad)
 	c.HTTP.ShutdownTimeout = parseDuration(v, KeyShutdownTimeout, bad)
 	c.HTTP.BodyLimit = int64(parseInt(v, KeyBodyLimit, 1, bad))
 	if _, _, err := ParseDatabaseURL(c.Database.URL); err != nil {
@@ -93,6 +95,7 @@ func Load(v *viper.Viper) (Config, error) {
 	deriveAuth(v, &c.Auth, bad)
 	c.Auth.DevIssuer = !c.IsProduction() && !c.Auth.HasTokenSource()
 	c.HTTP.AllowLoopbackOrigins = !c.IsProduction()
+	loadRateLimit(v, &c.RateLimit, bad)
 	if c.IsProduction() && !c.Auth.HasTokenSource() {
 		errs = append(errs, errors.New("APP_ENV=production needs a token source: set BETTER_AUTH_URL, AUTH_JWKS_URL or BETTER_AUTH_SECRET"))
 	}
@@ -120,6 +123,26 @@ func deriveAuth(v *viper.Viper, a *Auth, bad func(string, string, ...any)) {
 	}
 	if s := strings.TrimSpace(v.GetString(KeyAudience)); s != "" {
 		a.Audience, a.SecretAudience = s, s
+	}
+}
+
+func loadRateLimit(v *viper.Viper, r *RateLimit, bad func(string, string, ...any)) {
+	r.PerUser = parseInt(v, KeyRateLimitUser, 0, bad)
+	r.PerAddress = parseInt(v, KeyRateLimitAddress, 0, bad)
+	r.RedisURL = strings.TrimSpace(v.GetString(KeyRateLimitRedis))
+	if u, err := url.Parse(r.RedisURL); r.RedisURL != "" && (err != nil || (u.Scheme != "redis" && u.Scheme != "rediss" && u.Scheme != "unix")) {
+		bad(KeyRateLimitRedis, "%s is not a redis://, rediss:// or unix:// URL", RedactURL(r.RedisURL))
+	}
+	for _, s := range splitList(v.GetString(KeyTrustedProxies)) {
+		p, err := netip.ParsePrefix(s)
+		if a, aerr := netip.ParseAddr(s); err != nil && aerr == nil {
+			p, err = a.Prefix(a.BitLen()) // a single address
+		}
+		if err != nil {
+			bad(KeyTrustedProxies, "%q is not a CIDR such as 10.0.0.0/8 or an IP address", s)
+			continue
+		}
+		r.TrustedProxies = append(r.TrustedProxies, p.Masked())
 	}
 }
 

@@ -29,11 +29,17 @@ const (
 	KeySecret          = "better_auth_secret"
 	KeyJWKSRefresh     = "auth_jwks_refresh_interval"
 	KeyDevKeyFile      = "auth_dev_key_file"
+	KeyClockSkew       = "auth_clock_skew"
 	KeyCORSOrigins     = "cors_allowed_origins"
 	KeyBodyLimit       = "http_body_limit"
 	KeyShutdownTimeout = "shutdown_timeout"
 	KeyEnv             = "app_env"
 	KeyLogLevel        = "log_level"
+	// Rate limits (adapters/ratelimit).
+	KeyRateLimitUser    = "rate_limit_per_user"
+	KeyRateLimitAddress = "rate_limit_per_address"
+	KeyRateLimitRedis   = "rate_limit_redis_url"
+	KeyTrustedProxies   = "trusted_proxies"
 )
 
 // Defaults, as the contract states them. Each is written here only: the
@@ -51,8 +57,12 @@ const (
 	DefaultConnMaxIdleTime = 4 * time.Minute
 	DefaultConnectRetry    = 30 * time.Second
 	DefaultJWKSRefresh     = 15 * time.Minute
+	DefaultClockSkew       = 30 * time.Second
 	DefaultEnv             = Development
 	DefaultLogLevel        = "info"
+	// Requests a minute; 0 turns a limit off.
+	DefaultRateLimitPerUser    = 1200
+	DefaultRateLimitPerAddress = 300
 )
 
 // Section is the part of the service a setting configures. Each command
@@ -61,10 +71,11 @@ type Section int
 
 // The sections, in the order help shows them.
 const (
-	SectionGeneral  Section = iota // APP_ENV, LOG_LEVEL
-	SectionHTTP                    // the listener and the HTTP adapter
-	SectionDatabase                // the store
-	SectionAuth                    // where tokens come from
+	SectionGeneral   Section = iota // APP_ENV, LOG_LEVEL
+	SectionHTTP                     // the listener and the HTTP adapter
+	SectionDatabase                 // the store
+	SectionAuth                     // where tokens come from
+	SectionRateLimit                // the rate limits and the proxies trusted to name the client
 )
 
 // Setting describes one setting for flags and help text. Default's type is
@@ -98,6 +109,11 @@ var Settings = []Setting{
 	{KeySecret, "better-auth-secret", SectionAuth, "", "also accept HS256 tokens signed with this shared secret"},
 	{KeyJWKSRefresh, "auth-jwks-refresh-interval", SectionAuth, DefaultJWKSRefresh, "how often the JWKS is fetched again"},
 	{KeyDevKeyFile, "auth-dev-key-file", SectionAuth, DefaultDevKeyFile, "development issuer's signing key (development only)"},
+	{KeyClockSkew, "auth-clock-skew", SectionAuth, DefaultClockSkew, "clock skew tolerated on token exp, nbf and iat (0: none)"},
+	{KeyRateLimitUser, "rate-limit-per-user", SectionRateLimit, DefaultRateLimitPerUser, "requests a minute per user (0: no limit)"},
+	{KeyRateLimitAddress, "rate-limit-per-address", SectionRateLimit, DefaultRateLimitPerAddress, "requests a minute per client address without a valid token (0: no limit)"},
+	{KeyRateLimitRedis, "rate-limit-redis-url", SectionRateLimit, "", "redis://… to share the rate limits across replicas (default: per replica)"},
+	{KeyTrustedProxies, "trusted-proxies", SectionRateLimit, "", "comma-separated CIDRs of proxies whose X-Forwarded-For or Forwarded names the client"},
 }
 
 // SettingsOf returns the settings of the given sections, in Settings' order.

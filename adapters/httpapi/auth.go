@@ -22,11 +22,18 @@ type authedHandler func(c *gin.Context, p identity.Principal)
 // beyond its headers is read when that fails.
 func (s *server) authed(h authedHandler) gin.HandlerFunc {
 	return func(c *gin.Context) {
+		if !s.admitAddress(c) { // rate limits: ratelimit.go
+			return
+		}
 		p, ok := s.authenticate(c)
 		if !ok {
+			s.chargeAddress(c)
 			return
 		}
 		c.Set(userKey, string(p.UserID))
+		if !s.admitUser(c, p) {
+			return
+		}
 		h(c, p)
 	}
 }
@@ -34,6 +41,12 @@ func (s *server) authed(h authedHandler) gin.HandlerFunc {
 // authenticate returns the principal named by the bearer token, or writes
 // the 401 (or the verifier's 503/500) and returns false.
 func (s *server) authenticate(c *gin.Context) (identity.Principal, bool) {
+	if len(c.Request.Header["Authorization"]) > 1 {
+		// Servers and proxies differ on which of several they use, so a
+		// second header could carry credentials past one of them.
+		s.refuse(c, "Send one Authorization header, not several.")
+		return identity.Principal{}, false
+	}
 	token, found := bearerToken(c.Request.Header.Get("Authorization"))
 	switch {
 	case !found:

@@ -11,6 +11,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"go.uber.org/fx"
 
+	"github.com/todoapi/todo/adapters/ratelimit"
 	"github.com/todoapi/todo/config"
 	"github.com/todoapi/todo/core/app"
 	"github.com/todoapi/todo/ports"
@@ -21,9 +22,13 @@ import (
 // so a taken port fails start-up, and on stop it stops accepting and lets
 // in-flight requests finish within HTTP.ShutdownTimeout.
 var Module = fx.Module("httpapi",
-	fx.Provide(func(c config.HTTP, svc *app.TaskService, v ports.TokenVerifier, ready ports.Pinger, logger *slog.Logger) *gin.Engine {
-		return New(Config{AllowedOrigins: c.AllowedOrigins, AllowLoopbackOrigins: c.AllowLoopbackOrigins, BodyLimit: c.BodyLimit}, svc, v, ready, logger)
-	}),
+	fx.Provide(fx.Annotate(func(c config.HTTP, svc *app.TaskService, v ports.TokenVerifier, ready ports.Pinger, logger *slog.Logger, rl *ratelimit.Limiter) *gin.Engine {
+		cfg := Config{AllowedOrigins: c.AllowedOrigins, AllowLoopbackOrigins: c.AllowLoopbackOrigins, BodyLimit: c.BodyLimit}
+		if rl != nil { // without ratelimit.Module, no limits
+			cfg.RateLimiter = rl
+		}
+		return New(cfg, svc, v, ready, logger)
+	}, fx.ParamTags("", "", "", "", "", `optional:"true"`))),
 	fx.Invoke(func(lc fx.Lifecycle, sd fx.Shutdowner, c config.HTTP, e *gin.Engine, logger *slog.Logger) {
 		srv := newServer(c.Addr, e, logger)
 		lc.Append(fx.Hook{

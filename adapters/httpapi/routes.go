@@ -45,11 +45,12 @@ type route struct {
 }
 
 // task is a row of the family: an operation that acts for a user, so it
-// also answers 401 and 403, and reaches the store, so 500 and 503.
+// also answers 401 and 403, is rate limited, so 429, and reaches the
+// store, so 500 and 503.
 func (f family) task(method, path, id string, h authedHandler, doc apidocs.Operation) route {
 	doc.Method, doc.Path, doc.ID, doc.Tag = method, path, id, f.tag.Name
 	doc.Errors = append(append([]int{http.StatusUnauthorized, http.StatusForbidden}, doc.Errors...),
-		http.StatusInternalServerError, http.StatusServiceUnavailable)
+		http.StatusTooManyRequests, http.StatusInternalServerError, http.StatusServiceUnavailable)
 	return route{doc: doc, authed: h}
 }
 

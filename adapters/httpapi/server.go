@@ -29,6 +29,8 @@ type Config struct {
 	AllowLoopbackOrigins bool
 	// BodyLimit caps request bodies, in bytes; 0 means DefaultBodyLimit.
 	BodyLimit int64
+	// RateLimiter, when set, limits the task routes (see ratelimit.go).
+	RateLimiter RateLimiter
 }
 
 // server holds what the handlers share.
@@ -40,6 +42,7 @@ type server struct {
 	bodyLimit int64
 	origins   *originPolicy
 	refusals  []refusal
+	limiter   RateLimiter // nil: no limits
 }
 
 // New returns the router serving the contract's routes, /healthz, /readyz,
@@ -59,6 +62,7 @@ func New(cfg Config, svc *app.TaskService, verifier ports.TokenVerifier, ready p
 	s := &server{
 		svc: svc, verifier: verifier, ready: ready, log: logger,
 		bodyLimit: cfg.BodyLimit, origins: newOriginPolicy(cfg.AllowedOrigins, cfg.AllowLoopbackOrigins),
+		limiter: cfg.RateLimiter,
 	}
 
 	e := gin.New()

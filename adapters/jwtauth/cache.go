@@ -11,9 +11,11 @@ import (
 // tokenCache remembers verified tokens by the SHA-256 of the token, so a
 // client sending the same token again costs a hash and a map lookup instead
 // of JSON decoding and a signature check. An entry is used only before its
-// token's exp (without leeway) and only while the key that verified it is
-// still in the key set (checked on every hit), so the cache never accepts
-// what a fresh verification would refuse for time or key reasons.
+// token's exp (without leeway), not before its nbf and iat (with leeway, as
+// they are checked), and only while the key that verified it is still in the
+// key set (checked on every hit), so the cache never accepts what a fresh
+// verification would refuse for time or key reasons. Only tokens that passed
+// every check, subject rules included, are ever put in.
 type tokenCache struct {
 	mu  sync.RWMutex
 	max int
@@ -23,6 +25,7 @@ type tokenCache struct {
 type cacheEntry struct {
 	principal identity.Principal
 	exp       time.Time
+	from      time.Time // the latest of nbf and iat, less the leeway; zero when neither
 	// kid, alg and key name the JWKS key that verified the token; kid is ""
 	// for HS256 tokens, whose secret can't change while the process runs.
 	kid string
@@ -37,12 +40,12 @@ func newTokenCache(size int) *tokenCache {
 	return &tokenCache{max: size, m: make(map[[32]byte]cacheEntry)}
 }
 
-// get returns the entry for sum if its token has not expired at now.
+// get returns the entry for sum if its token is valid at now.
 func (c *tokenCache) get(sum [32]byte, now time.Time) (cacheEntry, bool) {
 	c.mu.RLock()
 	e, ok := c.m[sum]
 	c.mu.RUnlock()
-	if !ok || !now.Before(e.exp) {
+	if !ok || !now.Before(e.exp) || now.Before(e.from) {
 		return cacheEntry{}, false
 	}
 	return e, true

@@ -2,6 +2,7 @@ package jwtauth
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -37,6 +38,58 @@ func TestCache_NeverPastExpiry(t *testing.T) {
 	MustAccept(t, v, token)
 	clock.Advance(time.Minute) // past exp and leeway
 	MustRefuse(t, v, token, msgExpired)
+}
+
+// A clock set back (NTP stepping, a VM resumed) must not let the cache serve
+// a token whose nbf or iat a fresh verification now finds in the future.
+func TestCache_ClockSetBack(t *testing.T) {
+	t.Parallel()
+	start := time.Unix(1_800_000_000, 0)
+	for _, claim := range []string{"nbf", "iat"} {
+		t.Run(claim, func(t *testing.T) {
+			t.Parallel()
+			clock := newFakeClock(start)
+			k := newSigner(t, "EdDSA")
+			v, _ := inMemoryVerifier(t, k, clock, 0)
+			token := k.sign(t, jwt.MapClaims{"sub": "u", "exp": start.Add(time.Hour).Unix(), claim: start.Add(20 * time.Second).Unix()})
+			MustAccept(t, v, token) // 20 s ahead: within the 30 s leeway
+			if got := v.cache.len(); got != 1 {
+				t.Fatalf("cache holds %d tokens, want 1", got)
+			}
+			clock.Advance(-time.Minute)
+			want := map[string]string{"nbf": msgNotYetValid, "iat": msgIssuedLater}[claim]
+			MustRefuse(t, v, token, want)
+			clock.Advance(time.Minute)
+			MustAccept(t, v, token)
+		})
+	}
+}
+
+// Tokens refused for their claims never enter the cache, so the same token
+// sent again is refused again, for the same reason.
+func TestCache_RefusedNeverCached(t *testing.T) {
+	t.Parallel()
+	start := time.Unix(1_800_000_000, 0)
+	clock := newFakeClock(start)
+	k := newSigner(t, "EdDSA")
+	v, _ := inMemoryVerifier(t, k, clock, 0)
+	exp := start.Add(time.Hour).Unix()
+	for _, tc := range []struct {
+		c       jwt.MapClaims
+		wantMsg string
+	}{
+		{jwt.MapClaims{"sub": "u", "exp": fmt.Sprint(exp)}, msgTimeClaim},
+		{jwt.MapClaims{"sub": "u\x00", "exp": exp}, msgSubjectCtrl},
+		{jwt.MapClaims{"sub": strings.Repeat("u", 300), "exp": exp}, msgSubjectLong},
+		{jwt.MapClaims{"sub": "u", "exp": exp, "iat": start.Add(time.Hour).Unix()}, msgIssuedLater},
+	} {
+		token := k.sign(t, tc.c)
+		MustRefuse(t, v, token, tc.wantMsg)
+		MustRefuse(t, v, token, tc.wantMsg)
+	}
+	if got := v.cache.len(); got != 0 {
+		t.Errorf("cache holds %d refused tokens", got)
+	}
 }
 
 func TestCache_KeyReplacedUnderSameKID(t *testing.T) {

@@ -12,8 +12,9 @@ import (
 	"github.com/todoapi/todo/ports"
 )
 
-// Defaults for the zero values of Config. The refresh interval is the
-// service's AUTH_JWKS_REFRESH_INTERVAL default.
+// Defaults for the zero values of Config. The refresh interval and the
+// leeway are the service's AUTH_JWKS_REFRESH_INTERVAL and AUTH_CLOCK_SKEW
+// defaults.
 const (
 	DefaultRefreshInterval = config.DefaultJWKSRefresh
 	// One JWKS fetch per 2 s for unknown kids (after a burst of unknownKIDBurst)
@@ -24,7 +25,7 @@ const (
 	// that would have to wait longer is refused at once instead of piling up.
 	DefaultUnknownKIDWait = 8 * time.Second
 	DefaultHTTPTimeout    = 5 * time.Second
-	DefaultLeeway         = 30 * time.Second
+	DefaultLeeway         = config.DefaultClockSkew
 	DefaultCacheSize      = 10_000
 )
 
@@ -76,7 +77,8 @@ type Config struct {
 	// HTTPTimeout bounds each JWKS fetch, including the first one in New.
 	HTTPTimeout time.Duration
 
-	// Leeway is the clock skew tolerated on exp and nbf; negative means none.
+	// Leeway is the clock skew tolerated on exp, nbf and iat
+	// (AUTH_CLOCK_SKEW); negative means none.
 	Leeway time.Duration
 	// CacheSize bounds the cache of verified tokens; negative disables it.
 	CacheSize int

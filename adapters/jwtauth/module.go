@@ -1,6 +1,7 @@
 package jwtauth
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"log/slog"
@@ -38,6 +39,7 @@ func FromConfig(ctx context.Context, c config.Auth, logger *slog.Logger) (*Token
 		SecretIssuer:    c.SecretIssuer,
 		SecretAudience:  c.SecretAudience,
 		RefreshInterval: c.RefreshInterval,
+		Leeway:          cmp.Or(c.ClockSkew, -1), // Config reads 0 as the default
 	}
 	if c.DevIssuer {
 		keys, err := devKeys(ctx, c.DevKeyFile)

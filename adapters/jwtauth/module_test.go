@@ -75,3 +75,27 @@ func TestFromConfigProductionNeedsSource(t *testing.T) {
 		t.Fatal("production without a token source built a verifier")
 	}
 }
+
+// AUTH_CLOCK_SKEW reaches the verifier, and 0 means none rather than the
+// verifier's default.
+func TestFromConfigClockSkew(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		skew   time.Duration
+		accept bool
+	}{{0, false}, {30 * time.Second, true}} {
+		c := devConfig(t)
+		c.ClockSkew = tc.skew
+		v, err := jwtauth.FromConfig(context.Background(), c, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer v.Close()
+		key, _, _ := devtoken.LoadOrCreate(c.DevKeyFile)
+		// Expired five seconds ago.
+		token, _ := key.Mint(devtoken.Claims{UserID: "alice", TTL: 55 * time.Second}, time.Now().Add(-time.Minute))
+		if _, err := v.Verify(context.Background(), token); (err == nil) != tc.accept {
+			t.Errorf("skew %v: Verify = %v, want accepted %v", tc.skew, err, tc.accept)
+		}
+	}
+}

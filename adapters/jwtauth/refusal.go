@@ -12,12 +12,16 @@ import (
 // Causes the key lookup and claim checks report; refusal turns them, and
 // jwt's own errors, into caller-safe messages.
 var (
-	errAlgorithm   = errors.New("algorithm not allowed")
-	errKeyMismatch = errors.New("algorithm does not fit the key")
-	errUnknownKey  = errors.New("signing key not found")
-	errCritical    = errors.New("critical header parameters are not supported")
-	errNoSubject   = errors.New("sub claim is required")
-	errTooLarge    = errors.New("token is too large")
+	errAlgorithm      = errors.New("algorithm not allowed")
+	errKeyMismatch    = errors.New("algorithm does not fit the key")
+	errUnknownKey     = errors.New("signing key not found")
+	errCritical       = errors.New("critical header parameters are not supported")
+	errNoSubject      = errors.New("sub claim is required")
+	errSubjectTooLong = errors.New("sub claim is longer than 255 bytes")
+	errSubjectControl = errors.New("sub claim contains control characters")
+	errTimeClaim      = errors.New("exp, nbf and iat must be JSON numbers of seconds")
+	errClaimName      = errors.New("a claim name is repeated or not in lower case")
+	errTooLarge       = errors.New("token is too large")
 )
 
 // The messages a caller may see. They name the rule broken, never the token.
@@ -31,8 +35,13 @@ const (
 	msgSignature    = "Token signature is invalid."
 	msgExpired      = "Token expired."
 	msgNotYetValid  = "Token is not valid yet."
+	msgIssuedLater  = "Token is issued in the future."
+	msgTimeClaim    = "Token exp, nbf and iat must be JSON numbers."
+	msgClaimName    = "Token repeats a claim or spells its name in another case."
 	msgNoExpiry     = "Token has no expiry."
 	msgNoSubject    = "Token has no subject."
+	msgSubjectLong  = "Token subject is longer than 255 bytes."
+	msgSubjectCtrl  = "Token subject contains control characters."
 	msgIssuer       = "Token issuer is not accepted."
 	msgAudience     = "Token audience is not accepted."
 	msgInvalidOther = "Token is invalid."
@@ -60,6 +69,10 @@ func (v *TokenVerifier) refusal(tok *jwt.Token, c *claims, err error) *apperr.Er
 
 func headerReason(err error) string {
 	switch {
+	case errors.Is(err, errTimeClaim): // jwt reports these two as malformed
+		return msgTimeClaim
+	case errors.Is(err, errClaimName):
+		return msgClaimName
 	case errors.Is(err, jwt.ErrTokenMalformed):
 		return msgMalformed
 	case errors.Is(err, errAlgorithm):
@@ -82,7 +95,9 @@ func (v *TokenVerifier) claimReason(c *claims, err error) string {
 		return msgExpired
 	case errors.Is(err, jwt.ErrTokenNotValidYet):
 		return msgNotYetValid
-	case c.ExpiresAt == nil && errors.Is(err, jwt.ErrTokenRequiredClaimMissing):
+	case errors.Is(err, jwt.ErrTokenUsedBeforeIssued):
+		return msgIssuedLater
+	case !c.ExpiresAt.set && errors.Is(err, jwt.ErrTokenRequiredClaimMissing):
 		return msgNoExpiry
 	case errors.Is(err, jwt.ErrTokenInvalidIssuer),
 		v.cfg.Issuer != "" && c.Issuer == "" && errors.Is(err, jwt.ErrTokenRequiredClaimMissing):
@@ -91,6 +106,10 @@ func (v *TokenVerifier) claimReason(c *claims, err error) string {
 		return msgAudience // the only other claim jwt requires is aud
 	case errors.Is(err, errNoSubject):
 		return msgNoSubject
+	case errors.Is(err, errSubjectTooLong):
+		return msgSubjectLong
+	case errors.Is(err, errSubjectControl):
+		return msgSubjectCtrl
 	}
 	return msgInvalidOther
 }

@@ -82,6 +82,7 @@ func (v *TokenVerifier) parserOptions(issuer, audience string) []jwt.ParserOptio
 	opts := []jwt.ParserOption{
 		jwt.WithValidMethods(v.methods),
 		jwt.WithExpirationRequired(),
+		jwt.WithIssuedAt(), // an iat beyond the leeway in the future is refused
 		jwt.WithLeeway(v.cfg.Leeway),
 		jwt.WithTimeFunc(v.cfg.Clock.Now),
 	}
@@ -156,7 +157,7 @@ func (v *TokenVerifier) cached(ctx context.Context, sum [32]byte) (identity.Prin
 }
 
 func (v *TokenVerifier) remember(sum [32]byte, p identity.Principal, c *claims, used usedKey) {
-	if v.cache == nil || !used.cacheable || c.ExpiresAt == nil {
+	if v.cache == nil || !used.cacheable || !c.ExpiresAt.set {
 		return
 	}
 	now := v.cfg.Clock.Now()
@@ -164,6 +165,13 @@ func (v *TokenVerifier) remember(sum [32]byte, p identity.Principal, c *claims, 
 		return // accepted within the leeway: get would never serve it, so don't spend a slot
 	}
 	e := cacheEntry{principal: p, exp: c.ExpiresAt.Time, kid: used.kid, alg: used.alg, key: used.key}
+	// nbf and iat bind from below with the leeway, as jwt checks them, so a
+	// clock set back never finds a hit a fresh verification would refuse.
+	for _, d := range []*numericDate{&c.NotBefore, &c.IssuedAt} {
+		if d.set && d.Add(-v.cfg.Leeway).After(e.from) {
+			e.from = d.Add(-v.cfg.Leeway)
+		}
+	}
 	v.cache.put(sum, e, now)
 }
 

@@ -3,6 +3,7 @@ package jwtauth
 import (
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -104,6 +105,7 @@ func TestVerify_Claims(t *testing.T) {
 		}
 		return k.sign(t, c)
 	}
+	later := fmt.Sprint(now.Add(time.Hour).Unix())
 	for _, tc := range []struct {
 		name, token, wantMsg string
 	}{
@@ -122,6 +124,39 @@ func TestVerify_Claims(t *testing.T) {
 		{"ErrNoSubject", with(jwt.MapClaims{"sub": nil}), msgNoSubject},
 		{"ErrEmptySubject", with(jwt.MapClaims{"sub": ""}), msgNoSubject},
 		{"ErrSubjectNotString", with(jwt.MapClaims{"sub": 42}), msgMalformed},
+		// exp, nbf and iat: JSON numbers only, as RFC 7519 says; jwt alone
+		// reads a number inside a string.
+		{"OKFractionalExp", with(jwt.MapClaims{"exp": float64(now.Add(time.Minute).Unix()) + 0.5}), ""},
+		{"ErrExpString", with(jwt.MapClaims{"exp": fmt.Sprint(now.Add(time.Hour).Unix())}), msgTimeClaim},
+		{"ErrNbfString", with(jwt.MapClaims{"nbf": fmt.Sprint(now.Unix())}), msgTimeClaim},
+		{"ErrIatString", with(jwt.MapClaims{"iat": fmt.Sprint(now.Unix())}), msgTimeClaim},
+		{"ErrExpNull", rawClaims(t, k, `{"sub":"u","iss":"`+testIssuer+`","aud":"`+testIssuer+`","exp":null}`), msgTimeClaim},
+		{"ErrIatBool", with(jwt.MapClaims{"iat": true}), msgTimeClaim},
+		{"ErrExpArray", with(jwt.MapClaims{"exp": []int64{now.Add(time.Hour).Unix()}}), msgTimeClaim},
+		{"ErrExpHuge", with(jwt.MapClaims{"exp": 1e300}), msgTimeClaim},
+		{"ErrExpPastYear9999", with(jwt.MapClaims{"exp": maxNumericDate + 1}), msgTimeClaim},
+		{"ErrNbfNegative", with(jwt.MapClaims{"nbf": -1}), msgTimeClaim},
+		// Claim names are case-sensitive, and ours appear once.
+		{"ErrExpInUpperCase", rawClaims(t, k, `{"sub":"u","iss":"`+testIssuer+`","aud":"`+testIssuer+`","EXP":`+later+`}`), msgClaimName},
+		{"ErrSubInOtherCase", rawClaims(t, k, `{"sub":"u","Sub":"admin","iss":"`+testIssuer+`","aud":"`+testIssuer+`","exp":`+later+`}`), msgClaimName},
+		{"ErrSubWithLongS", rawClaims(t, k, `{"ſub":"admin","iss":"`+testIssuer+`","aud":"`+testIssuer+`","exp":`+later+`}`), msgClaimName},
+		{"ErrEscapedUpperCase", rawClaims(t, k, `{"sub":"u","iss":"`+testIssuer+`","aud":"`+testIssuer+`","exp":`+later+`,"\u0045xp":1}`), msgClaimName},
+		{"ErrSubTwice", rawClaims(t, k, `{"sub":"admin","iss":"`+testIssuer+`","aud":"`+testIssuer+`","exp":`+later+`,"sub":"u"}`), msgClaimName},
+		{"OKOtherNamesAnyCaseAndTwice", rawClaims(t, k, `{"sub":"u","iss":"`+testIssuer+`","aud":"`+testIssuer+`","exp":`+later+`,`+
+			`"ID":1,"id":2,"id":3,"user":{"SUB":"x","sub":"y","sub":"z"},"list":["EXP",{"Exp":1}],"big":1e400}`), ""},
+		// iat: within the clock skew in the future is fine, beyond it is not.
+		{"OKIssuedWithinSkew", with(jwt.MapClaims{"iat": now.Add(20 * time.Second).Unix()}), ""},
+		{"ErrIssuedInFuture", with(jwt.MapClaims{"iat": now.Add(time.Minute).Unix()}), msgIssuedLater},
+		// sub: at most 255 bytes, no control characters.
+		{"OKSubject255Bytes", with(jwt.MapClaims{"sub": strings.Repeat("a", 255)}), ""},
+		{"OKSubjectUnicode", with(jwt.MapClaims{"sub": "zoë-✓"}), ""},
+		{"ErrSubject256Bytes", with(jwt.MapClaims{"sub": strings.Repeat("a", 256)}), msgSubjectLong},
+		{"ErrSubjectMultibyteOver255", with(jwt.MapClaims{"sub": strings.Repeat("é", 128)}), msgSubjectLong},
+		{"ErrSubjectNUL", with(jwt.MapClaims{"sub": "alice\x00"}), msgSubjectCtrl},
+		{"ErrSubjectNewline", with(jwt.MapClaims{"sub": "alice\nadmin"}), msgSubjectCtrl},
+		{"ErrSubjectEscape", with(jwt.MapClaims{"sub": "\x1b[31malice"}), msgSubjectCtrl},
+		{"ErrSubjectDEL", with(jwt.MapClaims{"sub": "alice\x7f"}), msgSubjectCtrl},
+		{"ErrSubjectC1", with(jwt.MapClaims{"sub": "alice\u0085"}), msgSubjectCtrl},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -204,4 +239,32 @@ func TestVerify_IssuerAudiencePerSource(t *testing.T) {
 	MustAccept(t, strict, signWith(t, jwt.SigningMethodHS256, []byte(secret), nil, withClaims))
 	withClaims["aud"] = testIssuer
 	MustRefuse(t, strict, signWith(t, jwt.SigningMethodHS256, []byte(secret), nil, withClaims), msgAudience)
+}
+
+// rawClaims signs a literal JSON payload with k, for payloads a map can't
+// express (a null claim).
+func rawClaims(t testing.TB, k signer, payload string) string {
+	t.Helper()
+	head := b64(`{"alg":"` + k.method.Alg() + `","kid":"` + k.kid + `"}`)
+	signing := head + "." + b64(payload)
+	sig, err := k.method.Sign(signing, k.priv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return signing + "." + base64.RawURLEncoding.EncodeToString(sig)
+}
+
+// TestVerify_ClockSkew: the leeway applies to exp, nbf and iat alike.
+func TestVerify_ClockSkew(t *testing.T) {
+	t.Parallel()
+	k := newSigner(t, "EdDSA")
+	srv := MustJWKSServer(t, k)
+	now := time.Now()
+	c := betterAuthClaims("skewed", now)
+	c["iat"] = now.Add(90 * time.Second).Unix()
+	token := k.sign(t, c)
+	MustRefuse(t, MustVerifier(t, Config{JWKSURL: srv.url()}), token, msgIssuedLater)
+	MustAccept(t, MustVerifier(t, Config{JWKSURL: srv.url(), Leeway: 2 * time.Minute}), token)
+	c["iat"] = now.Add(5 * time.Second).Unix()
+	MustRefuse(t, MustVerifier(t, Config{JWKSURL: srv.url(), Leeway: -1}), k.sign(t, c), msgIssuedLater)
 }

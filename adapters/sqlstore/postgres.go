@@ -97,24 +97,33 @@ func (e pgEngine) read(ctx context.Context, _ identity.UserID, st string, args [
 
 func (pgEngine) timeArg(t time.Time) any { return t.UTC() } // a binary timestamptz; PostgreSQL keeps microseconds
 
-// atomic holds a transaction in which writes wait: a transaction's opening
-// (BEGIN, and whatever later must run first in it) and its writes are
-// queued and sent in one round trip with the next read, or with COMMIT.
-// A create is then one round trip, as it was as a single statement, and an
-// update two (the read that locks the row, then the write with COMMIT),
-// as its compare-and-swap was. A write queued with COMMIT cannot be
-// checked before the commit, which is why TaskTx.Get locks what a
-// transaction will change: the checks of such writes cannot fail. A write
-// that fails with an error aborts the transaction and COMMIT with it.
+// atomic holds a transaction in which writes wait: its writes are queued
+// and sent in one round trip with the next read, or at the end. A batch
+// of statements that pgx sends with one Sync runs as one implicit
+// transaction (PostgreSQL commits it at the Sync, or rolls all of it back
+// when one statement fails; a multi-statement simple query does the
+// same), so a transaction that only writes, such as a create, is one round
+// trip of just its statements, as cheap as the single INSERT it was. One
+// that reads first opens an explicit transaction with BEGIN, sent with its
+// first read, and ends with COMMIT sent with its writes: an update is two
+// round trips (the read that locks the row, then the write with COMMIT),
+// as its compare-and-swap was. A write sent at the end cannot be checked
+// before it commits, which is why TaskTx.Get locks what a transaction will
+// change: the checks of such writes cannot fail. (Row-level security's
+// set_config(..., true) joins the first batch, whichever it is.)
 func (e pgEngine) atomic(ctx context.Context, _ identity.UserID, fn func(txEngine) error) error {
 	return e.withConn(ctx, func(c *pgx.Conn) error {
 		t := &pgTx{conn: c}
-		t.queue("BEGIN", nil, nil)
 		if err := fn(t); err != nil {
 			t.rollback()
 			return err
 		}
-		t.queue("COMMIT", nil, nil)
+		if t.begun {
+			t.queue("COMMIT", nil, nil)
+		}
+		if len(t.pending) == 0 {
+			return nil
+		}
 		if err := t.flush(ctx, nil); err != nil {
 			t.rollback()
 			return err
@@ -126,6 +135,7 @@ func (e pgEngine) atomic(ctx context.Context, _ identity.UserID, fn func(txEngin
 type pgTx struct {
 	conn    *pgx.Conn
 	pending []pgWrite
+	begun   bool // BEGIN was sent: the transaction spans several batches
 	sent    bool // something reached the server: there may be a transaction to end
 }
 
@@ -145,6 +155,12 @@ func (t *pgTx) exec(_ context.Context, st string, args []any, check func(int64) 
 }
 
 func (t *pgTx) read(ctx context.Context, st string, args []any, each func(row) error) error {
+	if !t.begun {
+		// A read splits the transaction into several batches: make it an
+		// explicit one, opened before the writes queued so far.
+		t.pending = append([]pgWrite{{sql: "BEGIN"}}, t.pending...)
+		t.begun = true
+	}
 	return t.flush(ctx, &pgWrite{sql: st, args: args, check: nil}, each)
 }
 

@@ -2,13 +2,13 @@ package sqlstore_test
 
 import (
 	"context"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/todoapi/todo/adapters/sqlstore"
 	"github.com/todoapi/todo/adapters/sqlstore/sqlstoretest"
 	"github.com/todoapi/todo/core/task"
+	"github.com/todoapi/todo/internal/testkit"
 	"github.com/todoapi/todo/ports/porttest"
 )
 
@@ -28,34 +28,30 @@ func TestSQLiteUnderLoad(t *testing.T) {
 	shared := porttest.MustCreate(t, repos[0], sharedOwner, "everyone's", time.Now())
 
 	const workers, rounds = 32, 8
-	var wg sync.WaitGroup
-	for w := range workers {
+	testkit.AllAtOnce(workers, func(w int) {
 		repo := repos[w%len(repos)]
-		wg.Go(func() {
-			ctx := context.Background()
-			owner := porttest.RandomOwner()
-			for range rounds {
-				tk, _ := task.New(porttest.RandomID(), owner, task.Draft{Title: "load"}, time.Now())
-				steps := []error{porttest.Create(ctx, repo, tk)}
-				_, err := repo.Get(ctx, owner, tk.ID())
-				steps = append(steps, err)
-				_, err = porttest.ListAll(ctx, repo, owner)
-				steps = append(steps, err)
-				_, err = porttest.Update(ctx, repo, sharedOwner, shared.ID(), func(s *task.Task) error {
-					s.Toggle(time.Now())
-					return nil
-				})
-				steps = append(steps, err, porttest.Delete(ctx, repo, owner, tk.ID()))
-				for i, err := range steps {
-					if err != nil {
-						t.Errorf("step %d: %v", i, err)
-						return
-					}
+		ctx := context.Background()
+		owner := porttest.RandomOwner()
+		for range rounds {
+			tk, _ := task.New(porttest.RandomID(), owner, task.Draft{Title: "load"}, time.Now())
+			steps := []error{porttest.Create(ctx, repo, tk)}
+			_, err := repo.Get(ctx, owner, tk.ID())
+			steps = append(steps, err)
+			_, err = porttest.ListAll(ctx, repo, owner)
+			steps = append(steps, err)
+			_, err = porttest.Update(ctx, repo, sharedOwner, shared.ID(), func(s *task.Task) error {
+				s.Toggle(time.Now())
+				return nil
+			})
+			steps = append(steps, err, porttest.Delete(ctx, repo, owner, tk.ID()))
+			for i, err := range steps {
+				if err != nil {
+					t.Errorf("step %d: %v", i, err)
+					return
 				}
 			}
-		})
-	}
-	wg.Wait()
+		}
+	})
 	got, err := repos[1].Get(context.Background(), sharedOwner, shared.ID())
 	if err != nil {
 		t.Fatal(err)

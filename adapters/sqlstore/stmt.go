@@ -66,10 +66,3 @@ func (s *stmt) query(ctx context.Context, args ...any) (*sql.Rows, error) {
 	}
 	return s.pool.QueryContext(ctx, s.text, args...)
 }
-
-func (s *stmt) exec(ctx context.Context, args ...any) (sql.Result, error) {
-	if p := s.get(ctx); p != nil {
-		return p.ExecContext(ctx, args...)
-	}
-	return s.pool.ExecContext(ctx, s.text, args...)
-}

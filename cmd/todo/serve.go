@@ -15,6 +15,7 @@ import (
 
 	"github.com/todoapi/todo/adapters/httpapi"
 	"github.com/todoapi/todo/adapters/jwtauth"
+	"github.com/todoapi/todo/adapters/ratelimit"
 	"github.com/todoapi/todo/adapters/sqlstore"
 	"github.com/todoapi/todo/adapters/system"
 	"github.com/todoapi/todo/config"
@@ -98,7 +99,7 @@ const startTimeout = 2 * time.Minute
 // of the settings, plus the core's use cases.
 func options(c config.Config, logger *slog.Logger) []fx.Option {
 	return []fx.Option{
-		fx.Supply(c.HTTP, c.Database, c.Auth, logger),
+		fx.Supply(c.HTTP, c.Database, c.Auth, c.RateLimit, logger),
 		fx.WithLogger(func() fxevent.Logger {
 			// fx's own account of a failure (the hook, the rollback) is for
 			// debugging: the error it returns is printed as one line.
@@ -109,6 +110,7 @@ func options(c config.Config, logger *slog.Logger) []fx.Option {
 		}),
 		sqlstore.Module,
 		jwtauth.Module,
+		ratelimit.Module,
 		httpapi.Module,
 		fx.Provide(
 			fx.Annotate(func() system.Clock { return system.Clock{} }, fx.As(new(ports.Clock))),

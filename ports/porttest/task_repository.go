@@ -15,13 +15,13 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/todoapi/todo/core/apperr"
 	"github.com/todoapi/todo/core/identity"
 	"github.com/todoapi/todo/core/task"
+	"github.com/todoapi/todo/internal/testkit"
 	"github.com/todoapi/todo/ports"
 )
 
@@ -136,7 +136,7 @@ func Delete(ctx context.Context, r ports.TaskRepository, owner identity.UserID, 
 func ListAll(ctx context.Context, r ports.TaskRepository, owner identity.UserID) ([]*task.Task, error) {
 	page, err := r.List(ctx, owner, task.Query{})
 	if err == nil && page.Next != nil {
-		err = fmt.Errorf("List without a limit returned a next page")
+		err = fmt.Errorf("a list without a limit returned a next page")
 	}
 	return page.Tasks, err
 }
@@ -397,19 +397,13 @@ func testConcurrentToggles(t *testing.T, r ports.TaskRepository) {
 	owner := RandomOwner()
 	tk := MustCreate(t, r, owner, "contended", base)
 	errs := make(chan error, flips)
-	var wg sync.WaitGroup
-	for i := 0; i < flips; i++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			_, err := Update(context.Background(), r, owner, tk.ID(), func(tk *task.Task) error {
-				tk.Toggle(base)
-				return nil
-			})
-			errs <- err
-		}()
-	}
-	wg.Wait()
+	testkit.AllAtOnce(flips, func(int) {
+		_, err := Update(context.Background(), r, owner, tk.ID(), func(tk *task.Task) error {
+			tk.Toggle(base)
+			return nil
+		})
+		errs <- err
+	})
 	close(errs)
 	for err := range errs {
 		if err != nil {
@@ -435,17 +429,11 @@ func testConcurrentFieldUpdates(t *testing.T, r ports.TaskRepository) {
 	tk := MustCreate(t, r, owner, "original", base)
 	desc := "set concurrently"
 	patches := []task.Patch{{Title: task.Set("renamed")}, {Description: task.Set(desc)}, {Completed: task.Set(true)}}
-	var wg sync.WaitGroup
 	errs := make(chan error, len(patches))
-	for _, p := range patches {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			_, err := Update(context.Background(), r, owner, tk.ID(), func(tk *task.Task) error { return tk.Apply(p, base) })
-			errs <- err
-		}()
-	}
-	wg.Wait()
+	testkit.AllAtOnce(len(patches), func(i int) {
+		_, err := Update(context.Background(), r, owner, tk.ID(), func(tk *task.Task) error { return tk.Apply(patches[i], base) })
+		errs <- err
+	})
 	close(errs)
 	for err := range errs {
 		if err != nil {

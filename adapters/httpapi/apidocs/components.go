@@ -8,10 +8,14 @@ func components(api API) obj {
 		return obj{"description": description, "headers": obj{"X-Request-Id": ref("headers", "XRequestId")},
 			"content": obj{"application/problem+json": obj{"schema": ref("schemas", "Problem")}}}
 	}
-	unauthorized := problem("No token, or a token that is malformed, badly signed, expired, not yet valid, without `sub` or `exp`, for another issuer or audience, or signed with an algorithm not allowed.")
+	unauthorized := problem("No token, or a token that is malformed, badly signed, expired, not yet valid, without `sub` or `exp`, for another issuer or audience, or signed with an algorithm not allowed; or two `Authorization` headers.")
 	unauthorized["headers"] = obj{"WWW-Authenticate": ref("headers", "WWWAuthenticate"), "X-Request-Id": ref("headers", "XRequestId")}
 	unavailable := problem("The database is unreachable; retry after the given delay.")
 	unavailable["headers"] = obj{"Retry-After": ref("headers", "RetryAfter"), "X-Request-Id": ref("headers", "XRequestId")}
+	tooMany := problem("Too many requests: the user's rate limit, or the client address's limit on requests without a valid token, is spent. " +
+		"Every answer of a task route carries `RateLimit-Policy` and `RateLimit` when a limit counted it.")
+	tooMany["headers"] = obj{"Retry-After": ref("headers", "RetryAfter"), "RateLimit-Policy": ref("headers", "RateLimitPolicy"),
+		"RateLimit": ref("headers", "RateLimit"), "X-Request-Id": ref("headers", "XRequestId")}
 	invalid := problem("A rule is broken: `errors` names each field, and `detail` names them all in one line.")
 	invalid["content"] = obj{"application/problem+json": obj{"schema": ref("schemas", "ValidationProblem")}}
 
@@ -26,6 +30,8 @@ func components(api API) obj {
 		"XRequestId":      obj{"description": "The request's id, taken from the request's X-Request-Id when it sent a sane one.", "schema": obj{"type": "string"}},
 		"WWWAuthenticate": obj{"description": "`Bearer`, with `error=\"invalid_token\"` when a token was sent but refused (RFC 6750).", "schema": obj{"type": "string", "pattern": "^Bearer"}},
 		"RetryAfter":      obj{"description": "Seconds to wait before retrying.", "schema": obj{"type": "string", "pattern": "^[0-9]+$"}},
+		"RateLimitPolicy": obj{"description": "The limit that counted the request (IETF draft syntax), e.g. `\"user\";q=1200;w=60`.", "schema": obj{"type": "string"}},
+		"RateLimit":       obj{"description": "What is left of it, and the seconds until it is full, e.g. `\"user\";r=412;t=23`.", "schema": obj{"type": "string"}},
 	}
 	return obj{
 		"schemas":    merge("schema", problemSchemas(), api.Schemas),
@@ -42,6 +48,7 @@ func components(api API) obj {
 			"NotFound":     problem("No such task for this user (also when the id is not a UUID, or the task is another user's)."),
 			"TooLarge":     problem("The body is larger than the limit (64 KiB by default)."),
 			"Invalid":      invalid,
+			"TooMany":      tooMany,
 			"Internal":     problem("Something unexpected; the details are in the server's log, not here."),
 			"Unavailable":  unavailable,
 			"Problem":      problem("Any other error, such as the router's own 404 or 405."),

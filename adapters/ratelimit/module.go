@@ -1,0 +1,46 @@
+package ratelimit
+
+import (
+	"context"
+	"log/slog"
+
+	"go.uber.org/fx"
+
+	"github.com/todoapi/todo/config"
+)
+
+// redisPrefix keeps our keys apart from other users of the same Redis.
+const redisPrefix = "todo:ratelimit:"
+
+// Module provides the *Limiter the RateLimit section asks for, and closes
+// its Redis connections on shutdown.
+var Module = fx.Module("ratelimit",
+	fx.Provide(func(lc fx.Lifecycle, c config.RateLimit, logger *slog.Logger) (*Limiter, error) {
+		l, err := FromConfig(context.Background(), c, logger)
+		if err != nil {
+			return nil, err
+		}
+		lc.Append(fx.StopHook(l.Close))
+		return l, nil
+	}),
+)
+
+// FromConfig builds the limiter for the service's rate limit settings:
+// buckets in Redis when RATE_LIMIT_REDIS_URL is set, else in this process.
+// A Redis that does not answer at start is logged, not fatal: requests pass
+// until it does.
+func FromConfig(ctx context.Context, r config.RateLimit, logger *slog.Logger) (*Limiter, error) {
+	cfg := Config{PerUser: r.PerUser, PerAddress: r.PerAddress, TrustedProxies: r.TrustedProxies}
+	if r.RedisURL == "" || (r.PerUser == 0 && r.PerAddress == 0) {
+		return New(NewMemoryStore(0, nil), cfg, logger), nil
+	}
+	store, err := NewRedisStore(r.RedisURL, redisPrefix)
+	if err != nil {
+		return nil, err
+	}
+	if err := store.Ping(ctx); err != nil {
+		logger.WarnContext(ctx, "rate limit Redis does not answer: requests pass without a limit until it does",
+			"url", config.RedactURL(r.RedisURL), "error", err.Error())
+	}
+	return New(store, cfg, logger), nil
+}
