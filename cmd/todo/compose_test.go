@@ -12,6 +12,8 @@ import (
 	"github.com/compose-spec/compose-go/v2/cli"
 	"github.com/compose-spec/compose-go/v2/types"
 	"go.yaml.in/yaml/v3"
+
+	"github.com/todoapi/todo/internal/testkit"
 )
 
 // No Docker engine runs where the tests do, so the compose file is checked by
@@ -130,10 +132,10 @@ func TestComposeBuildsVersion(t *testing.T) {
 func TestRuntimeDataIsIgnored(t *testing.T) {
 	git, err := exec.LookPath("git")
 	if err != nil {
-		t.Skip("git is not installed")
+		testkit.Missing(t, "git", "git is not installed")
 	}
 	if err := exec.Command(git, "-C", "../..", "rev-parse", "--git-dir").Run(); err != nil {
-		t.Skip("not a git checkout")
+		testkit.Missing(t, "git", "not a git checkout (a source archive)")
 	}
 	for _, path := range []string{"data/todo.db", "cmd/todo/data/dev-signing-key.json", "docs/data/todo.db-wal"} {
 		if err := exec.Command(git, "-C", "../..", "check-ignore", "-q", "--no-index", path).Run(); err != nil {
