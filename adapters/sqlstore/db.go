@@ -3,12 +3,14 @@
 // (sqlitedialect over the pure-Go modernc.org/sqlite, no cgo) by default.
 // DATABASE_URL picks the dialect (see ParseURL). The schema comes from the
 // embedded migrations in package migrations, applied by Migrate with Bun's
-// migrator. The five statements of the repository are written out with
-// parameters instead of built by Bun's query builder, which would inline
-// every value and so defeat prepared statements (see statements.go), and
-// their rows are scanned straight into typed fields rather than through
+// migrator. The repository's SQL is written once for both dialects
+// (query.go): its constant statements by hand, its composed lists with
+// Bun's query builder, values always as numbered parameters so that every
+// shape is one prepared statement. How a statement runs and how a
+// transaction is held are each database's own (postgres.go, sqlite.go),
+// and rows are scanned straight into typed fields rather than through
 // Bun's reflective scanner, which profiles showed costing a third to a half
-// of the server's CPU on a list (see task_row.go).
+// of the server's CPU on a list.
 package sqlstore
 
 import (
