@@ -31,15 +31,11 @@ Like serve, migrate waits up to DB_CONNECT_RETRY for the database to answer.`,
 			if err != nil {
 				return err
 			}
-			logger := newLogger(c, cmd.ErrOrStderr())
-			db, err := sqlstore.OpenConfig(c.Database)
+			db, logger, err := openDatabase(cmd, c, false)
 			if err != nil {
 				return err
 			}
 			defer db.Close()
-			if err := sqlstore.WaitReady(cmd.Context(), db, c.Database.ConnectRetry, logger); err != nil {
-				return err
-			}
 			return migrate(cmd, db, args[0], logger)
 		},
 	}

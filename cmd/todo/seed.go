@@ -54,15 +54,11 @@ Example:
 			if err != nil {
 				return err
 			}
-			logger := newLogger(c, cmd.ErrOrStderr())
-			db, err := sqlstore.OpenConfig(c.Database)
+			db, _, err := openDatabase(cmd, c, true)
 			if err != nil {
 				return err
 			}
 			defer db.Close()
-			if err := sqlstore.Connect(cmd.Context(), db, c.Database.ConnectRetry, true, logger); err != nil {
-				return err
-			}
 			svc := app.NewTaskService(sqlstore.NewTaskRepository(db), system.Clock{}, system.IDs{})
 			owner := identity.UserID(user)
 			actor := identity.Principal{UserID: owner}

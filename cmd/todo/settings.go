@@ -1,15 +1,18 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"log/slog"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/viper"
 
+	"github.com/todoapi/todo/adapters/sqlstore"
 	"github.com/todoapi/todo/config"
 )
 
@@ -74,4 +77,27 @@ func newLogger(c config.Config, w io.Writer) *slog.Logger {
 		return slog.New(slog.NewJSONHandler(w, opts))
 	}
 	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// openDatabase opens the configured database for a command and waits up to
+// DB_CONNECT_RETRY for it to answer; with migrate set it also applies the
+// pending migrations, as serve does at start (see sqlstore.Connect). The
+// caller closes it.
+func openDatabase(cmd *cobra.Command, c config.Config, migrate bool) (*sqlstore.DB, *slog.Logger, error) {
+	logger := newLogger(c, cmd.ErrOrStderr())
+	db, err := sqlstore.OpenConfig(c.Database)
+	if err != nil {
+		return nil, nil, err
+	}
+	wait := sqlstore.WaitReady
+	if migrate {
+		wait = func(ctx context.Context, db *sqlstore.DB, within time.Duration, logger *slog.Logger) error {
+			return sqlstore.Connect(ctx, db, within, true, logger)
+		}
+	}
+	if err := wait(cmd.Context(), db, c.Database.ConnectRetry, logger); err != nil {
+		_ = db.Close()
+		return nil, nil, err
+	}
+	return db, logger, nil
 }
