@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"crypto/rand"
 	"errors"
 	"fmt"
@@ -25,7 +26,8 @@ const maxRequestID = 128
 
 // accessLog gives every response a request id and writes one log line per
 // request once it is answered. It logs the path but never the query string
-// or any header, so a token cannot reach the log.
+// or any header, so a token cannot reach the log. A request whose client
+// hung up before its answer is logged as 499 at INFO (see hungUp).
 func (s *server) accessLog(c *gin.Context) {
 	start := time.Now()
 	id := requestID(c.Request.Header.Get(requestIDHeader))
@@ -39,6 +41,9 @@ func (s *server) accessLog(c *gin.Context) {
 	c.Next()
 
 	status := c.Writer.Status()
+	if hungUp(c) {
+		status = statusClientClosedRequest
+	}
 	level := slog.LevelInfo
 	if status >= http.StatusInternalServerError {
 		level = slog.LevelError
@@ -68,6 +73,22 @@ func (s *server) accessLog(c *gin.Context) {
 		}
 	}
 	s.log.LogAttrs(ctx, level, "http request", attrs...)
+}
+
+// hungUp reports whether the client left before its answer: net/http
+// cancels a request's context when its connection closes. Whatever the
+// handler wrote then went nowhere; only a failure that is not the hang-up
+// itself (a panic, a bug) keeps its status, to be logged as what it is.
+func hungUp(c *gin.Context) bool {
+	if !errors.Is(c.Request.Context().Err(), context.Canceled) {
+		return false
+	}
+	for _, e := range c.Errors {
+		if !cancellation(e.Err) {
+			return false
+		}
+	}
+	return true
 }
 
 // requestID keeps the caller's id when it is short printable ASCII, so ids

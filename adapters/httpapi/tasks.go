@@ -133,6 +133,10 @@ func (s *server) readyz(c *gin.Context) {
 		err := s.ready.Ping(ctx)
 		cancel()
 		if err != nil {
+			if cancellation(err) { // the prober left: no news about the database
+				s.fail(c, err)
+				return
+			}
 			_ = c.Error(err)
 			c.Header("Retry-After", retryAfter)
 			writeProblem(c, http.StatusServiceUnavailable, "The service is not ready: its database cannot be reached.", nil)
