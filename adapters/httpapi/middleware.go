@@ -16,6 +16,10 @@ import (
 
 const requestIDHeader = "X-Request-Id"
 
+// plannedKey marks a 5xx that is no failure, such as /readyz's 503 during a
+// shutdown: it is logged at INFO.
+const plannedKey = "httpapi.planned"
+
 var (
 	nosniff = []string{"nosniff"}
 	noStore = []string{"no-store"}
@@ -45,7 +49,7 @@ func (s *server) accessLog(c *gin.Context) {
 		status = statusClientClosedRequest
 	}
 	level := slog.LevelInfo
-	if status >= http.StatusInternalServerError {
+	if status >= http.StatusInternalServerError && !c.GetBool(plannedKey) {
 		level = slog.LevelError
 	}
 	ctx := c.Request.Context()
