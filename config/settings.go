@@ -16,6 +16,8 @@ const (
 	KeyHTTPAddr        = "http_addr"
 	KeyPort            = "port"
 	KeyDatabaseURL     = "database_url"
+	KeyMigrateURL      = "database_migrate_url"
+	KeyAppRole         = "db_app_role"
 	KeyAutoMigrate     = "db_auto_migrate"
 	KeyMaxConns        = "db_max_conns"
 	KeyMaxIdleConns    = "db_max_idle_conns"
@@ -96,6 +98,8 @@ var Settings = []Setting{
 	{KeyBodyLimit, "http-body-limit", SectionHTTP, DefaultBodyLimit, "largest request body in bytes"},
 	{KeyShutdownTimeout, "shutdown-timeout", SectionHTTP, DefaultShutdownTimeout, "how long in-flight requests may finish on shutdown"},
 	{KeyDatabaseURL, "database-url", SectionDatabase, DefaultDatabaseURL, "postgres://…, postgresql://… or sqlite:PATH (alias NEON_DB_URL)"},
+	{KeyMigrateURL, "database-migrate-url", SectionDatabase, "", "database URL that migrations run over, as the tables' owner (default: DATABASE_URL)"},
+	{KeyAppRole, "db-app-role", SectionDatabase, "", "PostgreSQL role that migrations grant what serving needs (default: none)"},
 	{KeyAutoMigrate, "db-auto-migrate", SectionDatabase, DefaultAutoMigrate, "apply pending migrations when serve starts"},
 	{KeyMaxConns, "db-max-conns", SectionDatabase, 0, "most open database connections (0: the store's default)"},
 	{KeyMaxIdleConns, "db-max-idle-conns", SectionDatabase, 0, "most idle database connections (0: the store's default)"},
