@@ -75,3 +75,11 @@ func (db *DB) PreparedListShapes() int64 {
 
 // MaxListShapes is maxListShapes.
 const MaxListShapes = maxListShapes
+
+// Count runs a statement that returns one number on the read pool, as a
+// plain query outside the repository: no acting user is set.
+func (db *DB) Count(ctx context.Context, query string, args ...any) (int64, error) {
+	var n int64
+	err := db.read.DB.QueryRowContext(ctx, query, args...).Scan(&n)
+	return n, err
+}
