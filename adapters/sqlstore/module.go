@@ -14,7 +14,8 @@ import (
 // repository and the readiness probe over it. At start it logs how it talks
 // to the database, waits for it to answer (DB_CONNECT_RETRY), applies
 // pending migrations over DATABASE_MIGRATE_URL unless DB_AUTO_MIGRATE=false
-// (see ConnectConfig); at stop it closes the pools.
+// (see ConnectConfig) and warns when its role bypasses row-level security
+// (see CheckRowSecurity); at stop it closes the pools.
 var Module = fx.Module("sqlstore",
 	fx.Provide(
 		open,
@@ -34,7 +35,11 @@ func open(lc fx.Lifecycle, c config.Database, logger *slog.Logger) (*DB, error) 
 				attrs = append(attrs, "statement_mode", m.Mode, "statement_mode_from", m.Reason)
 			}
 			logger.Info("database", attrs...)
-			return ConnectConfig(ctx, db, c, c.AutoMigrate, logger)
+			if err := ConnectConfig(ctx, db, c, c.AutoMigrate, logger); err != nil {
+				return err
+			}
+			CheckRowSecurity(ctx, db, logger)
+			return nil
 		},
 		OnStop: func(context.Context) error { return db.Close() },
 	})

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"log/slog"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -95,4 +96,41 @@ func qualified(schema string, names []string) string {
 		out[i] = pgx.Identifier{schema, n}.Sanitize()
 	}
 	return strings.Join(out, ", ")
+}
+
+// CheckRowSecurity logs a warning when the role the store connects as
+// bypasses row-level security: a superuser, or a role with BYPASSRLS. The
+// policies then bind none of its statements, and only the owner filters
+// in the repository's SQL keep users apart. That is usual in local
+// development and tests, so the server still runs. A role that can take on
+// such a role (SET ROLE), as a Neon role created in its console can with
+// neon_superuser, is named too: its statements are bound, but one
+// injected into its session could escape. SQLite has no roles: nothing to
+// check. A check that fails is logged at debug and changes nothing.
+func CheckRowSecurity(ctx context.Context, db *DB, logger *slog.Logger) {
+	if db.dialect != Postgres {
+		return
+	}
+	var (
+		role                 string
+		superuser, bypassRLS bool
+		canBecome            string
+	)
+	err := db.read.DB.QueryRowContext(ctx, `SELECT r.rolname, r.rolsuper, r.rolbypassrls,
+		coalesce((SELECT string_agg(b.rolname, ', ' ORDER BY b.rolname) FROM pg_roles b
+			WHERE (b.rolsuper OR b.rolbypassrls) AND b.oid <> r.oid AND pg_has_role(r.oid, b.oid, 'MEMBER')), '')
+		FROM pg_roles r WHERE r.rolname = current_user`).Scan(&role, &superuser, &bypassRLS, &canBecome)
+	switch {
+	case err != nil:
+		logger.DebugContext(ctx, "could not check the database role's row-level security", "error", err)
+	case superuser || bypassRLS:
+		logger.WarnContext(ctx, "row-level security is bypassed: the database role is a superuser or has BYPASSRLS, "+
+			"so no policy binds the server's statements; in production connect as a role without either "+
+			"(DATABASE_URL), and migrate as the tables' owner (DATABASE_MIGRATE_URL, DB_APP_ROLE)",
+			"role", role, "superuser", superuser, "bypassrls", bypassRLS)
+	case canBecome != "":
+		logger.WarnContext(ctx, "the database role may take on a role that bypasses row-level security (SET ROLE); "+
+			"in production connect as a role that is a member of none",
+			"role", role, "member_of", canBecome)
+	}
 }

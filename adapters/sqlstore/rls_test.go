@@ -1,8 +1,10 @@
 package sqlstore_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"log/slog"
 	"slices"
 	"strings"
 	"testing"
@@ -275,5 +277,37 @@ func TestMigrateWithoutAppRole(t *testing.T) {
 	created := porttest.MustCreate(t, repo, owner, "granted", time.Now())
 	if got, err := porttest.ListAll(ctx, repo, owner); err != nil || len(got) != 1 || got[0].ID() != created.ID() {
 		t.Fatalf("List after the grants: %v, %v; want the task just created", got, err)
+	}
+}
+
+// TestCheckRowSecurity: the start-up check warns, once, exactly for the
+// roles that bypass row-level security (a superuser, a BYPASSRLS role) or
+// may take on one, and stays silent for the owner and the service's role.
+func TestCheckRowSecurity(t *testing.T) {
+	t.Parallel()
+	bypass := sqlstoretest.MustCreateRole(t, "LOGIN BYPASSRLS")
+	member, group := sqlstoretest.MustCreateRole(t, "LOGIN"), sqlstoretest.MustCreateRole(t, "NOLOGIN BYPASSRLS")
+	sqlstoretest.MustAdminExec(t, "GRANT "+group+" TO "+member)
+	roles := mustMigratedRoles(t)
+	as := func(role string) string { return strings.Replace(roles.AppURL, "//"+roles.App+"@", "//"+role+"@", 1) }
+	for _, tc := range []struct {
+		name, url, want string
+	}{
+		{"superuser", roles.AdminURL, "row-level security is bypassed"},
+		{"BYPASSRLS", as(bypass), "row-level security is bypassed"},
+		{"member of a BYPASSRLS role", as(member), "may take on a role that bypasses row-level security"},
+		{"owner", roles.OwnerURL, ""},
+		{"service's role", roles.AppURL, ""},
+	} {
+		var logs bytes.Buffer
+		db := sqlstoretest.MustOpen(t, tc.url, sqlstore.Options{MaxOpenConns: 1})
+		sqlstore.CheckRowSecurity(context.Background(), db, slog.New(slog.NewTextHandler(&logs, nil)))
+		warnings := strings.Count(logs.String(), "level=WARN")
+		switch {
+		case tc.want == "" && warnings != 0:
+			t.Errorf("%s: %s; want no warning", tc.name, logs.String())
+		case tc.want != "" && (warnings != 1 || !strings.Contains(logs.String(), tc.want)):
+			t.Errorf("%s: %q; want one warning saying %q", tc.name, logs.String(), tc.want)
+		}
 	}
 }
