@@ -47,7 +47,15 @@ type HTTP struct {
 
 // Database configures the store.
 type Database struct {
-	URL             string // postgres://…, postgresql://… or sqlite:PATH
+	URL string // postgres://…, postgresql://… or sqlite:PATH
+	// MigrateURL is the database migrations run over
+	// (DATABASE_MIGRATE_URL): on PostgreSQL, as the role that owns the
+	// tables, while URL connects as the service's role. It is URL unless
+	// set, and always names the same dialect.
+	MigrateURL string
+	// AppRole is the service's PostgreSQL role (DB_APP_ROLE), which
+	// migrations grant what serving needs; empty: none is granted.
+	AppRole         string
 	AutoMigrate     bool
 	MaxConns        int
 	MaxIdleConns    int
@@ -88,6 +96,13 @@ type RateLimit struct {
 	RedisURL            string // empty: each replica limits on its own
 	// TrustedProxies may name the client in X-Forwarded-For or Forwarded.
 	TrustedProxies []netip.Prefix
+}
+
+// ForMigrations returns the settings migrations open the database with:
+// URL is MigrateURL.
+func (d Database) ForMigrations() Database {
+	d.URL = d.MigrateURL
+	return d
 }
 
 // IsProduction reports whether the service runs in production.

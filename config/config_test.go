@@ -158,6 +158,9 @@ func TestValidation(t *testing.T) {
 		{"ErrConnectRetry", "DB_CONNECT_RETRY", "-1s", "DB_CONNECT_RETRY"},
 		{"ErrConnMaxIdleTime", "DB_CONN_MAX_IDLE_TIME", "0", "DB_CONN_MAX_IDLE_TIME"},
 		{"ErrPgBouncerFlag", "DATABASE_URL", "postgres://u:secret@db/todo?pgbouncer=maybe", "pgbouncer"},
+		{"ErrMigrateURLScheme", "DATABASE_MIGRATE_URL", "mysql://u:secret@localhost/db", "DATABASE_MIGRATE_URL"},
+		{"ErrMigrateURLBesideSQLite", "DATABASE_MIGRATE_URL", "postgres://owner:secret@db/todo", "DATABASE_MIGRATE_URL: SQLite has no roles"},
+		{"ErrAppRoleTooLong", "DB_APP_ROLE", strings.Repeat("r", 64), "DB_APP_ROLE"},
 		{"ErrBetterAuthURL", "BETTER_AUTH_URL", "localhost:3000", "BETTER_AUTH_URL"},
 		{"ErrDuration", "AUTH_JWKS_REFRESH_INTERVAL", "soon", "AUTH_JWKS_REFRESH_INTERVAL"},
 		{"ErrBodyLimit", "HTTP_BODY_LIMIT", "64k", "HTTP_BODY_LIMIT"},
@@ -374,5 +377,37 @@ func TestRateLimitSettings(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), tc.env) || strings.Contains(err.Error(), "secret") {
 			t.Errorf("%s=%s: err = %v", tc.env, tc.value, err)
 		}
+	}
+}
+
+// Who migrates: DATABASE_MIGRATE_URL defaults to DATABASE_URL, and names
+// another role on the same PostgreSQL database when set; SQLite, with no
+// roles, takes none. DB_APP_ROLE is read as it is, surrounding space
+// trimmed.
+func TestMigrationSettings(t *testing.T) {
+	clearEnv(t)
+	if d := MustLoad(t).Database; d.MigrateURL != config.DefaultDatabaseURL || d.ForMigrations().URL != d.URL || d.AppRole != "" {
+		t.Fatalf("defaults: migrate over %q, app role %q; want DATABASE_URL's and none", d.MigrateURL, d.AppRole)
+	}
+	const app, owner = "postgres://todo_app:a@db/todo", "postgres://todo_owner:o@db/todo"
+	t.Setenv("DATABASE_URL", app)
+	t.Setenv("DB_APP_ROLE", " todo_app ")
+	d := MustLoad(t).Database
+	if d.MigrateURL != app || d.AppRole != "todo_app" {
+		t.Fatalf("DATABASE_MIGRATE_URL unset: %q, app role %q; want DATABASE_URL's, todo_app", d.MigrateURL, d.AppRole)
+	}
+	t.Setenv("DATABASE_MIGRATE_URL", owner)
+	d = MustLoad(t).Database
+	if m := d.ForMigrations(); d.URL != app || m.URL != owner || m.AppRole != "todo_app" || m.MaxConns != d.MaxConns {
+		t.Fatalf("two roles: serve over %q, migrate over %q with role %q", d.URL, m.URL, m.AppRole)
+	}
+	t.Setenv("DATABASE_MIGRATE_URL", "sqlite:data/todo.db")
+	if _, err := load(t); err == nil || !strings.Contains(err.Error(), "DATABASE_MIGRATE_URL: names a sqlite database and DATABASE_URL a postgres one") {
+		t.Fatalf("a migrate URL of another dialect: %v; want it refused", err)
+	}
+	t.Setenv("DATABASE_URL", "sqlite:data/todo.db")
+	t.Setenv("DATABASE_MIGRATE_URL", "sqlite:data/todo.db")
+	if d := MustLoad(t).Database; d.MigrateURL != d.URL {
+		t.Fatalf("the same SQLite URL twice: %q", d.MigrateURL)
 	}
 }

@@ -85,9 +85,7 @@ func Load(v *viper.Viper) (Config, error) {
 	c.HTTP.ShutdownTimeout = parseDuration(v, KeyShutdownTimeout, bad)
 	c.HTTP.ShutdownDrain = shutdownDrain(v, c.IsProduction(), bad)
 	c.HTTP.BodyLimit = int64(parseInt(v, KeyBodyLimit, 1, bad))
-	if _, _, err := ParseDatabaseURL(c.Database.URL); err != nil {
-		bad(KeyDatabaseURL, "%v", err)
-	}
+	loadMigrations(v, &c.Database, bad)
 	for _, o := range c.HTTP.AllowedOrigins {
 		if err := checkOrigin(o); err != nil {
 			bad(KeyCORSOrigins, "%v", err)
@@ -124,6 +122,32 @@ func deriveAuth(v *viper.Viper, a *Auth, bad func(string, string, ...any)) {
 	}
 	if s := strings.TrimSpace(v.GetString(KeyAudience)); s != "" {
 		a.Audience, a.SecretAudience = s, s
+	}
+}
+
+// loadMigrations reads who migrates: DATABASE_MIGRATE_URL, which defaults
+// to DATABASE_URL and must name a database of the same dialect, and
+// DB_APP_ROLE, a PostgreSQL role name (at most 63 bytes: PostgreSQL would
+// cut a longer one short, and grant a name nobody chose).
+func loadMigrations(v *viper.Viper, d *Database, bad func(string, string, ...any)) {
+	dialect, _, err := ParseDatabaseURL(d.URL)
+	if err != nil {
+		bad(KeyDatabaseURL, "%v", err)
+	}
+	d.MigrateURL = strings.TrimSpace(v.GetString(KeyMigrateURL))
+	switch mdialect, _, merr := ParseDatabaseURL(d.MigrateURL); {
+	case d.MigrateURL == "" || d.MigrateURL == d.URL:
+		d.MigrateURL = d.URL
+	case merr != nil:
+		bad(KeyMigrateURL, "%v", merr)
+	case err == nil && dialect == DialectSQLite:
+		bad(KeyMigrateURL, "SQLite has no roles: migrations run over DATABASE_URL; leave it unset")
+	case err == nil && mdialect != dialect:
+		bad(KeyMigrateURL, "names a %s database and DATABASE_URL a %s one: both must name the same database", mdialect, dialect)
+	}
+	d.AppRole = strings.TrimSpace(v.GetString(KeyAppRole))
+	if len(d.AppRole) > 63 {
+		bad(KeyAppRole, "%q is longer than PostgreSQL's 63 bytes for a role name", d.AppRole)
 	}
 }
 

@@ -16,6 +16,8 @@ const (
 	KeyHTTPAddr        = "http_addr"
 	KeyPort            = "port"
 	KeyDatabaseURL     = "database_url"
+	KeyMigrateURL      = "database_migrate_url"
+	KeyAppRole         = "db_app_role"
 	KeyAutoMigrate     = "db_auto_migrate"
 	KeyMaxConns        = "db_max_conns"
 	KeyMaxIdleConns    = "db_max_idle_conns"
@@ -102,6 +104,8 @@ var Settings = []Setting{
 	{KeyShutdownDrain, "shutdown-drain", SectionHTTP, "", "after SIGTERM, how long to keep answering, with /readyz failing and Connection: close, " +
 		"before refusing connections: a duration (default " + DefaultShutdownDrain.String() + " in production, 0s in development)"},
 	{KeyDatabaseURL, "database-url", SectionDatabase, DefaultDatabaseURL, "postgres://…, postgresql://… or sqlite:PATH (alias NEON_DB_URL)"},
+	{KeyMigrateURL, "database-migrate-url", SectionDatabase, "", "database URL that migrations run over, as the tables' owner (default: DATABASE_URL)"},
+	{KeyAppRole, "db-app-role", SectionDatabase, "", "PostgreSQL role that migrations grant what serving needs (default: none)"},
 	{KeyAutoMigrate, "db-auto-migrate", SectionDatabase, DefaultAutoMigrate, "apply pending migrations when serve starts"},
 	{KeyMaxConns, "db-max-conns", SectionDatabase, 0, "most open database connections (0: the store's default)"},
 	{KeyMaxIdleConns, "db-max-idle-conns", SectionDatabase, 0, "most idle database connections (0: the store's default)"},

@@ -12,6 +12,13 @@
 // A migration SQL cannot write, such as filling in keys that only the core
 // computes (task.FoldCase), is Go, registered here beside the SQL files
 // under a name of the same form, for every dialect (see taskKeys).
+//
+// On PostgreSQL every table with user data has row-level security,
+// enabled and forced (20261206000001_row_level_security shows the pattern
+// a new table repeats). The policies bind the role migrations run as too:
+// a data migration after that one sees no rows unless, inside its
+// transaction, it lifts FORCE from the table (ALTER TABLE ... NO FORCE ROW
+// LEVEL SECURITY) and puts it back before it ends.
 package migrations
 
 import (

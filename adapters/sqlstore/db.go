@@ -46,6 +46,10 @@ type Options struct {
 	// authentication) when the URL sets no connect_timeout, so a dead
 	// database fails fast instead of hanging.
 	ConnectTimeout time.Duration
+	// AppRole is the PostgreSQL role the service runs as (DB_APP_ROLE):
+	// Migrate grants it what serving needs (see grantAppRole). Empty: no
+	// grants. It tunes no pool, but travels with the database it is for.
+	AppRole string
 }
 
 // Defaults for Options. 16 connections fit in one PgBouncer pool
@@ -98,6 +102,7 @@ type DB struct {
 	read    *bun.DB       // plain reads; the same pool as write on PostgreSQL
 	engine  engine        // how the repository's statements run here
 	opened  *atomic.Int64 // connections opened, across the pools (see counting)
+	appRole string        // Options.AppRole
 }
 
 // Open opens the database a DATABASE_URL names. It does not connect: the
@@ -126,7 +131,7 @@ func Open(databaseURL string, opts Options) (*DB, error) {
 	db := bun.NewDB(sqldb, pgdialect.New())
 	return &DB{
 		dialect: Postgres, name: config.RedactURL(databaseURL), mode: mode, write: db, read: db,
-		engine: pgEngine{pool: sqldb}, opened: opened,
+		engine: pgEngine{pool: sqldb}, opened: opened, appRole: opts.AppRole,
 	}, nil
 }
 

@@ -75,3 +75,58 @@ func (db *DB) PreparedListShapes() int64 {
 
 // MaxListShapes is maxListShapes.
 const MaxListShapes = maxListShapes
+
+// TaskColumns are the columns of a task's row as the engines scan it, for
+// tests that write their own statements.
+const TaskColumns = taskColumns
+
+// Tx is one of the engine's transactions, for tests that send their own
+// statements through it, exactly as the repository's run.
+type Tx struct{ e txEngine }
+
+// Query runs a read of TaskColumns in the transaction, after the writes
+// queued before it, and returns its tasks.
+func (t Tx) Query(ctx context.Context, st string, args ...any) ([]*task.Task, error) {
+	var out []*task.Task
+	err := t.e.read(ctx, st, args, func(rw row) error {
+		tk, err := rw.task()
+		out = append(out, tk)
+		return err
+	})
+	return out, err
+}
+
+// Exec runs a write in the transaction, now or at the latest with the
+// commit; affected then holds the rows it changed.
+func (t Tx) Exec(ctx context.Context, affected *int64, st string, args ...any) error {
+	return t.e.exec(ctx, st, args, func(n int64) error {
+		*affected = n
+		return nil
+	})
+}
+
+// ReadAs runs one read of TaskColumns as the repository's reads run,
+// acting for owner, and returns its tasks.
+func (db *DB) ReadAs(ctx context.Context, owner identity.UserID, st string, args ...any) ([]*task.Task, error) {
+	var out []*task.Task
+	err := db.engine.read(ctx, owner, st, args, func(rw row) error {
+		tk, err := rw.task()
+		out = append(out, tk)
+		return err
+	})
+	return out, err
+}
+
+// AtomicAs runs fn in one of the engine's transactions acting for owner,
+// as TaskRepository.Atomic runs its own.
+func (db *DB) AtomicAs(ctx context.Context, owner identity.UserID, fn func(Tx) error) error {
+	return db.engine.atomic(ctx, owner, func(e txEngine) error { return fn(Tx{e}) })
+}
+
+// Count runs a statement that returns one number on the read pool, as a
+// plain query outside the repository: no acting user is set.
+func (db *DB) Count(ctx context.Context, query string, args ...any) (int64, error) {
+	var n int64
+	err := db.read.DB.QueryRowContext(ctx, query, args...).Scan(&n)
+	return n, err
+}

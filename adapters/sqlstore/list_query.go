@@ -159,12 +159,16 @@ func (d sqlDialect) sortKey(f task.SortField, desc bool) string {
 // dueKey returns the due instant with "no due date" standing for a value
 // past the end of the order, so such tasks come last in either direction
 // and a cursor is one row comparison. Each direction has its index on its
-// own expression.
+// own expression. It is a CASE, not coalesce: under row-level security
+// PostgreSQL searches an index by a query's own condition only when it can
+// tell the condition leaks nothing, which it can of a CASE on a column
+// test but not of coalesce.
 func (d sqlDialect) dueKey(desc bool) string {
+	none := d.afterAll
 	if desc {
-		return "coalesce(due_at, " + d.beforeAll + ")"
+		none = d.beforeAll
 	}
-	return "coalesce(due_at, " + d.afterAll + ")"
+	return "CASE WHEN due_at IS NULL THEN " + none + " ELSE due_at END"
 }
 
 // after returns the condition of the rows after the cursor q.After in q's

@@ -58,7 +58,9 @@ func (r MigrationReport) String() string {
 
 // Migrate applies the pending migrations and returns their names. It holds
 // the migration lock throughout, so servers starting together apply each
-// migration once: the others wait, then find nothing to do.
+// migration once: the others wait, then find nothing to do. On PostgreSQL,
+// when the database was opened with Options.AppRole, it then grants that
+// role what serving needs (see grantAppRole), every time.
 func Migrate(ctx context.Context, db *DB, logger *slog.Logger) ([]string, error) {
 	var applied []string
 	err := withMigrator(ctx, db, logger, func(m *migrate.Migrator, logger *slog.Logger) error {
@@ -69,6 +71,13 @@ func Migrate(ctx context.Context, db *DB, logger *slog.Logger) ([]string, error)
 		}
 		for _, name := range applied {
 			logger.InfoContext(ctx, "migration applied", "migration", name, "dialect", db.dialect)
+		}
+		if err != nil || db.dialect != Postgres || db.appRole == "" {
+			return err
+		}
+		granted, err := grantAppRole(ctx, db.write.DB, db.appRole)
+		if err == nil {
+			logger.InfoContext(ctx, "privileges granted to the service's role", "role", db.appRole, "relations", strings.Join(granted, ","))
 		}
 		return err
 	})

@@ -12,9 +12,10 @@ import (
 
 // Module opens the database DATABASE_URL names and provides the task
 // repository and the readiness probe over it. At start it logs how it talks
-// to the database, waits for it to answer (DB_CONNECT_RETRY) and applies
-// pending migrations unless DB_AUTO_MIGRATE=false (see Connect); at stop it
-// closes the pools.
+// to the database, waits for it to answer (DB_CONNECT_RETRY), applies
+// pending migrations over DATABASE_MIGRATE_URL unless DB_AUTO_MIGRATE=false
+// (see ConnectConfig) and warns when its role bypasses row-level security
+// (see CheckRowSecurity); at stop it closes the pools.
 var Module = fx.Module("sqlstore",
 	fx.Provide(
 		open,
@@ -34,11 +35,34 @@ func open(lc fx.Lifecycle, c config.Database, logger *slog.Logger) (*DB, error) 
 				attrs = append(attrs, "statement_mode", m.Mode, "statement_mode_from", m.Reason)
 			}
 			logger.Info("database", attrs...)
-			return Connect(ctx, db, c.ConnectRetry, c.AutoMigrate, logger)
+			if err := ConnectConfig(ctx, db, c, c.AutoMigrate, logger); err != nil {
+				return err
+			}
+			CheckRowSecurity(ctx, db, logger)
+			return nil
 		},
 		OnStop: func(context.Context) error { return db.Close() },
 	})
 	return db, nil
+}
+
+// ConnectConfig readies db, opened from the settings c, as Connect does,
+// with the migrations (when migrate is set) run over c.MigrateURL: over db
+// when that is c.URL, else over a pool of its own, as the tables' owner,
+// opened for them and closed after.
+func ConnectConfig(ctx context.Context, db *DB, c config.Database, migrate bool, logger *slog.Logger) error {
+	if !migrate || c.MigrateURL == "" || c.MigrateURL == c.URL {
+		return Connect(ctx, db, c.ConnectRetry, migrate, logger)
+	}
+	if err := Connect(ctx, db, c.ConnectRetry, false, logger); err != nil {
+		return err
+	}
+	owner, err := OpenConfig(c.ForMigrations())
+	if err != nil {
+		return err
+	}
+	defer owner.Close()
+	return Connect(ctx, owner, c.ConnectRetry, true, logger)
 }
 
 // OpenConfig opens the database the settings name, with their pool limits.
@@ -48,5 +72,6 @@ func OpenConfig(c config.Database) (*DB, error) {
 		MaxIdleConns:    c.MaxIdleConns,
 		ConnMaxLifetime: c.ConnMaxLifetime,
 		ConnMaxIdleTime: c.ConnMaxIdleTime,
+		AppRole:         c.AppRole,
 	})
 }

@@ -107,17 +107,26 @@ func (e pgEngine) withConn(ctx context.Context, fn func(context.Context, *pgx.Co
 }
 
 // read runs one statement on its own: a single statement reads one
-// snapshot. (Row-level security will send the acting user in the same
-// round trip, as a batch.)
-func (e pgEngine) read(ctx context.Context, _ identity.UserID, st string, args []any, each func(row) error) error {
+// snapshot. It goes in one batch behind setUser, which names the acting
+// user for the row-level security policies: a batch that pgx sends with one
+// Sync is one implicit transaction, to whose end set_config(..., true)
+// lasts, so the setting binds the statement and nothing after it, through
+// a transaction pooler too.
+func (e pgEngine) read(ctx context.Context, owner identity.UserID, st string, args []any, each func(row) error) error {
 	return e.withConn(ctx, func(ctx context.Context, c *pgx.Conn) error {
-		rows, err := c.Query(ctx, st, args...)
-		if err != nil {
+		t := &pgTx{conn: c, ctx: ctx, owner: owner}
+		if err := t.flush(ctx, &pgWrite{sql: st, args: args}, each); err != nil {
+			t.rollback()
 			return err
 		}
-		return scanPgRows(rows, each)
+		return nil
 	})
 }
+
+// setUser names the user a transaction acts for, until it ends: the
+// policies of migrations/postgres/20261206000001_row_level_security let it
+// see and write only that user's rows. Every transaction sends it first.
+const setUser = "SELECT set_config('app.user_id', $1::text, true)"
 
 func (pgEngine) timeArg(t time.Time) any { return t.UTC() } // a binary timestamptz; PostgreSQL keeps microseconds
 
@@ -133,11 +142,11 @@ func (pgEngine) timeArg(t time.Time) any { return t.UTC() } // a binary timestam
 // round trips (the read that locks the row, then the write with COMMIT),
 // as its compare-and-swap was. A write sent at the end cannot be checked
 // before it commits, which is why TaskTx.Get locks what a transaction will
-// change: the checks of such writes cannot fail. (Row-level security's
-// set_config(..., true) joins the first batch, whichever it is.)
-func (e pgEngine) atomic(ctx context.Context, _ identity.UserID, fn func(txEngine) error) error {
+// change: the checks of such writes cannot fail. The acting user (setUser)
+// leads the first batch, whichever it is, just after its BEGIN if any.
+func (e pgEngine) atomic(ctx context.Context, owner identity.UserID, fn func(txEngine) error) error {
 	return e.withConn(ctx, func(ctx context.Context, c *pgx.Conn) error {
-		t := &pgTx{conn: c, ctx: ctx}
+		t := &pgTx{conn: c, ctx: ctx, owner: owner}
 		if err := fn(t); err != nil {
 			t.rollback()
 			return err
@@ -159,6 +168,7 @@ func (e pgEngine) atomic(ctx context.Context, _ identity.UserID, fn func(txEngin
 type pgTx struct {
 	conn    *pgx.Conn
 	ctx     context.Context // what its statements run on, whatever ctx a caller passes (see withConn)
+	owner   identity.UserID // whom setUser names
 	pending []pgWrite
 	begun   bool // BEGIN was sent: the transaction spans several batches
 	sent    bool // something reached the server: there may be a transaction to end
@@ -180,26 +190,31 @@ func (t *pgTx) exec(_ context.Context, st string, args []any, check func(int64) 
 }
 
 func (t *pgTx) read(_ context.Context, st string, args []any, each func(row) error) error {
-	if !t.begun {
-		// A read splits the transaction into several batches: make it an
-		// explicit one, opened before the writes queued so far.
-		t.pending = append([]pgWrite{{sql: "BEGIN"}}, t.pending...)
-		t.begun = true
-	}
+	// A read splits the transaction into several batches: make it an
+	// explicit one, opened (in flush) before the writes queued so far.
+	t.begun = true
 	return t.flush(t.ctx, &pgWrite{sql: st, args: args, check: nil}, each)
 }
 
 // flush sends the queued writes, then the read if there is one, as one
-// batch, and checks each result in order.
+// batch, and checks each result in order. The transaction's first batch
+// starts with its BEGIN, if it has one, and setUser.
 func (t *pgTx) flush(ctx context.Context, read *pgWrite, each ...func(row) error) error {
+	pending := t.pending
+	if !t.sent {
+		pending = make([]pgWrite, 0, len(t.pending)+2)
+		if t.begun {
+			pending = append(pending, pgWrite{sql: "BEGIN"})
+		}
+		pending = append(append(pending, pgWrite{sql: setUser, args: []any{string(t.owner)}}), t.pending...)
+	}
 	var b pgx.Batch
-	for _, w := range t.pending {
+	for _, w := range pending {
 		b.Queue(w.sql, w.args...)
 	}
 	if read != nil {
 		b.Queue(read.sql, read.args...)
 	}
-	pending := t.pending
 	t.pending = t.pending[:0:0]
 	t.sent = true
 	br := t.conn.SendBatch(ctx, &b)

@@ -87,13 +87,18 @@ func TestBetterAuthURL(t *testing.T) {
 	srv.Stop(t)
 }
 
-// The whole service on PostgreSQL: migrations at start, CRUD, readiness.
+// The whole service on PostgreSQL: migrations at start, CRUD, readiness,
+// and, as it connects as a superuser, the warning that row-level security
+// is bypassed.
 func TestServeOnPostgres(t *testing.T) {
 	t.Parallel()
 	dbURL := sqlstoretest.MustCreatePostgresDB(t)
 	dir := t.TempDir()
 	env := cleanEnv("DATABASE_URL=" + dbURL)
 	srv := MustStart(t, dir, env)
+	if logs := srv.logs.String(); strings.Count(logs, "row-level security is bypassed") != 1 {
+		t.Errorf("start-up log as a superuser: want one warning that row-level security is bypassed:\n%s", logs)
+	}
 	token := MustToken(t, dir, env, "alice")
 
 	status, _, body := Do(t, "POST", srv.URL+"/api/alice/tasks", token, `{"title":"on postgres","description":"d"}`)

@@ -15,7 +15,9 @@ func newMigrateCommand() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "migrate up|down|status",
 		Short: "Apply, roll back or list the database migrations",
-		Long: `migrate manages the schema of the database DATABASE_URL names.
+		Long: `migrate manages the schema of the database DATABASE_MIGRATE_URL names
+(DATABASE_URL unless set: see docs/postgresql.md for two roles). After "up"
+on PostgreSQL it grants DB_APP_ROLE, when set, what serving needs.
 
   up      apply every pending migration (serve does this at start too,
           unless DB_AUTO_MIGRATE=false)
@@ -31,6 +33,7 @@ Like serve, migrate waits up to DB_CONNECT_RETRY for the database to answer.`,
 			if err != nil {
 				return err
 			}
+			c.Database = c.Database.ForMigrations() // as the tables' owner
 			db, logger, err := openDatabase(cmd, c, false)
 			if err != nil {
 				return err

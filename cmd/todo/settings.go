@@ -81,8 +81,8 @@ func newLogger(c config.Config, w io.Writer) *slog.Logger {
 
 // openDatabase opens the configured database for a command and waits up to
 // DB_CONNECT_RETRY for it to answer; with migrate set it also applies the
-// pending migrations, as serve does at start (see sqlstore.Connect). The
-// caller closes it.
+// pending migrations over DATABASE_MIGRATE_URL, as serve does at start
+// (see sqlstore.ConnectConfig). The caller closes it.
 func openDatabase(cmd *cobra.Command, c config.Config, migrate bool) (*sqlstore.DB, *slog.Logger, error) {
 	logger := newLogger(c, cmd.ErrOrStderr())
 	db, err := sqlstore.OpenConfig(c.Database)
@@ -92,7 +92,7 @@ func openDatabase(cmd *cobra.Command, c config.Config, migrate bool) (*sqlstore.
 	wait := sqlstore.WaitReady
 	if migrate {
 		wait = func(ctx context.Context, db *sqlstore.DB, within time.Duration, logger *slog.Logger) error {
-			return sqlstore.Connect(ctx, db, within, true, logger)
+			return sqlstore.ConnectConfig(ctx, db, c.Database, true, logger)
 		}
 	}
 	if err := wait(cmd.Context(), db, c.Database.ConnectRetry, logger); err != nil {

@@ -18,6 +18,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -140,4 +141,70 @@ func MustOpenSQLite(tb testing.TB, opts sqlstore.Options) *sqlstore.DB {
 	db := MustOpen(tb, SQLiteURL(tb), opts)
 	MustMigrate(tb, db)
 	return db
+}
+
+// MustCreateRole creates a role with a random name and the given options
+// (e.g. "LOGIN", "NOLOGIN BYPASSRLS") on the server TEST_DATABASE_URL
+// names, and returns its name; the role is dropped when the test ends.
+// Roles belong to the whole server, so create one before the databases it
+// will hold privileges in: those are dropped first.
+func MustCreateRole(tb testing.TB, options string) string {
+	tb.Helper()
+	var b [6]byte
+	_, _ = rand.Read(b[:])
+	name := "todo_role_" + hex.EncodeToString(b[:])
+	MustAdminExec(tb, "CREATE ROLE "+name+" "+options)
+	tb.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if _, err := adminDB(tb).ExecContext(ctx, "DROP ROLE IF EXISTS "+name); err != nil {
+			tb.Errorf("drop role %s: %v", name, err)
+		}
+	})
+	return name
+}
+
+// MustAdminExec runs a statement on the server's maintenance database as
+// TEST_DATABASE_URL's user (a superuser).
+func MustAdminExec(tb testing.TB, stmt string) {
+	tb.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if _, err := adminDB(tb).ExecContext(ctx, stmt); err != nil {
+		tb.Fatalf("%s: %v", stmt, err)
+	}
+}
+
+// Roles is a fresh database reached as the two roles of production: the
+// owner, who owns the database and runs the migrations, and the service's
+// role, which serves. Both log in; neither is a superuser or has
+// BYPASSRLS, so row-level security binds them both.
+type Roles struct {
+	OwnerURL string // DATABASE_MIGRATE_URL
+	AppURL   string // DATABASE_URL
+	App      string // the service's role, for DB_APP_ROLE
+	AdminURL string // the same database as TEST_DATABASE_URL's user, a superuser
+}
+
+// MustCreatePostgresDBWithRoles creates the two roles and an empty database
+// that the owner owns (with the schema public, as PostgreSQL 15 makes it,
+// owned by the database's owner). The database is dropped, then the roles,
+// when the test ends. The server must let the roles log in without a
+// password, as the local test server's trust authentication does.
+func MustCreatePostgresDBWithRoles(tb testing.TB) Roles {
+	tb.Helper()
+	owner, app := MustCreateRole(tb, "LOGIN"), MustCreateRole(tb, "LOGIN")
+	databaseURL := MustCreatePostgresDB(tb)
+	u, err := url.Parse(databaseURL)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	name := strings.TrimPrefix(u.Path, "/")
+	MustAdminExec(tb, "ALTER DATABASE "+name+" OWNER TO "+owner)
+	as := func(role string) string {
+		v := *u
+		v.User = url.User(role)
+		return v.String()
+	}
+	return Roles{OwnerURL: as(owner), AppURL: as(app), App: app, AdminURL: databaseURL}
 }
