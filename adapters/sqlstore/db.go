@@ -21,6 +21,7 @@ import (
 
 	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/dialect/pgdialect"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/todoapi/todo/config"
 )
@@ -45,6 +46,9 @@ type Options struct {
 	// authentication) when the URL sets no connect_timeout, so a dead
 	// database fails fast instead of hanging.
 	ConnectTimeout time.Duration
+	// TracerProvider, when set, traces each statement as a child of the
+	// caller's span (see telemetry.go); nil leaves the drivers as they are.
+	TracerProvider trace.TracerProvider
 }
 
 // Defaults for Options. 16 connections fit in one PgBouncer pool

@@ -46,6 +46,9 @@ func openPostgres(dsn string, opts Options) (*sql.DB, StatementMode, error) {
 	if !urlHas(dsn, "connect_timeout") {
 		cfg.ConnectTimeout = opts.ConnectTimeout
 	}
+	if opts.TracerProvider != nil {
+		cfg.Tracer = pgTracer(opts.TracerProvider)
+	}
 	return stdlib.OpenDB(*cfg), mode, nil
 }
 

@@ -52,7 +52,7 @@ func openSQLite(dsn string, opts Options) (*DB, error) {
 			params[k] = v
 		}
 	}
-	writer, err := sql.Open("sqlite", path+"?"+params.Encode())
+	writer, err := openSQL("sqlite", path+"?"+params.Encode(), opts.TracerProvider)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: %w", err)
 	}
@@ -62,7 +62,7 @@ func openSQLite(dsn string, opts Options) (*DB, error) {
 	if !params.Has("_query_only") {
 		params.Set("_query_only", "1") // a bug that writes through a reader fails loudly
 	}
-	reader, err := sql.Open("sqlite", path+"?"+params.Encode())
+	reader, err := openSQL("sqlite", path+"?"+params.Encode(), opts.TracerProvider)
 	if err != nil {
 		_ = writer.Close()
 		return nil, fmt.Errorf("sqlite: %w", err)
