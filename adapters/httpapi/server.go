@@ -31,6 +31,10 @@ type Config struct {
 	BodyLimit int64
 	// RateLimiter, when set, limits the task routes (see ratelimit.go).
 	RateLimiter RateLimiter
+	// Middleware runs before every other handler, outermost first, for
+	// every request (404s and 405s included): telemetry, whose request
+	// context (a span) the access log and the handlers then see.
+	Middleware []gin.HandlerFunc
 }
 
 // server holds what the handlers share.
@@ -78,6 +82,7 @@ func New(cfg Config, svc *app.TaskService, verifier ports.TokenVerifier, ready p
 
 	// Global middleware also runs for the router's own 404 and 405, so those
 	// get a request id, a log line, CORS headers and a problem body too.
+	e.Use(cfg.Middleware...)
 	e.Use(s.accessLog, s.recoverPanic, s.cors)
 	e.NoRoute(s.noRoute)
 	e.NoMethod(s.noMethod)
