@@ -2,6 +2,7 @@ package telemetry
 
 import (
 	"context"
+	"encoding/hex"
 	"log/slog"
 
 	"go.opentelemetry.io/otel/trace"
@@ -16,9 +17,16 @@ type traceHandler struct{ slog.Handler }
 
 func (h traceHandler) Handle(ctx context.Context, r slog.Record) error {
 	if sc := trace.SpanContextFromContext(ctx); sc.HasTraceID() {
-		r.AddAttrs(slog.String("trace_id", sc.TraceID().String()))
+		r.AddAttrs(slog.String("trace_id", traceID(sc.TraceID())))
 	}
 	return h.Handler.Handle(ctx, r)
+}
+
+// traceID is id.String() in one allocation instead of two.
+func traceID(id trace.TraceID) string {
+	var buf [2 * len(id)]byte
+	hex.Encode(buf[:], id[:])
+	return string(buf[:])
 }
 
 func (h traceHandler) WithAttrs(attrs []slog.Attr) slog.Handler {

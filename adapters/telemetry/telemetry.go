@@ -43,6 +43,7 @@ type Config struct {
 type Telemetry struct {
 	metrics    *Metrics // nil when off
 	provider   *sdktrace.TracerProvider
+	tracer     trace.Tracer // for spanContext
 	recording  bool
 	propagator propagation.TextMapPropagator
 }
@@ -72,8 +73,9 @@ func New(ctx context.Context, cfg Config) (*Telemetry, error) {
 	t := &Telemetry{
 		provider:   sdktrace.NewTracerProvider(opts...),
 		recording:  cfg.Exporter != nil,
-		propagator: propagation.NewCompositeTextMapPropagator(propagation.TraceContext{}, propagation.Baggage{}),
+		propagator: propagation.TraceContext{},
 	}
+	t.tracer = t.provider.Tracer("github.com/todoapi/todo/adapters/telemetry")
 	if cfg.Metrics {
 		t.metrics = NewMetrics(cfg.Version, cfg.Commit)
 	}
@@ -89,17 +91,28 @@ func (t *Telemetry) TracerProvider() trace.TracerProvider { return t.provider }
 // Recording reports whether spans are recorded and exported.
 func (t *Telemetry) Recording() bool { return t.recording }
 
-// Propagator reads and writes W3C traceparent, tracestate and baggage.
+// Propagator reads and writes W3C trace context: traceparent and
+// tracestate. (Baggage is not taken: nothing here reads it, and parsing
+// it would cost every request.)
 func (t *Telemetry) Propagator() propagation.TextMapPropagator { return t.propagator }
 
 // HTTPMiddleware is what the router runs before anything else, outermost
 // first: the request metrics (timing everything after them), then the
 // span, which honours an incoming traceparent and puts itself in the
 // request's context for the access log and the handlers.
+//
+// When spans are recorded, otelgin makes them, with the semantic
+// conventions' attributes. When they are not, otelgin would still compute
+// those attributes, and its metrics' attribute sets, for every request,
+// only to drop them: there the span comes from spanContext instead, which
+// does only what the trace id needs.
 func (t *Telemetry) HTTPMiddleware() []gin.HandlerFunc {
 	var mw []gin.HandlerFunc
 	if t.metrics != nil {
 		mw = append(mw, t.metrics.http.middleware)
+	}
+	if !t.recording {
+		return append(mw, t.spanContext)
 	}
 	return append(mw, otelgin.Middleware("",
 		otelgin.WithTracerProvider(t.provider),
@@ -107,6 +120,20 @@ func (t *Telemetry) HTTPMiddleware() []gin.HandlerFunc {
 		otelgin.WithMeterProvider(metricnoop.NewMeterProvider()), // metrics are Prometheus's
 	))
 }
+
+// spanContext gives the request an unrecorded server span: the caller's
+// trace id from traceparent, or a new one.
+func (t *Telemetry) spanContext(c *gin.Context) {
+	ctx := t.propagator.Extract(c.Request.Context(), propagation.HeaderCarrier(c.Request.Header))
+	ctx, span := t.tracer.Start(ctx, "request", serverSpan...)
+	c.Request = c.Request.WithContext(ctx)
+	c.Next()
+	span.End()
+}
+
+// serverSpan is a slice made once: a variadic argument built per call
+// would be an allocation per request.
+var serverSpan = []trace.SpanStartOption{trace.WithSpanKind(trace.SpanKindServer)}
 
 // JWKSTransport is the RoundTripper for JWKS fetches: a client span each,
 // with traceparent sent along, and todo_jwks_fetches_total when the
