@@ -11,6 +11,8 @@ package telemetry
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -61,8 +63,8 @@ func New(ctx context.Context, cfg Config) (*Telemetry, error) {
 		resource.WithFromEnv(), // OTEL_SERVICE_NAME, OTEL_RESOURCE_ATTRIBUTES
 		resource.WithTelemetrySDK(),
 	)
-	if err != nil {
-		return nil, err
+	if err != nil && !errors.Is(err, resource.ErrPartialResource) { // partial: a malformed OTEL_RESOURCE_ATTRIBUTES pair is left out
+		return nil, fmt.Errorf("telemetry: %w", err)
 	}
 	opts := []sdktrace.TracerProviderOption{sdktrace.WithResource(res)}
 	if cfg.Exporter != nil {
