@@ -40,6 +40,10 @@ type HTTP struct {
 	AllowLoopbackOrigins bool
 	BodyLimit            int64
 	ShutdownTimeout      time.Duration
+	// ShutdownDrain is how long the server keeps answering after SIGTERM,
+	// with /readyz failing and Connection: close on every response, before
+	// it stops accepting connections (SHUTDOWN_DRAIN).
+	ShutdownDrain time.Duration
 }
 
 // Database configures the store.

@@ -299,6 +299,49 @@ func TestClockSkew(t *testing.T) {
 	}
 }
 
+// SHUTDOWN_DRAIN defaults to 5s in production, where a load balancer
+// needs time to stop sending, and to 0 in development; either can be set.
+func TestShutdownDrain(t *testing.T) {
+	tests := []struct {
+		name, env, drain string
+		want             time.Duration
+	}{
+		{"DevelopmentDefault", "development", "", 0},
+		{"ProductionDefault", "production", "", config.DefaultShutdownDrain},
+		{"ProductionOff", "production", "0", 0},
+		{"ProductionSet", "production", "20s", 20 * time.Second},
+		{"DevelopmentSet", "development", "1500ms", 1500 * time.Millisecond},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			clearEnv(t)
+			t.Setenv("APP_ENV", tt.env)
+			t.Setenv("BETTER_AUTH_SECRET", "a-shared-secret-of-enough-length-123")
+			t.Setenv("SHUTDOWN_DRAIN", tt.drain)
+			if got := MustLoad(t).HTTP.ShutdownDrain; got != tt.want {
+				t.Errorf("SHUTDOWN_DRAIN=%q in %s: %v, want %v", tt.drain, tt.env, got, tt.want)
+			}
+		})
+	}
+	t.Run("Flag", func(t *testing.T) {
+		clearEnv(t)
+		t.Setenv("APP_ENV", "production")
+		t.Setenv("BETTER_AUTH_SECRET", "a-shared-secret-of-enough-length-123")
+		if got := MustLoad(t, "--shutdown-drain", "0s").HTTP.ShutdownDrain; got != 0 {
+			t.Errorf("--shutdown-drain 0s in production: %v", got)
+		}
+	})
+	for _, bad := range []string{"-1s", "5", "soon"} {
+		t.Run("Err"+bad, func(t *testing.T) {
+			clearEnv(t)
+			t.Setenv("SHUTDOWN_DRAIN", bad)
+			if _, err := load(t); err == nil || !strings.Contains(err.Error(), "SHUTDOWN_DRAIN") {
+				t.Errorf("SHUTDOWN_DRAIN=%s: err = %v", bad, err)
+			}
+		})
+	}
+}
+
 func TestRateLimitSettings(t *testing.T) {
 	clearEnv(t)
 	r := MustLoad(t).RateLimit

@@ -85,6 +85,7 @@ func Load(v *viper.Viper) (Config, error) {
 	c.Auth.RefreshInterval = parseDuration(v, KeyJWKSRefresh, bad)
 	c.Auth.ClockSkew = parseDurationMin(v, KeyClockSkew, 0, bad)
 	c.HTTP.ShutdownTimeout = parseDuration(v, KeyShutdownTimeout, bad)
+	c.HTTP.ShutdownDrain = shutdownDrain(v, c.IsProduction(), bad)
 	c.HTTP.BodyLimit = int64(parseInt(v, KeyBodyLimit, 1, bad))
 	if _, _, err := ParseDatabaseURL(c.Database.URL); err != nil {
 		bad(KeyDatabaseURL, "%v", err)
@@ -147,6 +148,17 @@ func loadRateLimit(v *viper.Viper, r *RateLimit, bad func(string, string, ...any
 		}
 		r.TrustedProxies = append(r.TrustedProxies, p.Masked())
 	}
+}
+
+// shutdownDrain reads SHUTDOWN_DRAIN, whose default depends on APP_ENV.
+func shutdownDrain(v *viper.Viper, production bool, bad func(string, string, ...any)) time.Duration {
+	if strings.TrimSpace(v.GetString(KeyShutdownDrain)) != "" {
+		return parseDurationMin(v, KeyShutdownDrain, 0, bad)
+	}
+	if production {
+		return DefaultShutdownDrain
+	}
+	return 0
 }
 
 func httpAddr(v *viper.Viper) string {

@@ -33,6 +33,7 @@ const (
 	KeyCORSOrigins     = "cors_allowed_origins"
 	KeyBodyLimit       = "http_body_limit"
 	KeyShutdownTimeout = "shutdown_timeout"
+	KeyShutdownDrain   = "shutdown_drain"
 	KeyEnv             = "app_env"
 	KeyLogLevel        = "log_level"
 	// Rate limits (adapters/ratelimit).
@@ -54,6 +55,9 @@ const (
 	DefaultDevKeyFile      = "data/dev-signing-key.json"
 	DefaultBodyLimit       = 64 << 10
 	DefaultShutdownTimeout = 15 * time.Second
+	// DefaultShutdownDrain is SHUTDOWN_DRAIN's default in production; in
+	// development, where no load balancer waits for /readyz, it is 0.
+	DefaultShutdownDrain   = 5 * time.Second
 	DefaultAutoMigrate     = true
 	DefaultConnMaxLifetime = 30 * time.Minute
 	DefaultConnMaxIdleTime = 4 * time.Minute
@@ -102,6 +106,8 @@ var Settings = []Setting{
 	{KeyCORSOrigins, "cors-allowed-origins", SectionHTTP, DefaultOrigins, "comma-separated origins allowed to call from a browser"},
 	{KeyBodyLimit, "http-body-limit", SectionHTTP, DefaultBodyLimit, "largest request body in bytes"},
 	{KeyShutdownTimeout, "shutdown-timeout", SectionHTTP, DefaultShutdownTimeout, "how long in-flight requests may finish on shutdown"},
+	{KeyShutdownDrain, "shutdown-drain", SectionHTTP, "", "after SIGTERM, how long to keep answering, with /readyz failing and Connection: close, " +
+		"before refusing connections: a duration (default " + DefaultShutdownDrain.String() + " in production, 0s in development)"},
 	{KeyDatabaseURL, "database-url", SectionDatabase, DefaultDatabaseURL, "postgres://…, postgresql://… or sqlite:PATH (alias NEON_DB_URL)"},
 	{KeyAutoMigrate, "db-auto-migrate", SectionDatabase, DefaultAutoMigrate, "apply pending migrations when serve starts"},
 	{KeyMaxConns, "db-max-conns", SectionDatabase, 0, "most open database connections (0: the store's default)"},

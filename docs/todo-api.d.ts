@@ -319,8 +319,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Readiness: the database is reachable
-         * @description Answers 200 when the database answers a ping, 503 with Retry-After when it does not.
+         * Readiness: the database is reachable and the server is not shutting down
+         * @description Answers 200 when the database answers a ping, 503 with Retry-After when it does not, and 503 at once, without asking the database, from the moment the server is told to shut down (SIGTERM): a load balancer should stop sending requests then.
          */
         get: operations["ready"];
         put?: never;

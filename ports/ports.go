@@ -14,7 +14,9 @@ import (
 // TaskRepository keeps tasks. Every method is scoped by the owner it is given:
 // a task owned by anyone else is, to that call, a task that does not exist.
 // Every method returns EUNAVAILABLE when the store cannot be reached, so the
-// caller can retry later, and EINTERNAL for anything unexpected.
+// caller can retry later, ECANCELED when ctx was cancelled before the store
+// could answer (the caller left; that is no failure of the store), and
+// EINTERNAL for anything unexpected.
 //
 // Reads that need one statement (Get, List) run on their own; everything
 // that writes runs in Atomic, one transaction that the store opens, so a
@@ -78,6 +80,7 @@ type IDs interface {
 
 // Pinger reports whether a dependency is reachable; /readyz asks it.
 type Pinger interface {
-	// Ping returns EUNAVAILABLE when the dependency cannot be reached.
+	// Ping returns EUNAVAILABLE when the dependency cannot be reached, and
+	// ECANCELED when ctx was cancelled first.
 	Ping(ctx context.Context) error
 }

@@ -205,6 +205,7 @@ const (
 	broken            // an error without a code
 	internal          // an EINTERNAL error whose message is not for callers
 	panicking
+	left // the caller's context was cancelled: the store says ECANCELED
 )
 
 // faultyRepo is the memory repository, failing on demand.
@@ -227,6 +228,8 @@ func (r *faultyRepo) check() error {
 		return apperr.Errorf(apperr.EINTERNAL, "query failed: %s", secret)
 	case panicking:
 		panic("repository exploded: " + secret)
+	case left:
+		return apperr.Wrap(apperr.ECANCELED, context.Canceled, "The request was cancelled.")
 	}
 	return nil
 }
@@ -254,7 +257,7 @@ func (r *faultyRepo) Atomic(ctx context.Context, o identity.UserID, fn func(port
 
 // Ping implements ports.Pinger: down exactly when the store is unavailable.
 func (r *faultyRepo) Ping(context.Context) error {
-	if fault(r.mode.Load()) == unavailable {
+	if f := fault(r.mode.Load()); f == unavailable || f == left {
 		return r.check()
 	}
 	return nil

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"crypto/rand"
 	"errors"
 	"fmt"
@@ -15,6 +16,10 @@ import (
 
 const requestIDHeader = "X-Request-Id"
 
+// plannedKey marks a 5xx that is no failure, such as /readyz's 503 during a
+// shutdown: it is logged at INFO.
+const plannedKey = "httpapi.planned"
+
 var (
 	nosniff = []string{"nosniff"}
 	noStore = []string{"no-store"}
@@ -25,7 +30,8 @@ const maxRequestID = 128
 
 // accessLog gives every response a request id and writes one log line per
 // request once it is answered. It logs the path but never the query string
-// or any header, so a token cannot reach the log.
+// or any header, so a token cannot reach the log. A request whose client
+// hung up before its answer is logged as 499 at INFO (see hungUp).
 func (s *server) accessLog(c *gin.Context) {
 	start := time.Now()
 	id := requestID(c.Request.Header.Get(requestIDHeader))
@@ -39,8 +45,11 @@ func (s *server) accessLog(c *gin.Context) {
 	c.Next()
 
 	status := c.Writer.Status()
+	if hungUp(c) {
+		status = statusClientClosedRequest
+	}
 	level := slog.LevelInfo
-	if status >= http.StatusInternalServerError {
+	if status >= http.StatusInternalServerError && !c.GetBool(plannedKey) {
 		level = slog.LevelError
 	}
 	ctx := c.Request.Context()
@@ -68,6 +77,22 @@ func (s *server) accessLog(c *gin.Context) {
 		}
 	}
 	s.log.LogAttrs(ctx, level, "http request", attrs...)
+}
+
+// hungUp reports whether the client left before its answer: net/http
+// cancels a request's context when its connection closes. Whatever the
+// handler wrote then went nowhere; only a failure that is not the hang-up
+// itself (a panic, a bug) keeps its status, to be logged as what it is.
+func hungUp(c *gin.Context) bool {
+	if !errors.Is(c.Request.Context().Err(), context.Canceled) {
+		return false
+	}
+	for _, e := range c.Errors {
+		if !cancellation(e.Err) {
+			return false
+		}
+	}
+	return true
 }
 
 // requestID keeps the caller's id when it is short printable ASCII, so ids

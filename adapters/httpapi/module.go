@@ -19,29 +19,24 @@ import (
 
 // Module provides the router (*gin.Engine, so later modules can add routes
 // such as the API documents) and owns the HTTP server: it listens on start,
-// so a taken port fails start-up, and on stop it stops accepting and lets
-// in-flight requests finish within HTTP.ShutdownTimeout.
+// so a taken port fails start-up. On stop it drains for HTTP.ShutdownDrain
+// (see Drain and shutdown), then stops accepting and lets in-flight
+// requests finish within HTTP.ShutdownTimeout.
 var Module = fx.Module("httpapi",
-	fx.Provide(fx.Annotate(func(c config.HTTP, svc *app.TaskService, v ports.TokenVerifier, ready ports.Pinger, logger *slog.Logger, rl *ratelimit.Limiter, inst Instrumentation) *gin.Engine {
-		cfg := Config{AllowedOrigins: c.AllowedOrigins, AllowLoopbackOrigins: c.AllowLoopbackOrigins, BodyLimit: c.BodyLimit,
+	fx.Provide(func() *Drain { return new(Drain) }, fx.Private),
+	fx.Provide(fx.Annotate(func(c config.HTTP, svc *app.TaskService, v ports.TokenVerifier, ready ports.Pinger, logger *slog.Logger, rl *ratelimit.Limiter, d *Drain, inst Instrumentation) *gin.Engine {
+		cfg := Config{AllowedOrigins: c.AllowedOrigins, AllowLoopbackOrigins: c.AllowLoopbackOrigins, BodyLimit: c.BodyLimit, Drain: d,
 			Middleware: inst.Middleware}
 		if rl != nil { // without ratelimit.Module, no limits
 			cfg.RateLimiter = rl
 		}
 		return New(cfg, svc, v, ready, logger)
-	}, fx.ParamTags("", "", "", "", "", `optional:"true"`, `optional:"true"`))),
-	fx.Invoke(func(lc fx.Lifecycle, sd fx.Shutdowner, c config.HTTP, e *gin.Engine, logger *slog.Logger) {
-		srv := newServer(c.Addr, e, logger)
+	}, fx.ParamTags("", "", "", "", "", `optional:"true"`, "", `optional:"true"`))),
+	fx.Invoke(func(lc fx.Lifecycle, sd fx.Shutdowner, c config.HTTP, e *gin.Engine, logger *slog.Logger, d *Drain) {
+		srv := newServer(c.Addr, d.Handler(e), logger)
 		lc.Append(fx.Hook{
 			OnStart: func(ctx context.Context) error { return start(ctx, srv, sd, logger) },
-			OnStop: func(ctx context.Context) error {
-				if c.ShutdownTimeout > 0 {
-					var cancel context.CancelFunc
-					ctx, cancel = context.WithTimeout(ctx, c.ShutdownTimeout)
-					defer cancel()
-				}
-				return srv.Shutdown(ctx)
-			},
+			OnStop:  func(ctx context.Context) error { return shutdown(ctx, srv, d, c, logger) },
 		})
 	}),
 )

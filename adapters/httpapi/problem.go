@@ -1,6 +1,8 @@
 package httpapi
 
 import (
+	"context"
+	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -20,6 +22,26 @@ var statusOf = map[apperr.Code]int{
 	apperr.ECONFLICT:     http.StatusConflict,
 	apperr.EUNAVAILABLE:  http.StatusServiceUnavailable,
 	apperr.EINTERNAL:     http.StatusInternalServerError,
+	apperr.ECANCELED:     statusClientClosedRequest,
+}
+
+// statusClientClosedRequest is nginx's 499: the client hung up before its
+// answer. The client never sees it; the access log and whatever counts
+// statuses do, and none of them takes it for a failure of ours.
+const statusClientClosedRequest = 499
+
+// statusText is the problem title of a status.
+func statusText(status int) string {
+	if status == statusClientClosedRequest {
+		return "Client Closed Request"
+	}
+	return http.StatusText(status)
+}
+
+// cancellation reports whether err is the client leaving: the store's
+// ECANCELED, or a cancelled context anywhere else.
+func cancellation(err error) bool {
+	return apperr.CodeOf(err) == apperr.ECANCELED || errors.Is(err, context.Canceled)
 }
 
 // retryAfter is the Retry-After of every 503, in seconds: long enough for a
@@ -35,7 +57,11 @@ var problemType = []string{"application/problem+json"}
 // fail writes the problem for a use case's error. 5xx causes are attached to
 // the context, where the access log picks them up.
 func (s *server) fail(c *gin.Context, err error) {
-	status, ok := statusOf[apperr.CodeOf(err)]
+	code := apperr.CodeOf(err)
+	if c.Request.Context().Err() != nil && cancellation(err) {
+		code = apperr.ECANCELED // the client left, whatever it was waiting for
+	}
+	status, ok := statusOf[code]
 	if !ok {
 		status = http.StatusInternalServerError
 	}
@@ -75,7 +101,7 @@ func fieldsDetail(fields []apperr.FieldError) string {
 func writeProblem(c *gin.Context, status int, detail string, fields []apperr.FieldError) {
 	bp := getBuf()
 	b := append((*bp)[:0], `{"type":"about:blank","title":`...)
-	b = appendString(b, http.StatusText(status))
+	b = appendString(b, statusText(status))
 	b = append(b, `,"status":`...)
 	b = strconv.AppendInt(b, int64(status), 10)
 	b = append(b, `,"detail":`...)

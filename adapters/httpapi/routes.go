@@ -146,8 +146,8 @@ var (
 	}
 	readyDoc = apidocs.Operation{
 		Method: http.MethodGet, Path: "/readyz", ID: "ready", Tag: apidocs.OperationsTag, Public: true,
-		Summary:     "Readiness: the database is reachable",
-		Description: "Answers 200 when the database answers a ping, 503 with Retry-After when it does not.",
+		Summary:     "Readiness: the database is reachable and the server is not shutting down",
+		Description: "Answers 200 when the database answers a ping, 503 with Retry-After when it does not, and 503 at once, without asking the database, from the moment the server is told to shut down (SIGTERM): a load balancer should stop sending requests then.",
 		Success:     apidocs.Response{Status: http.StatusOK, Description: "OK.", Schema: statusResponse},
 		Errors:      []int{http.StatusServiceUnavailable},
 	}

@@ -31,6 +31,9 @@ type Config struct {
 	BodyLimit int64
 	// RateLimiter, when set, limits the task routes (see ratelimit.go).
 	RateLimiter RateLimiter
+	// Drain, when set, is the shutdown whose beginning makes /readyz
+	// answer 503 (see drain.go).
+	Drain *Drain
 	// Middleware runs before every other handler, outermost first, for
 	// every request (404s and 405s included): telemetry, whose request
 	// context (a span) the access log and the handlers then see.
@@ -47,6 +50,7 @@ type server struct {
 	origins   *originPolicy
 	refusals  []refusal
 	limiter   RateLimiter // nil: no limits
+	drain     *Drain      // nil: never drains
 }
 
 // New returns the router serving the contract's routes, /healthz, /readyz,
@@ -66,7 +70,7 @@ func New(cfg Config, svc *app.TaskService, verifier ports.TokenVerifier, ready p
 	s := &server{
 		svc: svc, verifier: verifier, ready: ready, log: logger,
 		bodyLimit: cfg.BodyLimit, origins: newOriginPolicy(cfg.AllowedOrigins, cfg.AllowLoopbackOrigins),
-		limiter: cfg.RateLimiter,
+		limiter: cfg.RateLimiter, drain: cfg.Drain,
 	}
 
 	e := gin.New()

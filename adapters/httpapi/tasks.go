@@ -126,13 +126,24 @@ func (s *server) healthz(c *gin.Context) { send(c, http.StatusOK, jsonType, okBo
 // readyTimeout bounds /readyz so a hanging database answers 503, not never.
 const readyTimeout = 2 * time.Second
 
-// readyz says whether requests can be served: the database must answer.
+// readyz says whether requests can be served: not once a shutdown has
+// begun, and only while the database answers.
 func (s *server) readyz(c *gin.Context) {
+	if s.drain.Draining() {
+		c.Set(plannedKey, true)
+		c.Header("Retry-After", retryAfter)
+		writeProblem(c, http.StatusServiceUnavailable, "The service is shutting down.", nil)
+		return
+	}
 	if s.ready != nil {
 		ctx, cancel := context.WithTimeout(c.Request.Context(), readyTimeout)
 		err := s.ready.Ping(ctx)
 		cancel()
 		if err != nil {
+			if cancellation(err) { // the prober left: no news about the database
+				s.fail(c, err)
+				return
+			}
 			_ = c.Error(err)
 			c.Header("Retry-After", retryAfter)
 			writeProblem(c, http.StatusServiceUnavailable, "The service is not ready: its database cannot be reached.", nil)

@@ -70,8 +70,8 @@ func (db *DB) retry(ctx context.Context, deadline time.Time, logger *slog.Logger
 			return nil
 		}
 		left := time.Until(deadline)
-		switch {
-		case apperr.CodeOf(err) != apperr.EUNAVAILABLE:
+		switch code := apperr.CodeOf(err); {
+		case code != apperr.EUNAVAILABLE && code != apperr.ECANCELED: // ECANCELED: ctx ended, below
 			return err
 		case !retryable(err):
 			return fmt.Errorf("database %s rejected the connection: %w", db.name, unavailableError{err})

@@ -17,6 +17,7 @@ import (
 	"context"
 	"database/sql"
 	"net/url"
+	"sync/atomic"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -100,6 +101,7 @@ type DB struct {
 	write   *bun.DB       // every statement that writes
 	read    *bun.DB       // plain reads; the same pool as write on PostgreSQL
 	engine  engine        // how the repository's statements run here
+	opened  *atomic.Int64 // connections opened, across the pools (see counting)
 }
 
 // Open opens the database a DATABASE_URL names. It does not connect: the
@@ -112,14 +114,15 @@ func Open(databaseURL string, opts Options) (*DB, error) {
 		return nil, err
 	}
 	opts = opts.withDefaults(dialect)
+	opened := new(atomic.Int64)
 	if dialect == SQLite {
-		db, err := openSQLite(dsn, opts)
+		db, err := openSQLite(dsn, opts, opened)
 		if err == nil {
-			db.name = databaseURL
+			db.name, db.opened = databaseURL, opened
 		}
 		return db, err
 	}
-	sqldb, mode, err := openPostgres(dsn, opts)
+	sqldb, mode, err := openPostgres(dsn, opts, opened)
 	if err != nil {
 		return nil, err
 	}
@@ -127,7 +130,7 @@ func Open(databaseURL string, opts Options) (*DB, error) {
 	db := bun.NewDB(sqldb, pgdialect.New())
 	return &DB{
 		dialect: Postgres, name: config.RedactURL(databaseURL), mode: mode, write: db, read: db,
-		engine: pgEngine{pool: sqldb},
+		engine: pgEngine{pool: sqldb}, opened: opened,
 	}, nil
 }
 

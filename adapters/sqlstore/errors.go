@@ -19,9 +19,11 @@ import (
 	"github.com/todoapi/todo/core/apperr"
 )
 
-// dbError turns a driver error into a coded one: EUNAVAILABLE when the
-// database could not be reached (the caller may retry later), EINTERNAL for
-// anything else. The cause stays wrapped so the log shows it.
+// dbError turns a driver error into a coded one: ECANCELED when the
+// caller's context was cancelled (the caller left: nothing is wrong with
+// the database), EUNAVAILABLE when the database could not be reached (the
+// caller may retry later), EINTERNAL for anything else. The cause stays
+// wrapped so the log shows it.
 func dbError(err error) error {
 	var coded *apperr.Error
 	switch {
@@ -29,6 +31,8 @@ func dbError(err error) error {
 		return nil
 	case errors.As(err, &coded):
 		return err // decided already, by a check or a rule
+	case errors.Is(err, context.Canceled):
+		return apperr.Wrap(apperr.ECANCELED, err, "The request was cancelled.")
 	case uniqueViolation(err):
 		return apperr.Wrap(apperr.ECONFLICT, err, "A task with this id already exists.")
 	case unavailable(err):
@@ -58,9 +62,9 @@ func uniqueViolation(err error) bool {
 // cannot serve now, as opposed to a bug in a query.
 func unavailable(err error) bool {
 	// A deadline covers a dead host, a pool exhausted by hung connections
-	// and a database too slow to answer; a cancellation means the caller
-	// left, and retrying later is all it could do either way.
-	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) ||
+	// and a database too slow to answer. (A cancellation is the caller
+	// leaving, which dbError tells apart first.)
+	if errors.Is(err, context.DeadlineExceeded) ||
 		errors.Is(err, driver.ErrBadConn) || errors.Is(err, sql.ErrConnDone) ||
 		errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
 		errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) ||

@@ -15,8 +15,9 @@ import (
 	"github.com/todoapi/todo/core/apperr"
 )
 
-// TestDBError pins which failures tell the caller to retry later (503) and
-// which are bugs (500), including through wrapping.
+// TestDBError pins which failures tell the caller to retry later (503),
+// which are bugs (500) and which are the caller leaving, including through
+// wrapping.
 func TestDBError(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -24,7 +25,8 @@ func TestDBError(t *testing.T) {
 		want apperr.Code
 	}{
 		{context.DeadlineExceeded, apperr.EUNAVAILABLE},
-		{fmt.Errorf("query: %w", context.Canceled), apperr.EUNAVAILABLE},
+		{fmt.Errorf("query: %w", context.Canceled), apperr.ECANCELED},
+		{fmt.Errorf("query: %w: %w", context.Canceled, io.ErrUnexpectedEOF), apperr.ECANCELED},
 		{driver.ErrBadConn, apperr.EUNAVAILABLE},
 		{sql.ErrConnDone, apperr.EUNAVAILABLE},
 		{io.ErrUnexpectedEOF, apperr.EUNAVAILABLE},

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -31,7 +32,7 @@ import (
 // pgbouncer=true in the URL, or a Neon "-pooler" host, selects exec mode
 // instead (see statementMode); default_query_exec_mode in the URL overrides
 // both. Every statement here runs unchanged in each mode.
-func openPostgres(dsn string, opts Options) (*sql.DB, StatementMode, error) {
+func openPostgres(dsn string, opts Options, opened *atomic.Int64) (*sql.DB, StatementMode, error) {
 	dsn, mode, err := statementMode(dsn)
 	if err != nil {
 		return nil, mode, err
@@ -49,7 +50,22 @@ func openPostgres(dsn string, opts Options) (*sql.DB, StatementMode, error) {
 	if opts.TracerProvider != nil {
 		cfg.Tracer = pgTracer(opts.TracerProvider)
 	}
-	return stdlib.OpenDB(*cfg), mode, nil
+	return sql.OpenDB(counting{stdlib.GetConnector(*cfg, stdlib.OptionShouldPing(pingIdle)), opened}), mode, nil
+}
+
+// pingIdle checks a connection that sat idle over a second before the pool
+// lends it out, as pgx does by default, but on a context that the caller
+// leaving does not cut short: pgx would close a connection whose ping was
+// cancelled half-way, and the pool would then drop it. When the ping fails
+// it answers true, so that pgx's own ping fails too and the pool drops the
+// connection.
+func pingIdle(ctx context.Context, p stdlib.ShouldPingParams) bool {
+	if p.IdleDuration <= time.Second {
+		return false
+	}
+	ctx, cancel := detach(ctx)
+	defer cancel()
+	return p.Conn.PgConn().Ping(ctx) != nil
 }
 
 var execModes = map[string]pgx.QueryExecMode{
@@ -69,19 +85,27 @@ type pgEngine struct {
 	pool *sql.DB
 }
 
-// withConn lends fn a pgx connection of the pool.
-func (e pgEngine) withConn(ctx context.Context, fn func(*pgx.Conn) error) error {
+// withConn lends fn a pgx connection of the pool, and the context its
+// statements run on: one that outlives ctx's cancellation (see outlive),
+// so that a caller leaving mid-statement does not cost the connection.
+// Waiting for the connection ends when the caller leaves.
+func (e pgEngine) withConn(ctx context.Context, fn func(context.Context, *pgx.Conn) error) error {
 	conn, err := e.pool.Conn(ctx)
 	if err != nil {
 		return err
 	}
 	defer conn.Close()
+	if err := ctx.Err(); err != nil {
+		return err // the caller left while it waited: nothing begun, nothing to finish
+	}
+	ctx, stop := outlive(ctx)
+	defer stop()
 	return conn.Raw(func(dc any) error {
 		c, ok := dc.(*stdlib.Conn)
 		if !ok {
 			return fmt.Errorf("sqlstore: %T is not a pgx connection", dc)
 		}
-		return fn(c.Conn())
+		return fn(ctx, c.Conn())
 	})
 }
 
@@ -89,7 +113,7 @@ func (e pgEngine) withConn(ctx context.Context, fn func(*pgx.Conn) error) error 
 // snapshot. (Row-level security will send the acting user in the same
 // round trip, as a batch.)
 func (e pgEngine) read(ctx context.Context, _ identity.UserID, st string, args []any, each func(row) error) error {
-	return e.withConn(ctx, func(c *pgx.Conn) error {
+	return e.withConn(ctx, func(ctx context.Context, c *pgx.Conn) error {
 		rows, err := c.Query(ctx, st, args...)
 		if err != nil {
 			return err
@@ -115,8 +139,8 @@ func (pgEngine) timeArg(t time.Time) any { return t.UTC() } // a binary timestam
 // change: the checks of such writes cannot fail. (Row-level security's
 // set_config(..., true) joins the first batch, whichever it is.)
 func (e pgEngine) atomic(ctx context.Context, _ identity.UserID, fn func(txEngine) error) error {
-	return e.withConn(ctx, func(c *pgx.Conn) error {
-		t := &pgTx{conn: c}
+	return e.withConn(ctx, func(ctx context.Context, c *pgx.Conn) error {
+		t := &pgTx{conn: c, ctx: ctx}
 		if err := fn(t); err != nil {
 			t.rollback()
 			return err
@@ -137,6 +161,7 @@ func (e pgEngine) atomic(ctx context.Context, _ identity.UserID, fn func(txEngin
 
 type pgTx struct {
 	conn    *pgx.Conn
+	ctx     context.Context // what its statements run on, whatever ctx a caller passes (see withConn)
 	pending []pgWrite
 	begun   bool // BEGIN was sent: the transaction spans several batches
 	sent    bool // something reached the server: there may be a transaction to end
@@ -157,14 +182,14 @@ func (t *pgTx) exec(_ context.Context, st string, args []any, check func(int64) 
 	return nil
 }
 
-func (t *pgTx) read(ctx context.Context, st string, args []any, each func(row) error) error {
+func (t *pgTx) read(_ context.Context, st string, args []any, each func(row) error) error {
 	if !t.begun {
 		// A read splits the transaction into several batches: make it an
 		// explicit one, opened before the writes queued so far.
 		t.pending = append([]pgWrite{{sql: "BEGIN"}}, t.pending...)
 		t.begun = true
 	}
-	return t.flush(ctx, &pgWrite{sql: st, args: args, check: nil}, each)
+	return t.flush(t.ctx, &pgWrite{sql: st, args: args, check: nil}, each)
 }
 
 // flush sends the queued writes, then the read if there is one, as one

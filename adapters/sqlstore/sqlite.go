@@ -15,7 +15,8 @@ import (
 
 	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/dialect/sqlitedialect"
-	_ "modernc.org/sqlite" // registers database/sql driver "sqlite"
+	"go.opentelemetry.io/otel/trace"
+	"modernc.org/sqlite"
 
 	"github.com/todoapi/todo/core/identity"
 	"github.com/todoapi/todo/core/task"
@@ -36,7 +37,7 @@ var sqliteDefaults = url.Values{
 	"_txlock":       {"immediate"},
 }
 
-func openSQLite(dsn string, opts Options) (*DB, error) {
+func openSQLite(dsn string, opts Options, opened *atomic.Int64) (*DB, error) {
 	path, query, _ := strings.Cut(dsn, "?")
 	if dir := filepath.Dir(path); dir != "." {
 		if err := os.MkdirAll(dir, 0o750); err != nil {
@@ -52,9 +53,9 @@ func openSQLite(dsn string, opts Options) (*DB, error) {
 			params[k] = v
 		}
 	}
-	writer, err := openSQL("sqlite", path+"?"+params.Encode(), opts.TracerProvider)
+	writer, err := openSQLitePool(path+"?"+params.Encode(), opened, opts.TracerProvider)
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: %w", err)
+		return nil, err
 	}
 	writer.SetMaxOpenConns(1)
 	writer.SetMaxIdleConns(1)
@@ -62,10 +63,10 @@ func openSQLite(dsn string, opts Options) (*DB, error) {
 	if !params.Has("_query_only") {
 		params.Set("_query_only", "1") // a bug that writes through a reader fails loudly
 	}
-	reader, err := openSQL("sqlite", path+"?"+params.Encode(), opts.TracerProvider)
+	reader, err := openSQLitePool(path+"?"+params.Encode(), opened, opts.TracerProvider)
 	if err != nil {
 		_ = writer.Close()
-		return nil, fmt.Errorf("sqlite: %w", err)
+		return nil, err
 	}
 	setPool(reader, opts)
 	return &DB{
@@ -75,6 +76,14 @@ func openSQLite(dsn string, opts Options) (*DB, error) {
 		read:    bun.NewDB(reader, sqlitedialect.New()),
 		engine:  newSQLiteEngine(reader, writer),
 	}, nil
+}
+
+func openSQLitePool(dsn string, opened *atomic.Int64, tp trace.TracerProvider) (*sql.DB, error) {
+	c, err := sqlite.NewConnector(dsn)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: %w", err)
+	}
+	return openTraced(counting{c, opened}, tp), nil
 }
 
 // sqliteEngine runs statements on SQLite's pools: reads on the readers,
@@ -127,7 +136,12 @@ func (e *sqliteEngine) readStmt(st string) *stmt {
 }
 
 // read runs one statement on a reader: one statement reads one snapshot.
+// It runs to its end even when the caller leaves (see outlive): an
+// interrupted statement can cost its connection. Readers are local, so
+// waiting for one is short.
 func (e *sqliteEngine) read(ctx context.Context, _ identity.UserID, st string, args []any, each func(row) error) error {
+	ctx, stop := outlive(ctx)
+	defer stop()
 	rows, err := e.readStmt(st).query(ctx, args...)
 	if err != nil {
 		return err
@@ -140,17 +154,30 @@ func (*sqliteEngine) timeArg(t time.Time) any { return t.UTC().Format(timestampL
 
 // atomic runs fn in a transaction on the writer. SQLite is local, so each
 // write runs at once and its check fails the transaction before it ends.
+// Waiting for the writer ends when the caller leaves; a transaction begun
+// runs to its end (see outlive): a cancelled one would roll back and could
+// cost the writer its connection.
 func (e *sqliteEngine) atomic(ctx context.Context, _ identity.UserID, fn func(txEngine) error) error {
 	// Prepare before BEGIN: preparing needs the one writer connection,
 	// which the transaction then holds.
 	for _, s := range e.onWriter {
 		s.get(ctx)
 	}
-	sqlTx, err := e.writer.BeginTx(ctx, nil)
+	conn, err := e.writer.Conn(ctx)
 	if err != nil {
 		return err
 	}
-	if err := fn(&sqliteTx{e: e, tx: sqlTx}); err != nil {
+	defer conn.Close()
+	if err := ctx.Err(); err != nil {
+		return err // the caller left while it waited
+	}
+	ctx, stop := outlive(ctx)
+	defer stop()
+	sqlTx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if err := fn(&sqliteTx{e: e, tx: sqlTx, ctx: ctx}); err != nil {
 		_ = sqlTx.Rollback()
 		return err
 	}
@@ -158,8 +185,9 @@ func (e *sqliteEngine) atomic(ctx context.Context, _ identity.UserID, fn func(tx
 }
 
 type sqliteTx struct {
-	e  *sqliteEngine
-	tx *sql.Tx
+	e   *sqliteEngine
+	tx  *sql.Tx
+	ctx context.Context // what its statements run on, whatever ctx a caller passes (see atomic)
 }
 
 // stmt returns the statement prepared on the writer for this transaction,
@@ -173,7 +201,8 @@ func (t *sqliteTx) stmt(ctx context.Context, st string) *sql.Stmt {
 	return nil
 }
 
-func (t *sqliteTx) read(ctx context.Context, st string, args []any, each func(row) error) error {
+func (t *sqliteTx) read(_ context.Context, st string, args []any, each func(row) error) error {
+	ctx := t.ctx
 	var rows *sql.Rows
 	var err error
 	if p := t.stmt(ctx, st); p != nil {
@@ -187,7 +216,8 @@ func (t *sqliteTx) read(ctx context.Context, st string, args []any, each func(ro
 	return scanSQLiteRows(rows, each)
 }
 
-func (t *sqliteTx) exec(ctx context.Context, st string, args []any, check func(int64) error) error {
+func (t *sqliteTx) exec(_ context.Context, st string, args []any, check func(int64) error) error {
+	ctx := t.ctx
 	var res sql.Result
 	var err error
 	if p := t.stmt(ctx, st); p != nil {

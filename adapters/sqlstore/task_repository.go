@@ -62,8 +62,17 @@ func NewTaskRepository(db *DB) *TaskRepository {
 	return &TaskRepository{db: db, sql: db.sqlDialect().statements()}
 }
 
-// Ping implements ports.Pinger.
-func (r *TaskRepository) Ping(ctx context.Context) error { return r.db.Ping(ctx) }
+// Ping implements ports.Pinger for /readyz. A ping under way outlives its
+// caller (see outlive): the route is public, and a prober hanging up must
+// not cost a connection.
+func (r *TaskRepository) Ping(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return dbError(err)
+	}
+	ctx, stop := outlive(ctx)
+	defer stop()
+	return r.db.Ping(ctx)
+}
 
 // Get implements ports.TaskRepository.
 func (r *TaskRepository) Get(ctx context.Context, owner identity.UserID, id task.ID) (*task.Task, error) {

@@ -34,12 +34,12 @@ func pgTracer(tp trace.TracerProvider) pgx.QueryTracer {
 	return otelpgx.NewTracer(otelpgx.WithTracerProvider(tp), otelpgx.WithMeterProvider(metricnoop.NewMeterProvider()))
 }
 
-// openSQL opens a database/sql pool, traced when tp is set.
-func openSQL(driverName, dsn string, tp trace.TracerProvider) (*sql.DB, error) {
+// openTraced opens a database/sql pool on c, traced when tp is set.
+func openTraced(c driver.Connector, tp trace.TracerProvider) *sql.DB {
 	if tp == nil {
-		return sql.Open(driverName, dsn)
+		return sql.OpenDB(c)
 	}
-	return otelsql.Open(driverName, dsn,
+	return otelsql.OpenDB(c,
 		otelsql.WithTracerProvider(tp),
 		otelsql.WithMeterProvider(metricnoop.NewMeterProvider()),
 		otelsql.WithAttributes(semconv.DBSystemNameSQLite),

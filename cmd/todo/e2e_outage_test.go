@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -16,13 +17,15 @@ import (
 )
 
 // tcpProxy forwards a loopback port to a target and can cut every
-// connection and refuse new ones, as a database outage does.
+// connection and refuse new ones, as a database outage does. It counts the
+// connections it forwards: the sessions a pool opened.
 type tcpProxy struct {
-	target string
-	ln     net.Listener
-	mu     sync.Mutex
-	up     bool
-	conns  []net.Conn
+	target    string
+	ln        net.Listener
+	mu        sync.Mutex
+	up        bool
+	conns     []net.Conn
+	forwarded atomic.Int64
 }
 
 func newTCPProxy(t *testing.T, target string) *tcpProxy {
@@ -60,6 +63,7 @@ func (p *tcpProxy) pipe(c net.Conn) {
 		c.Close()
 		return
 	}
+	p.forwarded.Add(1)
 	p.mu.Lock()
 	p.conns = append(p.conns, c, s)
 	p.mu.Unlock()

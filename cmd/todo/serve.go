@@ -31,9 +31,10 @@ func newServeCommand() *cobra.Command {
 		Short: "Serve the API (the default command)",
 		Long: `serve waits for the database to answer (retrying for up to DB_CONNECT_RETRY),
 applies pending migrations (unless DB_AUTO_MIGRATE=false), then serves
-the API until SIGINT or SIGTERM, when it stops accepting connections, lets
-in-flight requests finish within SHUTDOWN_TIMEOUT, closes the database and
-exits 0.`,
+the API until SIGINT or SIGTERM. Then /readyz answers 503 at once, and for
+SHUTDOWN_DRAIN the server keeps answering with Connection: close on every
+response; then it stops accepting connections, lets in-flight requests
+finish within SHUTDOWN_TIMEOUT, closes the database and exits 0.`,
 		Args: cobra.NoArgs,
 		RunE: runServe,
 	}
@@ -63,8 +64,8 @@ func serve(ctx context.Context, c config.Config, logger *slog.Logger, out *logbu
 	}
 	out.Start()
 	<-ctx.Done()
-	logger.Info("shutting down", "timeout", c.HTTP.ShutdownTimeout.String())
-	stopCtx, cancelStop := context.WithTimeout(context.Background(), c.HTTP.ShutdownTimeout+5*time.Second)
+	logger.Info("shutting down", "drain", c.HTTP.ShutdownDrain.String(), "timeout", c.HTTP.ShutdownTimeout.String())
+	stopCtx, cancelStop := context.WithTimeout(context.Background(), c.HTTP.ShutdownDrain+c.HTTP.ShutdownTimeout+5*time.Second)
 	defer cancelStop()
 	if err := fxApp.Stop(stopCtx); err != nil {
 		return fmt.Errorf("stop: %w", err)

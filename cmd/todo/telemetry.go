@@ -26,7 +26,10 @@ func telemetryOptions() fx.Option {
 		telemetry.Module,
 		fx.Decorate(func(l *slog.Logger) *slog.Logger { return slog.New(telemetry.TraceIDs(l.Handler())) }),
 		fx.Provide(
-			func(t *telemetry.Telemetry) httpapi.Instrumentation {
+			// The admin listener is made before the router, so that fx,
+			// which stops in the reverse order of starting, stops it after
+			// the API's server: metrics can be scraped while it drains.
+			func(t *telemetry.Telemetry, _ *telemetry.Admin) httpapi.Instrumentation {
 				return httpapi.Instrumentation{Middleware: t.HTTPMiddleware()}
 			},
 			func(t *telemetry.Telemetry) jwtauth.Instrumentation {

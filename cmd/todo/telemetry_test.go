@@ -28,9 +28,9 @@ import (
 	"github.com/todoapi/todo/internal/testkit"
 )
 
-// inProcess is the service started in this process, wired as serve wires it,
+// telemetryApp is the service started in this process, wired as serve wires it,
 // with its spans going to an in-memory exporter.
-type inProcess struct {
+type telemetryApp struct {
 	API, Admin string // URLs; Admin "" when the admin listener is off
 	Spans      *tracetest.InMemoryExporter
 	Telemetry  *telemetry.Telemetry
@@ -40,9 +40,9 @@ type inProcess struct {
 
 // MustStartApp starts the service with the given flags (on free ports
 // unless they say otherwise) and stops it when the test ends.
-func MustStartApp(t *testing.T, flags ...string) *inProcess {
+func MustStartApp(t *testing.T, flags ...string) *telemetryApp {
 	t.Helper()
-	a := &inProcess{Spans: tracetest.NewInMemoryExporter(), Logs: &testkit.Buffer{}}
+	a := &telemetryApp{Spans: tracetest.NewInMemoryExporter(), Logs: &testkit.Buffer{}}
 	httpAddr := testkit.FreeAddr(t)
 	// The development key, should the flags name no token source, stays
 	// out of the source tree.
@@ -85,7 +85,7 @@ func MustStartApp(t *testing.T, flags ...string) *inProcess {
 }
 
 // MustSpan waits for a span that matches, flushing the exporter meanwhile.
-func (a *inProcess) MustSpan(t *testing.T, what string, match func(tracetest.SpanStub) bool) tracetest.SpanStub {
+func (a *telemetryApp) MustSpan(t *testing.T, what string, match func(tracetest.SpanStub) bool) tracetest.SpanStub {
 	t.Helper()
 	var found tracetest.SpanStub
 	testkit.Eventually(t, 10*time.Second, what, func() bool {
@@ -103,7 +103,7 @@ func (a *inProcess) MustSpan(t *testing.T, what string, match func(tracetest.Spa
 
 // LogLine returns the first JSON log line that has every key and value of
 // want.
-func (a *inProcess) LogLine(t *testing.T, want map[string]any) map[string]any {
+func (a *telemetryApp) LogLine(t *testing.T, want map[string]any) map[string]any {
 	t.Helper()
 	sc := bufio.NewScanner(strings.NewReader(a.Logs.String()))
 	for sc.Scan() {
@@ -124,7 +124,7 @@ func (a *inProcess) LogLine(t *testing.T, want map[string]any) map[string]any {
 }
 
 // Scrape returns what the admin listener's /metrics shows.
-func (a *inProcess) Scrape(t *testing.T) string {
+func (a *telemetryApp) Scrape(t *testing.T) string {
 	t.Helper()
 	status, _, body := Do(t, "GET", a.Admin+"/metrics", "", "")
 	if status != http.StatusOK {

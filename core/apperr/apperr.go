@@ -19,6 +19,7 @@ const (
 	EUNAUTHORIZED Code = "unauthorized" // no valid credentials
 	ECONFLICT     Code = "conflict"     // the write collides with existing state
 	EUNAVAILABLE  Code = "unavailable"  // a dependency (the database) cannot be reached; retry later
+	ECANCELED     Code = "canceled"     // the caller gave up (a client hung up) before the answer: no failure of ours
 	EINTERNAL     Code = "internal"     // anything else; details belong in the log only
 )
 

@@ -1,0 +1,127 @@
+package httpapi
+
+import (
+	"bufio"
+	"context"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync/atomic"
+	"time"
+
+	"github.com/todoapi/todo/config"
+)
+
+// Drain is a shutdown under way, which Begin starts. From then on /readyz
+// answers 503, so that load balancers stop sending requests here, and every
+// response carries Connection: close, so that a client opens its next
+// connection afresh (through its load balancer, to another replica) and
+// the server closes this one once the response is out. Nothing is refused
+// meanwhile: a client that has not yet seen /readyz fail is still answered.
+// The zero Drain has not begun; a nil *Drain never begins.
+type Drain struct{ begun atomic.Bool }
+
+// Begin starts the drain.
+func (d *Drain) Begin() { d.begun.Store(true) }
+
+// Draining reports whether the drain has begun.
+func (d *Drain) Draining() bool { return d != nil && d.begun.Load() }
+
+// Handler wraps h so that every response written once the drain has begun
+// carries Connection: close, also one whose request arrived before.
+func (d *Drain) Handler(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if d.Draining() {
+			w.Header().Set("Connection", "close")
+			h.ServeHTTP(w, r)
+			return
+		}
+		h.ServeHTTP(&closingWriter{ResponseWriter: w, d: d}, r)
+	})
+}
+
+// closingWriter adds Connection: close to a response whose header is
+// written once the drain has begun. It passes on what gin and
+// http.ResponseController use of the writer beneath.
+type closingWriter struct {
+	http.ResponseWriter
+	d       *Drain
+	written bool
+}
+
+func (w *closingWriter) header() {
+	if !w.written {
+		w.written = true
+		if w.d.Draining() {
+			w.ResponseWriter.Header().Set("Connection", "close")
+		}
+	}
+}
+
+func (w *closingWriter) WriteHeader(status int) {
+	if status >= 200 || status == http.StatusSwitchingProtocols { // not an interim 1xx
+		w.header()
+	}
+	w.ResponseWriter.WriteHeader(status)
+}
+
+func (w *closingWriter) Write(b []byte) (int, error) {
+	w.header()
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *closingWriter) Flush() {
+	w.header()
+	_ = http.NewResponseController(w.ResponseWriter).Flush()
+}
+
+func (w *closingWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	return http.NewResponseController(w.ResponseWriter).Hijack()
+}
+
+// CloseNotify is what gin's Context.Stream watches.
+func (w *closingWriter) CloseNotify() <-chan bool {
+	//lint:ignore SA1019 gin's Context.Stream still asks for it
+	if cn, ok := w.ResponseWriter.(http.CloseNotifier); ok {
+		return cn.CloseNotify()
+	}
+	return nil
+}
+
+func (w *closingWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// shutdown drains the server, then stops it. At once the drain begins
+// (see Drain). Halfway through it, the connections still idle are closed:
+// every connection that carried a request since has been closed after its
+// response, so those left are ones their clients are not using, and a
+// client that polls /readyz more often than that has stopped sending. (An
+// idle connection closed while its client is sending on it loses that
+// request: this is what closing them all at SIGTERM did.) At the end the
+// server stops accepting connections and gives the requests in flight
+// c.ShutdownTimeout to finish.
+func shutdown(ctx context.Context, srv *http.Server, d *Drain, c config.HTTP, logger *slog.Logger) error {
+	d.Begin()
+	if c.ShutdownDrain > 0 {
+		logger.Info("draining: /readyz answers 503 and every response closes its connection", "drain", c.ShutdownDrain.String())
+		half := c.ShutdownDrain / 2
+		sleep(ctx, half)
+		srv.SetKeepAlivesEnabled(false) // closes the idle connections
+		sleep(ctx, c.ShutdownDrain-half)
+	}
+	if c.ShutdownTimeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, c.ShutdownTimeout)
+		defer cancel()
+	}
+	return srv.Shutdown(ctx)
+}
+
+// sleep waits for d, or until ctx is done.
+func sleep(ctx context.Context, d time.Duration) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+	case <-t.C:
+	}
+}
