@@ -18,8 +18,8 @@ const (
 )
 
 // Config is the whole of the service's settings. Each adapter gets only its
-// section (HTTP, Database, Auth or RateLimit), so that what it depends on is
-// plain.
+// section (HTTP, Database, Auth, RateLimit or Telemetry), so that what it
+// depends on is plain.
 type Config struct {
 	Env       string
 	LogLevel  slog.Level
@@ -27,6 +27,7 @@ type Config struct {
 	Database  Database
 	Auth      Auth
 	RateLimit RateLimit
+	Telemetry Telemetry
 }
 
 // HTTP configures the listener and the HTTP adapter.

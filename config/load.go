@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/netip"
 	"net/url"
+	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -40,6 +41,7 @@ func New(fs *pflag.FlagSet) (*viper.Viper, error) {
 			v.SetDefault(s.Key, d)
 		}
 	}
+	emptyTurnsOff(v, fs)
 	if file := v.GetString(KeyConfigFile); file != "" {
 		v.SetConfigFile(file)
 		if err := v.ReadInConfig(); err != nil {
@@ -95,6 +97,7 @@ func Load(v *viper.Viper) (Config, error) {
 	c.Auth.DevIssuer = !c.IsProduction() && !c.Auth.HasTokenSource()
 	c.HTTP.AllowLoopbackOrigins = !c.IsProduction()
 	loadRateLimit(v, &c.RateLimit, bad)
+	loadTelemetry(v, os.Getenv, &c, bad)
 	if c.IsProduction() && !c.Auth.HasTokenSource() {
 		errs = append(errs, errors.New("APP_ENV=production needs a token source: set BETTER_AUTH_URL, AUTH_JWKS_URL or BETTER_AUTH_SECRET"))
 	}

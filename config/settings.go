@@ -43,6 +43,8 @@ const (
 	KeyRateLimitAddress = "rate_limit_per_address"
 	KeyRateLimitRedis   = "rate_limit_redis_url"
 	KeyTrustedProxies   = "trusted_proxies"
+	// Telemetry (adapters/telemetry).
+	KeyAdminAddr = "admin_addr"
 )
 
 // Defaults, as the contract states them. Each is written here only: the
@@ -69,6 +71,10 @@ const (
 	// Requests a minute; 0 turns a limit off.
 	DefaultRateLimitPerUser    = 1200
 	DefaultRateLimitPerAddress = 300
+	// The admin listener (/metrics, /debug/pprof/): loopback only, so it is
+	// never public by accident; 9464 is the port OpenTelemetry's Prometheus
+	// exporters use.
+	DefaultAdminAddr = "127.0.0.1:9464"
 )
 
 // Section is the part of the service a setting configures. Each command
@@ -82,6 +88,7 @@ const (
 	SectionDatabase                 // the store
 	SectionAuth                     // where tokens come from
 	SectionRateLimit                // the rate limits and the proxies trusted to name the client
+	SectionTelemetry                // the admin listener (metrics, profiles)
 )
 
 // Setting describes one setting for flags and help text. Default's type is
@@ -124,6 +131,7 @@ var Settings = []Setting{
 	{KeyRateLimitAddress, "rate-limit-per-address", SectionRateLimit, DefaultRateLimitPerAddress, "requests a minute per client address without a valid token (0: no limit)"},
 	{KeyRateLimitRedis, "rate-limit-redis-url", SectionRateLimit, "", "redis://… to share the rate limits across replicas (default: per replica)"},
 	{KeyTrustedProxies, "trusted-proxies", SectionRateLimit, "", "comma-separated CIDRs of proxies whose X-Forwarded-For or Forwarded names the client"},
+	{KeyAdminAddr, "admin-addr", SectionTelemetry, DefaultAdminAddr, "address serving /metrics and /debug/pprof/ (empty: no admin listener)"},
 }
 
 // SettingsOf returns the settings of the given sections, in Settings' order.

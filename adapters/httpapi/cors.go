@@ -17,7 +17,7 @@ import (
 // exposed ones are those it answers with, or will.
 const (
 	allowMethods  = "GET, POST, PUT, PATCH, DELETE, OPTIONS"
-	allowHeaders  = "Authorization, Content-Type, If-Match, If-None-Match, Idempotency-Key, Prefer, Last-Event-ID, X-Request-Id"
+	allowHeaders  = "Authorization, Content-Type, If-Match, If-None-Match, Idempotency-Key, Prefer, Last-Event-ID, X-Request-Id, traceparent, tracestate"
 	exposeHeaders = "Link, ETag, Location, X-Total-Count, X-Change-Cursor, X-Request-Id, Retry-After, RateLimit, RateLimit-Policy, " +
 		"Idempotent-Replayed, Preference-Applied, WWW-Authenticate"
 	maxAge = "7200"

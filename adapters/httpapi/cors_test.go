@@ -12,7 +12,7 @@ import (
 // The request headers a preflight allows and the response headers browser
 // code may read, as the contract lists them.
 var (
-	corsRequestHeaders = []string{"Authorization", "Content-Type", "If-Match", "If-None-Match", "Idempotency-Key", "Prefer", "Last-Event-ID", "X-Request-Id"}
+	corsRequestHeaders = []string{"Authorization", "Content-Type", "If-Match", "If-None-Match", "Idempotency-Key", "Prefer", "Last-Event-ID", "X-Request-Id", "traceparent", "tracestate"}
 	corsExposed        = []string{"Link", "ETag", "Location", "X-Total-Count", "X-Change-Cursor", "X-Request-Id", "Retry-After",
 		"RateLimit", "RateLimit-Policy", "Idempotent-Replayed", "WWW-Authenticate"}
 )

@@ -24,13 +24,14 @@ import (
 // requests finish within HTTP.ShutdownTimeout.
 var Module = fx.Module("httpapi",
 	fx.Provide(func() *Drain { return new(Drain) }, fx.Private),
-	fx.Provide(fx.Annotate(func(c config.HTTP, svc *app.TaskService, v ports.TokenVerifier, ready ports.Pinger, logger *slog.Logger, rl *ratelimit.Limiter, d *Drain) *gin.Engine {
-		cfg := Config{AllowedOrigins: c.AllowedOrigins, AllowLoopbackOrigins: c.AllowLoopbackOrigins, BodyLimit: c.BodyLimit, Drain: d}
+	fx.Provide(fx.Annotate(func(c config.HTTP, svc *app.TaskService, v ports.TokenVerifier, ready ports.Pinger, logger *slog.Logger, rl *ratelimit.Limiter, d *Drain, inst Instrumentation) *gin.Engine {
+		cfg := Config{AllowedOrigins: c.AllowedOrigins, AllowLoopbackOrigins: c.AllowLoopbackOrigins, BodyLimit: c.BodyLimit, Drain: d,
+			Middleware: inst.Middleware}
 		if rl != nil { // without ratelimit.Module, no limits
 			cfg.RateLimiter = rl
 		}
 		return New(cfg, svc, v, ready, logger)
-	}, fx.ParamTags("", "", "", "", "", `optional:"true"`, ""))),
+	}, fx.ParamTags("", "", "", "", "", `optional:"true"`, "", `optional:"true"`))),
 	fx.Invoke(func(lc fx.Lifecycle, sd fx.Shutdowner, c config.HTTP, e *gin.Engine, logger *slog.Logger, d *Drain) {
 		srv := newServer(c.Addr, d.Handler(e), logger)
 		lc.Append(fx.Hook{
@@ -39,6 +40,12 @@ var Module = fx.Module("httpapi",
 		})
 	}),
 )
+
+// Instrumentation is what the service's telemetry adds to the router, when
+// it is wired: see Config.Middleware.
+type Instrumentation struct {
+	Middleware []gin.HandlerFunc
+}
 
 // docsURL is where a browser on this machine finds the docs page of a
 // server listening on addr.

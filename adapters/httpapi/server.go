@@ -34,6 +34,10 @@ type Config struct {
 	// Drain, when set, is the shutdown whose beginning makes /readyz
 	// answer 503 (see drain.go).
 	Drain *Drain
+	// Middleware runs before every other handler, outermost first, for
+	// every request (404s and 405s included): telemetry, whose request
+	// context (a span) the access log and the handlers then see.
+	Middleware []gin.HandlerFunc
 }
 
 // server holds what the handlers share.
@@ -82,6 +86,7 @@ func New(cfg Config, svc *app.TaskService, verifier ports.TokenVerifier, ready p
 
 	// Global middleware also runs for the router's own 404 and 405, so those
 	// get a request id, a log line, CORS headers and a problem body too.
+	e.Use(cfg.Middleware...)
 	e.Use(s.accessLog, s.recoverPanic, s.cors)
 	e.NoRoute(s.noRoute)
 	e.NoMethod(s.noMethod)

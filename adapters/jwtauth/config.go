@@ -3,6 +3,7 @@ package jwtauth
 import (
 	"errors"
 	"fmt"
+	"net/http"
 	"net/url"
 	"time"
 
@@ -76,6 +77,9 @@ type Config struct {
 	UnknownKIDWait     time.Duration
 	// HTTPTimeout bounds each JWKS fetch, including the first one in New.
 	HTTPTimeout time.Duration
+	// Transport makes the JWKS requests; nil means http.DefaultTransport.
+	// Telemetry wraps it to count and trace the fetches.
+	Transport http.RoundTripper
 
 	// Leeway is the clock skew tolerated on exp, nbf and iat
 	// (AUTH_CLOCK_SKEW); negative means none.

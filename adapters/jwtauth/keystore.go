@@ -70,7 +70,7 @@ func newKeyStore(life context.Context, cfg Config, logger *slog.Logger) (*keySto
 // replaces nothing, so known keys keep working while the issuer is down.
 func newRemoteKeys(life context.Context, cfg Config, logger *slog.Logger) (jwkset.Storage, error) {
 	remote, err := jwkset.NewStorageFromHTTP(cfg.JWKSURL, jwkset.HTTPClientStorageOptions{
-		Client:      &http.Client{Timeout: cfg.HTTPTimeout}, // also bounds fetches for unknown kids
+		Client:      &http.Client{Timeout: cfg.HTTPTimeout, Transport: cfg.Transport}, // also bounds fetches for unknown kids
 		Ctx:         life,
 		HTTPTimeout: cfg.HTTPTimeout,
 		// The server must start while the issuer is down.

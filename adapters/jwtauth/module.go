@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net/http"
 
 	"github.com/MicahParks/jwkset"
 	"go.uber.org/fx"
@@ -17,21 +18,33 @@ import (
 // Module provides the ports.TokenVerifier the configuration asks for, and
 // stops its background JWKS refresh on shutdown.
 var Module = fx.Module("jwtauth",
-	fx.Provide(func(lc fx.Lifecycle, c config.Auth, logger *slog.Logger) (ports.TokenVerifier, error) {
-		v, err := FromConfig(context.Background(), c, logger)
+	fx.Provide(fx.Annotate(func(lc fx.Lifecycle, c config.Auth, logger *slog.Logger, inst Instrumentation) (ports.TokenVerifier, error) {
+		v, err := fromConfig(context.Background(), c, inst, logger)
 		if err != nil {
 			return nil, err
 		}
 		lc.Append(fx.StopHook(v.Close))
 		return v, nil
-	}),
+	}, fx.ParamTags("", "", "", `optional:"true"`))),
 )
+
+// Instrumentation is what the service's telemetry gives the verifier, when
+// it is wired.
+type Instrumentation struct {
+	// Transport makes the JWKS requests (see Config.Transport).
+	Transport http.RoundTripper
+}
 
 // FromConfig builds the verifier for the service's token settings. When
 // the development issuer runs it trusts that issuer's key, through the same
 // key store a JWKS fills.
 func FromConfig(ctx context.Context, c config.Auth, logger *slog.Logger) (*TokenVerifier, error) {
+	return fromConfig(ctx, c, Instrumentation{}, logger)
+}
+
+func fromConfig(ctx context.Context, c config.Auth, inst Instrumentation, logger *slog.Logger) (*TokenVerifier, error) {
 	cfg := Config{
+		Transport:       inst.Transport,
 		JWKSURL:         c.JWKSURL,
 		Secret:          c.Secret,
 		Issuer:          c.Issuer,

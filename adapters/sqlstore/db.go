@@ -22,6 +22,7 @@ import (
 
 	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/dialect/pgdialect"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/todoapi/todo/config"
 )
@@ -50,6 +51,9 @@ type Options struct {
 	// Migrate grants it what serving needs (see grantAppRole). Empty: no
 	// grants. It tunes no pool, but travels with the database it is for.
 	AppRole string
+	// TracerProvider, when set, traces each statement as a child of the
+	// caller's span (see telemetry.go); nil leaves the drivers as they are.
+	TracerProvider trace.TracerProvider
 }
 
 // Defaults for Options. 16 connections fit in one PgBouncer pool

@@ -18,13 +18,13 @@ import (
 // (see CheckRowSecurity); at stop it closes the pools.
 var Module = fx.Module("sqlstore",
 	fx.Provide(
-		open,
+		fx.Annotate(open, fx.ParamTags("", "", "", `optional:"true"`)),
 		fx.Annotate(NewTaskRepository, fx.As(new(ports.TaskRepository)), fx.As(new(ports.Pinger))),
 	),
 )
 
-func open(lc fx.Lifecycle, c config.Database, logger *slog.Logger) (*DB, error) {
-	db, err := OpenConfig(c)
+func open(lc fx.Lifecycle, c config.Database, logger *slog.Logger, inst Instrumentation) (*DB, error) {
+	db, err := openConfig(c, inst)
 	if err != nil {
 		return nil, err
 	}
@@ -67,11 +67,16 @@ func ConnectConfig(ctx context.Context, db *DB, c config.Database, migrate bool,
 
 // OpenConfig opens the database the settings name, with their pool limits.
 func OpenConfig(c config.Database) (*DB, error) {
+	return openConfig(c, Instrumentation{})
+}
+
+func openConfig(c config.Database, inst Instrumentation) (*DB, error) {
 	return Open(c.URL, Options{
 		MaxOpenConns:    c.MaxConns,
 		MaxIdleConns:    c.MaxIdleConns,
 		ConnMaxLifetime: c.ConnMaxLifetime,
 		ConnMaxIdleTime: c.ConnMaxIdleTime,
 		AppRole:         c.AppRole,
+		TracerProvider:  inst.TracerProvider,
 	})
 }

@@ -47,6 +47,9 @@ func openPostgres(dsn string, opts Options, opened *atomic.Int64) (*sql.DB, Stat
 	if !urlHas(dsn, "connect_timeout") {
 		cfg.ConnectTimeout = opts.ConnectTimeout
 	}
+	if opts.TracerProvider != nil {
+		cfg.Tracer = pgTracer(opts.TracerProvider)
+	}
 	return sql.OpenDB(counting{stdlib.GetConnector(*cfg, stdlib.OptionShouldPing(pingIdle)), opened}), mode, nil
 }
 

@@ -15,6 +15,7 @@ import (
 
 	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/dialect/sqlitedialect"
+	"go.opentelemetry.io/otel/trace"
 	"modernc.org/sqlite"
 
 	"github.com/todoapi/todo/core/identity"
@@ -52,7 +53,7 @@ func openSQLite(dsn string, opts Options, opened *atomic.Int64) (*DB, error) {
 			params[k] = v
 		}
 	}
-	writer, err := openSQLitePool(path+"?"+params.Encode(), opened)
+	writer, err := openSQLitePool(path+"?"+params.Encode(), opened, opts.TracerProvider)
 	if err != nil {
 		return nil, err
 	}
@@ -62,7 +63,7 @@ func openSQLite(dsn string, opts Options, opened *atomic.Int64) (*DB, error) {
 	if !params.Has("_query_only") {
 		params.Set("_query_only", "1") // a bug that writes through a reader fails loudly
 	}
-	reader, err := openSQLitePool(path+"?"+params.Encode(), opened)
+	reader, err := openSQLitePool(path+"?"+params.Encode(), opened, opts.TracerProvider)
 	if err != nil {
 		_ = writer.Close()
 		return nil, err
@@ -77,12 +78,12 @@ func openSQLite(dsn string, opts Options, opened *atomic.Int64) (*DB, error) {
 	}, nil
 }
 
-func openSQLitePool(dsn string, opened *atomic.Int64) (*sql.DB, error) {
+func openSQLitePool(dsn string, opened *atomic.Int64, tp trace.TracerProvider) (*sql.DB, error) {
 	c, err := sqlite.NewConnector(dsn)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: %w", err)
 	}
-	return sql.OpenDB(counting{c, opened}), nil
+	return openTraced(counting{c, opened}, tp), nil
 }
 
 // sqliteEngine runs statements on SQLite's pools: reads on the readers,

@@ -111,7 +111,10 @@ func (b *bench) startServer(ctx context.Context) error {
 	// and no request is refused.
 	env := append(baseEnv(), "APP_ENV=production", "BETTER_AUTH_SECRET="+string(b.secret),
 		"DATABASE_URL="+b.store.databaseURL, "HTTP_ADDR="+addr, "LOG_LEVEL="+b.o.logLevel,
-		"RATE_LIMIT_PER_USER=1000000000", "RATE_LIMIT_PER_ADDRESS=1000000000", "RATE_LIMIT_REDIS_URL=")
+		"RATE_LIMIT_PER_USER=1000000000", "RATE_LIMIT_PER_ADDRESS=1000000000", "RATE_LIMIT_REDIS_URL=",
+		// Metrics on, as in production, on a port of the system's choosing:
+		// another server on this machine may hold the default one.
+		"ADMIN_ADDR=127.0.0.1:0")
 	b.logf("starting the server (%s store) on %s", b.store.dialect, addr)
 	if b.server, err = startProcess("the server", bin, b.dir, b.o.serverLog, env, "serve"); err != nil {
 		return err
@@ -130,7 +133,7 @@ func (b *bench) startServer(ctx context.Context) error {
 // through, for tuning experiments.
 func baseEnv() []string {
 	drop := []string{"APP_ENV", "BETTER_AUTH_SECRET", "BETTER_AUTH_URL", "AUTH_JWKS_URL", "AUTH_ISSUER",
-		"AUTH_AUDIENCE", "DATABASE_URL", "NEON_DB_URL", "HTTP_ADDR", "PORT", "LOG_LEVEL", roleEnv, addrEnv}
+		"AUTH_AUDIENCE", "DATABASE_URL", "NEON_DB_URL", "HTTP_ADDR", "PORT", "LOG_LEVEL", "ADMIN_ADDR", roleEnv, addrEnv}
 	return slices.DeleteFunc(os.Environ(), func(kv string) bool {
 		k, _, _ := strings.Cut(kv, "=")
 		return slices.Contains(drop, k)

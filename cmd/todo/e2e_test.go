@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -41,9 +42,11 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// cleanEnv is an environment with none of the service's settings.
+// cleanEnv is an environment with none of the service's settings but one:
+// the admin listener is off (ADMIN_ADDR=), so that servers started at once
+// do not compete for its default port. MustStart gives each its own.
 func cleanEnv(extra ...string) []string {
-	return append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME")}, extra...)
+	return append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME"), "ADMIN_ADDR="}, extra...)
 }
 
 // Cmd runs the binary in dir and returns its output and exit code.
@@ -66,17 +69,30 @@ func Cmd(t *testing.T, dir string, env []string, args ...string) (stdout, stderr
 
 // Process is a running server.
 type Process struct {
-	cmd  *exec.Cmd
-	URL  string
-	logs *testkit.Buffer
-	done chan error
+	cmd   *exec.Cmd
+	URL   string
+	Admin string // the admin listener's URL; "" when args turned it off
+	logs  *testkit.Buffer
+	done  chan error
 }
 
-// MustStart starts `todo serve` in dir on a free port and waits until it
+// MustStart starts `todo serve` in dir on a free port, with the admin
+// listener on another unless args set --admin-addr, and waits until it
 // answers /healthz.
 func MustStart(t *testing.T, dir string, env []string, args ...string) *Process {
 	t.Helper()
-	addr := testkit.FreeAddr(t)
+	return mustStart(t, dir, env, true, args...)
+}
+
+// mustStart is MustStart, giving the admin listener a free port only when
+// admin is set.
+func mustStart(t *testing.T, dir string, env []string, admin bool, args ...string) *Process {
+	t.Helper()
+	addr, adminAddr := testkit.FreeAddr(t), ""
+	if admin && !slices.ContainsFunc(args, func(a string) bool { return strings.HasPrefix(a, "--admin-addr") }) {
+		adminAddr = testkit.FreeAddr(t)
+		args = append([]string{"--admin-addr", adminAddr}, args...)
+	}
 	cmd := exec.Command(binary, append([]string{"serve", "--http-addr", addr}, args...)...)
 	cmd.Dir, cmd.Env = dir, env
 	logs := &testkit.Buffer{}
@@ -85,6 +101,9 @@ func MustStart(t *testing.T, dir string, env []string, args ...string) *Process 
 		t.Fatal(err)
 	}
 	p := &Process{cmd: cmd, URL: "http://" + addr, logs: logs, done: make(chan error, 1)}
+	if adminAddr != "" {
+		p.Admin = "http://" + adminAddr
+	}
 	go func() { p.done <- cmd.Wait() }()
 	t.Cleanup(func() { _ = cmd.Process.Kill() })
 	err := testkit.Poll(20*time.Second, func() error {

@@ -18,6 +18,7 @@ import (
 	"github.com/todoapi/todo/adapters/ratelimit"
 	"github.com/todoapi/todo/adapters/sqlstore"
 	"github.com/todoapi/todo/adapters/system"
+	"github.com/todoapi/todo/adapters/telemetry"
 	"github.com/todoapi/todo/config"
 	"github.com/todoapi/todo/core/app"
 	"github.com/todoapi/todo/internal/logbuffer"
@@ -76,6 +77,10 @@ func serve(ctx context.Context, c config.Config, logger *slog.Logger, out *logbu
 // withHint adds what to do to the start-up failures whose fix is a setting:
 // a listen address that is taken or needs privileges.
 func withHint(err error) error {
+	var admin *telemetry.ListenError
+	if errors.As(err, &admin) {
+		return adminHint(admin)
+	}
 	var op *net.OpError
 	if !errors.As(err, &op) || op.Op != "listen" {
 		return err
@@ -100,7 +105,7 @@ const startTimeout = 2 * time.Minute
 // of the settings, plus the core's use cases.
 func options(c config.Config, logger *slog.Logger) []fx.Option {
 	return []fx.Option{
-		fx.Supply(c.HTTP, c.Database, c.Auth, c.RateLimit, logger),
+		fx.Supply(c.HTTP, c.Database, c.Auth, c.RateLimit, c.Telemetry, logger),
 		fx.WithLogger(func() fxevent.Logger {
 			// fx's own account of a failure (the hook, the rollback) is for
 			// debugging: the error it returns is printed as one line.
@@ -113,6 +118,7 @@ func options(c config.Config, logger *slog.Logger) []fx.Option {
 		jwtauth.Module,
 		ratelimit.Module,
 		httpapi.Module,
+		telemetryOptions(),
 		fx.Provide(
 			fx.Annotate(func() system.Clock { return system.Clock{} }, fx.As(new(ports.Clock))),
 			fx.Annotate(func() system.IDs { return system.IDs{} }, fx.As(new(ports.IDs))),

@@ -86,7 +86,8 @@ func render(api API) obj {
 			"description": "A multi-user task API for Next.js + Better Auth frontends. Every task belongs to the user " +
 				"named by the bearer token's `sub`; the `{user_id}` in the path must equal it (403 otherwise). " +
 				"Two route families reach the same handlers: `/api/{user_id}/…` and `/api/{user_id}/tasks/…`.\n\n" +
-				"Every error is `application/problem+json` (RFC 9457) with a human-readable `detail`.",
+				"Every error is `application/problem+json` (RFC 9457) with a human-readable `detail`. " +
+				"A request may carry a W3C `traceparent` (and `tracestate`): the server's trace of it then joins the caller's.",
 		},
 		"servers":    []any{obj{"url": "/"}},
 		"security":   []any{obj{"bearerAuth": []any{}}},
