@@ -19,6 +19,7 @@ const (
 	EUNAUTHORIZED Code = "unauthorized" // no valid credentials
 	ECONFLICT     Code = "conflict"     // the write collides with existing state
 	EUNAVAILABLE  Code = "unavailable"  // a dependency (the database) cannot be reached; retry later
+	EGONE         Code = "gone"         // a position that is no longer (or never was) valid; start again
 	EINTERNAL     Code = "internal"     // anything else; details belong in the log only
 )
 
