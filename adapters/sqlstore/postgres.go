@@ -248,7 +248,8 @@ type pgRow struct {
 	due, remindAt, completedAt pgtype.Timestamptz
 	next                       pgtype.UUID
 	total                      int
-	dest, counted              []any // pointers to the fields above, in column order
+	epoch, seq                 pgtype.Int8 // the owner's feed head (see withHead)
+	dest, listDest             []any       // pointers to the fields above, in column order
 }
 
 func newPgRow(rows pgx.Rows) *pgRow {
@@ -265,21 +266,28 @@ func (r *pgRow) task() (*task.Task, error) {
 	return r.build()
 }
 
-func (r *pgRow) countedTask() (*task.Task, int, error) {
-	if r.counted == nil {
-		r.counted = append([]any{&r.total}, r.dest...)
+func (r *pgRow) listed(counted bool) (task.FeedPosition, *task.Task, int, error) {
+	if r.listDest == nil {
+		r.listDest = []any{&r.epoch, &r.seq}
+		if counted {
+			r.listDest = append(r.listDest, &r.total)
+		}
+		r.listDest = append(r.listDest, r.dest...)
 	}
-	if r.rows.RawValues()[1] == nil { // no id: an empty page's count
-		dest := make([]any, len(r.counted)) // nil skips a column
-		dest[0] = &r.total
-		return nil, r.total, r.rows.Scan(dest...)
+	prefix := len(r.listDest) - len(r.dest)
+	var t *task.Task
+	var err error
+	if r.rows.RawValues()[prefix] == nil { // no id: an empty page's head (and count)
+		dest := make([]any, len(r.listDest)) // nil skips a column
+		copy(dest, r.listDest[:prefix])
+		err = r.rows.Scan(dest...)
+	} else if err = r.rows.Scan(r.listDest...); err == nil {
+		t, err = r.build()
 	}
-	if err := r.rows.Scan(r.counted...); err != nil {
-		return nil, 0, err
-	}
-	t, err := r.build()
-	return t, r.total, err
+	return task.FeedPosition{Epoch: r.epoch.Int64, Seq: r.seq.Int64}, t, r.total, err
 }
+
+func (r *pgRow) scan(dest ...any) error { return r.rows.Scan(dest...) }
 
 // build makes the task of the fields just scanned.
 func (r *pgRow) build() (*task.Task, error) {
