@@ -18,8 +18,8 @@ const (
 )
 
 // Config is the whole of the service's settings. Each adapter gets only its
-// section (HTTP, Database, Auth or RateLimit), so that what it depends on is
-// plain.
+// section (HTTP, Database, Auth, RateLimit or Retention), so that what it
+// depends on is plain.
 type Config struct {
 	Env       string
 	LogLevel  slog.Level
@@ -27,6 +27,7 @@ type Config struct {
 	Database  Database
 	Auth      Auth
 	RateLimit RateLimit
+	Retention Retention
 }
 
 // HTTP configures the listener and the HTTP adapter.
@@ -84,6 +85,12 @@ type RateLimit struct {
 	RedisURL            string // empty: each replica limits on its own
 	// TrustedProxies may name the client in X-Forwarded-For or Forwarded.
 	TrustedProxies []netip.Prefix
+}
+
+// Retention says how long the housekeeping keeps what it removes in time.
+type Retention struct {
+	Trash   time.Duration // TRASH_RETENTION: a deleted task, in the trash
+	Changes time.Duration // CHANGE_RETENTION: a change, in the feed
 }
 
 // IsProduction reports whether the service runs in production.

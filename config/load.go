@@ -84,6 +84,8 @@ func Load(v *viper.Viper) (Config, error) {
 	c.Auth.ClockSkew = parseDurationMin(v, KeyClockSkew, 0, bad)
 	c.HTTP.ShutdownTimeout = parseDuration(v, KeyShutdownTimeout, bad)
 	c.HTTP.BodyLimit = int64(parseInt(v, KeyBodyLimit, 1, bad))
+	c.Retention.Trash = parseDuration(v, KeyTrashRetention, bad)
+	c.Retention.Changes = parseDuration(v, KeyChangeRetention, bad)
 	if _, _, err := ParseDatabaseURL(c.Database.URL); err != nil {
 		bad(KeyDatabaseURL, "%v", err)
 	}

@@ -40,6 +40,9 @@ const (
 	KeyRateLimitAddress = "rate_limit_per_address"
 	KeyRateLimitRedis   = "rate_limit_redis_url"
 	KeyTrustedProxies   = "trusted_proxies"
+	// How long deleted tasks and changes are kept (housekeeping).
+	KeyTrashRetention  = "trash_retention"
+	KeyChangeRetention = "change_retention"
 )
 
 // Defaults, as the contract states them. Each is written here only: the
@@ -63,6 +66,9 @@ const (
 	// Requests a minute; 0 turns a limit off.
 	DefaultRateLimitPerUser    = 1200
 	DefaultRateLimitPerAddress = 300
+	// Thirty days.
+	DefaultTrashRetention  = 720 * time.Hour
+	DefaultChangeRetention = 720 * time.Hour
 )
 
 // Section is the part of the service a setting configures. Each command
@@ -76,6 +82,7 @@ const (
 	SectionDatabase                 // the store
 	SectionAuth                     // where tokens come from
 	SectionRateLimit                // the rate limits and the proxies trusted to name the client
+	SectionRetention                // how long the trash and the change feed keep what they hold
 )
 
 // Setting describes one setting for flags and help text. Default's type is
@@ -114,6 +121,8 @@ var Settings = []Setting{
 	{KeyRateLimitAddress, "rate-limit-per-address", SectionRateLimit, DefaultRateLimitPerAddress, "requests a minute per client address without a valid token (0: no limit)"},
 	{KeyRateLimitRedis, "rate-limit-redis-url", SectionRateLimit, "", "redis://… to share the rate limits across replicas (default: per replica)"},
 	{KeyTrustedProxies, "trusted-proxies", SectionRateLimit, "", "comma-separated CIDRs of proxies whose X-Forwarded-For or Forwarded names the client"},
+	{KeyTrashRetention, "trash-retention", SectionRetention, DefaultTrashRetention, "how long a deleted task stays in the trash before it is removed for good"},
+	{KeyChangeRetention, "change-retention", SectionRetention, DefaultChangeRetention, "how long the change feed keeps a change (at least)"},
 }
 
 // SettingsOf returns the settings of the given sections, in Settings' order.

@@ -11,14 +11,14 @@ import (
 )
 
 // Module opens the database DATABASE_URL names and provides the task
-// repository and the readiness probe over it. At start it logs how it talks
+// repository, the readiness probe and the housekeeping chores over it. At start it logs how it talks
 // to the database, waits for it to answer (DB_CONNECT_RETRY) and applies
 // pending migrations unless DB_AUTO_MIGRATE=false (see Connect); at stop it
 // closes the pools.
 var Module = fx.Module("sqlstore",
 	fx.Provide(
 		open,
-		fx.Annotate(NewTaskRepository, fx.As(new(ports.TaskRepository)), fx.As(new(ports.Pinger))),
+		fx.Annotate(NewTaskRepository, fx.As(new(ports.TaskRepository)), fx.As(new(ports.Pinger)), fx.As(new(ports.Housekeeper))),
 	),
 )
 
