@@ -36,8 +36,10 @@ import (
 //     owner, and a feed with gaps cannot tell a pruned change from one
 //     never made.
 //   - SQLite runs one write transaction at a time (one writer connection,
-//     BEGIN IMMEDIATE), so transactions commit in the order they raise the
-//     counter, and a reader's snapshot (WAL) holds a prefix of commits.
+//     BEGIN IMMEDIATE), so transactions commit in the order they number
+//     their changes, and a reader's snapshot (WAL) holds a prefix of
+//     commits. There a change is numbered one past the owner's last
+//     change, without writing the head row (see headSQL).
 //
 // Either way, a feed read is one statement, so one snapshot, that reads
 // the head row and the changes after the reader's position.
@@ -63,7 +65,7 @@ func (t *tx) Record(ctx context.Context, c task.Change) error {
 	if t.r.db.dialect == Postgres {
 		return t.e.exec(ctx, f.record, append([]any{owner, newEpoch()}, change...), wantRows(1))
 	}
-	if err := t.e.exec(ctx, f.recordHead, []any{owner, newEpoch()}, wantRows(1)); err != nil {
+	if err := t.e.exec(ctx, f.recordHead, []any{owner, newEpoch()}, nil); err != nil { // made once, then left alone
 		return err
 	}
 	return t.e.exec(ctx, f.recordChange, append([]any{owner}, change...), wantRows(1))

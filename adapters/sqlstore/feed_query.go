@@ -21,8 +21,9 @@ type feedStatements struct {
 	// offset), listTrashAfter one after a position.
 	listTrash, listTrashAfter string
 	// record appends a change and moves the owner's head on, in one
-	// statement on PostgreSQL; SQLite, which has no INSERT in WITH, runs
-	// recordHead then recordChange.
+	// statement, on PostgreSQL. SQLite runs recordHead, which makes the
+	// owner's head row the first time only, then recordChange, which
+	// numbers the change one past the owner's last (see headSQL).
 	record, recordHead, recordChange string
 	// changes reads an owner's head and the changes after a position.
 	changes string
@@ -30,15 +31,30 @@ type feedStatements struct {
 	claim, expiredTrash, pruneOwners, pruneFloor, pruneDelete string
 }
 
-// headColumns are what a feed read says of the owner's feed, from its
-// head row, in the one row of a feed that has none as NULLs: max() over
-// the one row or none.
-const headColumns = "SELECT max(epoch) AS epoch, max(seq) AS seq, max(floor) AS floor FROM feed_heads WHERE user_id = "
+// headSQL returns the statement that reads the owner's feed head (epoch,
+// seq, floor), as one row with NULLs for a feed that has none (max() over
+// one row or none), the owner's placeholder given.
+//
+// On PostgreSQL the head row's seq is the number of the owner's last
+// change: raising it is what numbers a change in commit order. SQLite,
+// which commits one writer at a time, numbers a change one past the
+// owner's last in changes instead, and leaves the head row alone but to
+// make it and to prune: each write then dirties one page fewer, which on
+// SQLite is most of what a change costs. Its head row's seq is the last
+// number as of the last prune (so that it outlives the changes it
+// removes), and the head is the greater of that and the last change's.
+func (d sqlDialect) headSQL(owner string) string {
+	if d.casts {
+		return "SELECT max(epoch) AS epoch, max(seq) AS seq, max(floor) AS floor FROM feed_heads WHERE user_id = " + owner
+	}
+	return "SELECT max(epoch) AS epoch, max(max(seq), coalesce((SELECT max(seq) FROM changes WHERE user_id = " + owner +
+		"), 0)) AS seq, max(floor) AS floor FROM feed_heads WHERE user_id = " + owner
+}
 
 func (d sqlDialect) feedStatements() feedStatements {
 	var s feedStatements
 	s.trashInsert = d.fixed(func(p *params) string {
-		return "INSERT INTO trash (id, user_id, deleted_at, task) VALUES (" + p.list("uuid", "text", "timestamptz", "jsonb") + ")"
+		return "INSERT INTO trash (id, user_id, deleted_at, task) VALUES (" + p.list("uuid", "text", "timestamptz", "json") + ")"
 	})
 	s.deleteRead = d.fixed(func(p *params) string {
 		return "DELETE FROM tasks WHERE id = " + p.add(nil, "uuid") + " AND user_id = " + p.add(nil, "text") +
@@ -65,23 +81,24 @@ func (d sqlDialect) feedStatements() feedStatements {
 		return "WITH head AS (INSERT INTO feed_heads AS h (user_id, epoch, seq) VALUES (" + owner + ", " + p.add(nil, "bigint") + ", 1)" +
 			" ON CONFLICT (user_id) DO UPDATE SET seq = h.seq + 1 RETURNING seq)" +
 			" INSERT INTO changes (user_id, seq, op, task_id, at, task) SELECT " + owner + ", seq, " +
-			p.list("text", "uuid", "timestamptz", "jsonb") + " FROM head"
+			p.list("text", "uuid", "timestamptz", "json") + " FROM head"
 	})
 	s.recordHead = d.fixed(func(p *params) string {
-		return "INSERT INTO feed_heads (user_id, epoch, seq) VALUES (" + p.list("text", "bigint") + ", 1)" +
-			" ON CONFLICT (user_id) DO UPDATE SET seq = seq + 1"
+		return "INSERT INTO feed_heads (user_id, epoch, seq) VALUES (" + p.list("text", "bigint") + ", 0)" +
+			" ON CONFLICT (user_id) DO NOTHING"
 	})
 	s.recordChange = d.fixed(func(p *params) string {
 		owner := p.add(nil, "text")
-		return "INSERT INTO changes (user_id, seq, op, task_id, at, task) SELECT " + owner + ", seq, " +
-			p.list("text", "uuid", "timestamptz", "jsonb") + " FROM feed_heads WHERE user_id = " + owner
+		return "INSERT INTO changes (user_id, seq, op, task_id, at, task) SELECT " + owner +
+			", max(seq, coalesce((SELECT max(seq) FROM changes WHERE user_id = " + owner + "), 0)) + 1, " +
+			p.list("text", "uuid", "timestamptz", "json") + " FROM feed_heads WHERE user_id = " + owner
 	})
 	// The head and the page come from one statement, so from one snapshot:
 	// the floor and the changes read agree. The primary key (user_id, seq)
 	// serves the page in order.
 	s.changes = d.fixed(func(p *params) string {
 		owner := p.add(nil, "text")
-		return "SELECT h.epoch, h.seq, h.floor, c.seq, c.op, c.task_id, c.at, c.task FROM (" + headColumns + owner + ") AS h" +
+		return "SELECT h.epoch, h.seq, h.floor, c.seq, c.op, c.task_id, c.at, c.task FROM (" + d.headSQL(owner) + ") AS h" +
 			" LEFT JOIN (SELECT seq, op, task_id, at, task FROM changes WHERE user_id = " + owner +
 			" AND seq > " + p.add(nil, "bigint") + " ORDER BY seq LIMIT " + p.add(nil, "bigint") + ") AS c ON true"
 	})
@@ -94,17 +111,29 @@ func (d sqlDialect) feedStatements() feedStatements {
 		return "SELECT user_id, id, deleted_at FROM trash WHERE deleted_at < " + p.add(nil, "timestamptz") +
 			" ORDER BY deleted_at, id LIMIT " + p.add(nil, "bigint")
 	})
+	// An owner's oldest change kept is numbered floor + 1: the owners to
+	// prune are those whose oldest is older than the cut, found through
+	// the heads and the primary key, without an index on at that every
+	// write would have to keep.
 	s.pruneOwners = d.fixed(func(p *params) string {
-		return "SELECT DISTINCT user_id FROM changes WHERE at < " + p.add(nil, "timestamptz") + " LIMIT " + p.add(nil, "bigint")
+		return "SELECT h.user_id FROM feed_heads AS h JOIN changes AS c ON c.user_id = h.user_id AND c.seq = h.floor + 1" +
+			" WHERE c.at < " + p.add(nil, "timestamptz") + " LIMIT " + p.add(nil, "bigint")
 	})
 	// The floor rises to the last change before the first one made since
 	// the cut: the oldest run made before it, never a change after one
 	// that is kept, so the changes kept stay a run without gaps.
+	// On SQLite it also brings the head row's seq up to the last change's,
+	// which the changes it removes may hold (see headSQL).
 	s.pruneFloor = d.fixed(func(p *params) string {
 		owner, cut := p.add(nil, "text"), p.add(nil, "timestamptz")
-		return "UPDATE feed_heads SET floor = coalesce((SELECT max(c.seq) FROM changes AS c WHERE c.user_id = " + owner +
-			" AND c.seq < coalesce((SELECT min(n.seq) FROM changes AS n WHERE n.user_id = " + owner + " AND n.at >= " + cut + ")," +
-			" feed_heads.seq + 1)), floor) WHERE user_id = " + owner
+		last := "(SELECT max(l.seq) FROM changes AS l WHERE l.user_id = " + owner + ")"
+		set := "floor = coalesce((SELECT max(c.seq) FROM changes AS c WHERE c.user_id = " + owner +
+			" AND c.seq < coalesce((SELECT min(n.seq) FROM changes AS n WHERE n.user_id = " + owner + " AND n.at >= " + cut + "), " +
+			last + " + 1)), floor)"
+		if !d.casts {
+			set += ", seq = max(seq, coalesce(" + last + ", 0))"
+		}
+		return "UPDATE feed_heads SET " + set + " WHERE user_id = " + owner
 	})
 	s.pruneDelete = d.fixed(func(p *params) string {
 		owner := p.add(nil, "text")
@@ -120,6 +149,6 @@ func (d sqlDialect) feedStatements() feedStatements {
 // head row); List checks that, and sorts them when not.
 func (d sqlDialect) withHead(st string, args []any, owner identity.UserID) (string, []any) {
 	p := &params{d: d, args: args}
-	return "SELECT h.epoch, h.seq, t.* FROM (" + headColumns + p.add(string(owner), "text") + ") AS h LEFT JOIN (" +
+	return "SELECT h.epoch, h.seq, t.* FROM (" + d.headSQL(p.add(string(owner), "text")) + ") AS h LEFT JOIN (" +
 		st + ") AS t ON true", p.args
 }

@@ -8,6 +8,8 @@
 -- tasks keeps reading tasks alone, through the indexes it always had. It
 -- is kept as the store's JSON of the task (task_json.go): the trash is
 -- listed and restored, never filtered or sorted on a field of the task.
+-- json rather than jsonb: the store writes and reads it whole, and json
+-- keeps the text as written, with no conversion either way.
 --
 -- IF NOT EXISTS: bun records a migration after its transaction commits, so a
 -- crash in between must not make the next run fail.
@@ -15,7 +17,7 @@ CREATE TABLE IF NOT EXISTS trash (
     id         uuid        PRIMARY KEY,
     user_id    text        NOT NULL CHECK (user_id <> ''),
     deleted_at timestamptz NOT NULL,
-    task       jsonb       NOT NULL
+    task       json        NOT NULL
 );
 
 --bun:split
@@ -48,21 +50,20 @@ CREATE TABLE IF NOT EXISTS feed_heads (
 -- The changes: op is the operation's name (created, updated, deleted,
 -- restored, purged; more may come), task the store's JSON of the task after
 -- the change, NULL for a tombstone. The primary key reads an owner's feed
--- in order from a position on.
+-- in order from a position on, and is the table's only index: every write
+-- of a task writes a change, so each index here would cost every write.
+-- Retention finds the owners with old changes through their heads: the
+-- first change an owner keeps is floor + 1.
 CREATE TABLE IF NOT EXISTS changes (
     user_id text        NOT NULL CHECK (user_id <> ''),
     seq     bigint      NOT NULL CHECK (seq >= 1),
     op      text        NOT NULL CHECK (op ~ '^[a-z]+$'),
     task_id uuid        NOT NULL,
     at      timestamptz NOT NULL,
-    task    jsonb       NULL,
+    task    json        NULL,
     PRIMARY KEY (user_id, seq)
 );
 
---bun:split
-
--- Change retention, across owners.
-CREATE INDEX IF NOT EXISTS changes_at_idx ON changes (at);
 
 --bun:split
 

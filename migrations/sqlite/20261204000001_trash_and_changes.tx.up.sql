@@ -24,15 +24,17 @@ CREATE INDEX IF NOT EXISTS trash_deleted_at_idx ON trash (deleted_at);
 
 --bun:split
 
--- Each owner's feed head: the number of the owner's last change (seq), the
--- last one no longer kept (floor), and the feed's epoch. SQLite runs one
--- write transaction at a time, so changes are numbered in commit order.
+-- Each owner's feed head: the feed's epoch, the last change no longer kept
+-- (floor) and the last number as of the last prune (seq). SQLite runs one
+-- write transaction at a time, so a change is numbered one past the
+-- owner's last in changes, in commit order, and the head row is written
+-- only when made and when pruned (see headSQL in feed_query.go).
 CREATE TABLE IF NOT EXISTS feed_heads (
     user_id TEXT    NOT NULL PRIMARY KEY CHECK (user_id <> ''),
     epoch   INTEGER NOT NULL CHECK (epoch > 0),
     seq     INTEGER NOT NULL CHECK (seq >= 0),
     floor   INTEGER NOT NULL DEFAULT 0 CHECK (floor >= 0 AND floor <= seq)
-) STRICT;
+) STRICT, WITHOUT ROWID;
 
 --bun:split
 
@@ -46,9 +48,6 @@ CREATE TABLE IF NOT EXISTS changes (
     PRIMARY KEY (user_id, seq)
 ) STRICT, WITHOUT ROWID;
 
---bun:split
-
-CREATE INDEX IF NOT EXISTS changes_at_idx ON changes (at);
 
 --bun:split
 
