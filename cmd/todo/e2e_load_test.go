@@ -185,14 +185,10 @@ func MustFeed(t *testing.T, base, token, user string) []feedChange {
 func MustAllAcknowledged(t *testing.T, base, token, user string, acks []ack) {
 	t.Helper()
 	feed := MustFeed(t, base, token, user)
-	type key struct {
-		op, id  string
-		version int64
-	}
-	count := map[key]int{}
+	count := map[ack]int{}
 	last := map[string]feedChange{}
 	for _, c := range feed {
-		k := key{c.Op, c.TaskID, 0}
+		k := ack{op: c.Op, id: c.TaskID}
 		if c.Task != nil {
 			k.version = c.Task.Version
 		}
@@ -201,7 +197,7 @@ func MustAllAcknowledged(t *testing.T, base, token, user string, acks []ack) {
 	}
 	final := map[string]ack{}
 	for _, a := range acks {
-		if n := count[key{a.op, a.id, a.version}]; n != 1 {
+		if n := count[a]; n != 1 {
 			t.Fatalf("acknowledged %s of %s (version %d) is in the feed %d times, want once", a.op, a.id, a.version, n)
 		}
 		if a.op == "deleted" || a.version > final[a.id].version {
