@@ -16,25 +16,27 @@ import (
 
 // The change feed never skips a change: a reader that has read the change
 // numbered n has passed every number up to n, so no change numbered n or
-// less may commit after it. Each owner's changes are therefore numbered
-// from a counter row of the owner's (feed_heads.seq), raised by the
-// statement that writes the change, in the writing transaction:
+// less may commit after it. Each owner's changes are therefore numbered,
+// one after the other, by the statement that writes the change, in the
+// writing transaction, so that the numbers' order is the commits' order:
 //
-//   - On PostgreSQL the raise takes the row's lock, held until the
-//     transaction ends. Another transaction of the same owner that records
-//     a change waits at its own raise until the first has committed (or
-//     rolled back, taking its number back), then reads the committed
-//     value: the owner's numbers are given out in commit order, without
-//     gaps, and a snapshot that holds change n holds every change before
-//     it. Only one owner's writes queue, and only from their raise to
-//     their commit: the use cases record their changes last, in the batch
-//     that commits (see pgEngine.atomic), so the lock is held for one
-//     round trip at most. A global sequence, or a visibility horizon such
-//     as pg_snapshot_xmin, would let owners' writes run side by side, but
-//     a sequence hands out numbers before commit (the skip this prevents),
-//     and a horizon makes every reader wait for the slowest writer of any
-//     owner, and a feed with gaps cannot tell a pruned change from one
-//     never made.
+//   - On PostgreSQL the number comes from a counter row of the owner's
+//     (feed_heads.seq), raised by that statement. The raise takes the
+//     row's lock, held until the transaction ends. Another transaction of
+//     the same owner that records a change waits at its own raise until
+//     the first has committed (or rolled back, taking its number back),
+//     then reads the committed value: the owner's numbers are given out
+//     in commit order, without gaps, and a snapshot that holds change n
+//     holds every change before it. Only one owner's writes queue, and
+//     only from their raise through their commit: the use cases record
+//     their changes last, in the batch that commits (see pgEngine.atomic),
+//     so the lock is held for one round trip and the commit, and one
+//     owner's concurrent writes commit one after the other. A global
+//     sequence, or a visibility horizon such as pg_snapshot_xmin, would
+//     let an owner's writes commit side by side, but a sequence hands out
+//     numbers before commit (the skip this prevents), a horizon makes
+//     every reader wait for the slowest writer of any owner, and a feed
+//     with gaps cannot tell a pruned change from one never made.
 //   - SQLite runs one write transaction at a time (one writer connection,
 //     BEGIN IMMEDIATE), so transactions commit in the order they number
 //     their changes, and a reader's snapshot (WAL) holds a prefix of
@@ -42,7 +44,7 @@ import (
 //     change, without writing the head row (see headSQL).
 //
 // Either way, a feed read is one statement, so one snapshot, that reads
-// the head row and the changes after the reader's position.
+// the head and the changes after the reader's position.
 
 // errFeed is the error of a feed row that makes no sense.
 func errFeed(format string, args ...any) error {
