@@ -18,7 +18,7 @@ const (
 )
 
 // Config is the whole of the service's settings. Each adapter gets only its
-// section (HTTP, Database, Auth, RateLimit or Telemetry), so that what it
+// section (HTTP, Database, Auth, RateLimit, Telemetry or Retention), so that what it
 // depends on is plain.
 type Config struct {
 	Env       string
@@ -28,6 +28,7 @@ type Config struct {
 	Auth      Auth
 	RateLimit RateLimit
 	Telemetry Telemetry
+	Retention Retention
 }
 
 // HTTP configures the listener and the HTTP adapter.
@@ -104,6 +105,12 @@ type RateLimit struct {
 func (d Database) ForMigrations() Database {
 	d.URL = d.MigrateURL
 	return d
+}
+
+// Retention says how long the housekeeping keeps what it removes in time.
+type Retention struct {
+	Trash   time.Duration // TRASH_RETENTION: a deleted task, in the trash
+	Changes time.Duration // CHANGE_RETENTION: a change, in the feed
 }
 
 // IsProduction reports whether the service runs in production.

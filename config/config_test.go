@@ -411,3 +411,21 @@ func TestMigrationSettings(t *testing.T) {
 		t.Fatalf("the same SQLite URL twice: %q", d.MigrateURL)
 	}
 }
+
+func TestRetentionSettings(t *testing.T) {
+	clearEnv(t)
+	if r := MustLoad(t).Retention; r.Trash != 720*time.Hour || r.Changes != 720*time.Hour {
+		t.Fatalf("defaults: %+v", r)
+	}
+	t.Setenv("TRASH_RETENTION", "36h")
+	if r := MustLoad(t, "--change-retention", "90m").Retention; r.Trash != 36*time.Hour || r.Changes != 90*time.Minute {
+		t.Fatalf("set: %+v", r)
+	}
+	for _, tc := range []struct{ env, value string }{{"TRASH_RETENTION", "0"}, {"CHANGE_RETENTION", "30 days"}, {"CHANGE_RETENTION", "-1h"}} {
+		clearEnv(t)
+		t.Setenv(tc.env, tc.value)
+		if _, err := load(t); err == nil || !strings.Contains(err.Error(), tc.env) {
+			t.Errorf("%s=%s: err = %v", tc.env, tc.value, err)
+		}
+	}
+}

@@ -88,6 +88,8 @@ func Load(v *viper.Viper) (Config, error) {
 	c.HTTP.ShutdownDrain = shutdownDrain(v, c.IsProduction(), bad)
 	c.HTTP.BodyLimit = int64(parseInt(v, KeyBodyLimit, 1, bad))
 	loadMigrations(v, &c.Database, bad)
+	c.Retention.Trash = parseDuration(v, KeyTrashRetention, bad)
+	c.Retention.Changes = parseDuration(v, KeyChangeRetention, bad)
 	for _, o := range c.HTTP.AllowedOrigins {
 		if err := checkOrigin(o); err != nil {
 			bad(KeyCORSOrigins, "%v", err)

@@ -45,6 +45,9 @@ const (
 	KeyTrustedProxies   = "trusted_proxies"
 	// Telemetry (adapters/telemetry).
 	KeyAdminAddr = "admin_addr"
+	// How long deleted tasks and changes are kept (housekeeping).
+	KeyTrashRetention  = "trash_retention"
+	KeyChangeRetention = "change_retention"
 )
 
 // Defaults, as the contract states them. Each is written here only: the
@@ -75,6 +78,9 @@ const (
 	// never public by accident; 9464 is the port OpenTelemetry's Prometheus
 	// exporters use.
 	DefaultAdminAddr = "127.0.0.1:9464"
+	// Thirty days.
+	DefaultTrashRetention  = 720 * time.Hour
+	DefaultChangeRetention = 720 * time.Hour
 )
 
 // Section is the part of the service a setting configures. Each command
@@ -89,6 +95,7 @@ const (
 	SectionAuth                     // where tokens come from
 	SectionRateLimit                // the rate limits and the proxies trusted to name the client
 	SectionTelemetry                // the admin listener (metrics, profiles)
+	SectionRetention                // how long the trash and the change feed keep what they hold
 )
 
 // Setting describes one setting for flags and help text. Default's type is
@@ -132,6 +139,8 @@ var Settings = []Setting{
 	{KeyRateLimitRedis, "rate-limit-redis-url", SectionRateLimit, "", "redis://… to share the rate limits across replicas (default: per replica)"},
 	{KeyTrustedProxies, "trusted-proxies", SectionRateLimit, "", "comma-separated CIDRs of proxies whose X-Forwarded-For or Forwarded names the client"},
 	{KeyAdminAddr, "admin-addr", SectionTelemetry, DefaultAdminAddr, "address serving /metrics and /debug/pprof/ (empty: no admin listener)"},
+	{KeyTrashRetention, "trash-retention", SectionRetention, DefaultTrashRetention, "how long a deleted task stays in the trash before it is removed for good"},
+	{KeyChangeRetention, "change-retention", SectionRetention, DefaultChangeRetention, "how long the change feed keeps a change (at least)"},
 }
 
 // SettingsOf returns the settings of the given sections, in Settings' order.

@@ -69,6 +69,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/{user_id}/changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The user's id; must equal the token's `sub`. */
+                user_id: components["parameters"]["UserID"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Read the user's changes after a cursor
+         * @description Every change of the user's tasks, in commit order, each exactly once: a change that commits after a reader read past its place is never skipped. Without `since`, from the oldest change kept. Read again from `next` while `has_more`, then poll from `next`. A `since` older than `CHANGE_RETENTION` (30 days by default), or one never issued for this user, is a 410: list the tasks again and read on from that list's `X-Change-Cursor`.
+         */
+        get: operations["listChanges"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/{user_id}/tasks": {
         parameters: {
             query?: never;
@@ -137,7 +160,10 @@ export interface paths {
          */
         put: operations["replaceTaskViaTasksPath"];
         post?: never;
-        /** Delete a task */
+        /**
+         * Delete a task: move it to the trash
+         * @description The task leaves every list and answers 404 from then on; `POST /api/{user_id}/trash/{task_id}/restore` brings it back.
+         */
         delete: operations["deleteTaskViaTasksPath"];
         options?: never;
         head?: never;
@@ -170,6 +196,76 @@ export interface paths {
         patch: operations["completeTaskViaTasksPath"];
         trace?: never;
     };
+    "/api/{user_id}/trash": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The user's id; must equal the token's `sub`. */
+                user_id: components["parameters"]["UserID"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List the user's trash: deleted tasks, the most recently deleted first
+         * @description Each task as it was when deleted, with `deleted_at`. Paged as lists are (`limit`, `cursor` from the `Link` header, `page`). Tasks stay in the trash for `TRASH_RETENTION` (30 days by default), then are removed for good.
+         */
+        get: operations["listTrash"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/{user_id}/trash/{task_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The user's id; must equal the token's `sub`. */
+                user_id: components["parameters"]["UserID"];
+                /** @description The task's id (a UUID; anything else is a 404). */
+                task_id: components["parameters"]["TaskID"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a task from the trash for good */
+        delete: operations["purgeTask"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/{user_id}/trash/{task_id}/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The user's id; must equal the token's `sub`. */
+                user_id: components["parameters"]["UserID"];
+                /** @description The task's id (a UUID; anything else is a 404). */
+                task_id: components["parameters"]["TaskID"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Restore a task from the trash
+         * @description The task comes back as it was when deleted; the restore is a change, so its `version` moves on by one.
+         */
+        post: operations["restoreTask"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/{user_id}/{task_id}": {
         parameters: {
             query?: never;
@@ -190,7 +286,10 @@ export interface paths {
          */
         put: operations["replaceTask"];
         post?: never;
-        /** Delete a task */
+        /**
+         * Delete a task: move it to the trash
+         * @description The task leaves every list and answers 404 from then on; `POST /api/{user_id}/trash/{task_id}/restore` brings it back.
+         */
         delete: operations["deleteTask"];
         options?: never;
         head?: never;
@@ -335,6 +434,33 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description One change of the user's tasks. Apply changes in the order given; a client should skip an `op` it does not know (`reminder` will come with reminders). */
+        Change: {
+            /**
+             * Format: date-time
+             * @description When the change was made.
+             */
+            at: string;
+            /** @description The position just after this change: `since` to read on from it. */
+            cursor: string;
+            /**
+             * @description `created` (also a recurring task's next occurrence), `updated` (update, toggle, complete), `deleted` (moved to the trash), `restored`, `purged` (removed from the trash for good).
+             * @enum {string}
+             */
+            op: "created" | "updated" | "deleted" | "restored" | "purged";
+            /** @description The task as the change left it; null for `deleted` and `purged`. */
+            task: components["schemas"]["Task"] | null;
+            /** Format: uuid */
+            task_id: string;
+        };
+        ChangesPage: {
+            /** @description In commit order, each exactly once. */
+            changes: components["schemas"]["Change"][];
+            /** @description More changes follow: read again from `next` at once. */
+            has_more: boolean;
+            /** @description Where to read on from: the last change's cursor, or `since` when there were none. */
+            next: string;
+        };
         /** @description An RFC 9457 problem. */
         Problem: {
             /** @description A human-readable explanation. */
@@ -593,6 +719,89 @@ export interface components {
             /** @description Must not be null. */
             title?: string;
         };
+        /**
+         * @description A task in the trash: the task as it was when deleted, and when that was.
+         * @example {
+         *       "completed": false,
+         *       "completed_at": null,
+         *       "created_at": "2026-11-25T19:40:00.123456Z",
+         *       "deleted_at": "2026-11-25T19:40:00.123456Z",
+         *       "description": null,
+         *       "due_date": "2026-12-24",
+         *       "id": "0193b5c2-6a4e-7c1e-9f7a-2b1f0c9d8e7a",
+         *       "next_occurrence_id": null,
+         *       "priority": "medium",
+         *       "recurrence": "none",
+         *       "remind_at": null,
+         *       "tags": [
+         *         "home"
+         *       ],
+         *       "title": "Buy milk",
+         *       "updated_at": "2026-11-25T19:40:00.123456Z",
+         *       "user_id": "Xk3f9Qp2",
+         *       "version": 1
+         *     }
+         */
+        TrashedTask: {
+            completed: boolean;
+            /**
+             * Format: date-time
+             * @description When the task became completed; null while it is not. Read-only.
+             */
+            completed_at: string | null;
+            /**
+             * Format: date-time
+             * @description RFC 3339 in UTC with microseconds.
+             */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @description When the task was deleted (moved to the trash).
+             */
+            deleted_at: string;
+            /** @description Null when there is none. */
+            description: string | null;
+            /** @description Null when there is none. A date (`YYYY-MM-DD`) reads back as that date: a deadline at the end of that day in UTC. A date-time reads back as the same instant, RFC 3339 in UTC with microseconds. */
+            due_date: string | null;
+            /**
+             * Format: uuid
+             * @description Made by the server: a UUID version 7, so ids sort by creation time.
+             */
+            id: string;
+            /**
+             * Format: uuid
+             * @description The task that completing this recurring task created; null when there is none. Completing it again makes no second one. Read-only.
+             */
+            next_occurrence_id: string | null;
+            /**
+             * @description `urgent` is the highest.
+             * @enum {string}
+             */
+            priority: "low" | "medium" | "high" | "urgent";
+            /**
+             * @description When a recurring task becomes completed, its next occurrence is created (see `next_occurrence_id`).
+             * @enum {string}
+             */
+            recurrence: "none" | "daily" | "weekly" | "monthly" | "yearly";
+            /**
+             * Format: date-time
+             * @description When to remind; null when never. RFC 3339 in UTC with microseconds.
+             */
+            remind_at: string | null;
+            /** @description In the order given, each spelled as first sent. */
+            tags: string[];
+            /** @description Surrounding white space is trimmed; 1 to 200 characters (Unicode code points) after trimming. */
+            title: string;
+            /**
+             * Format: date-time
+             * @description Moves forward on every change.
+             */
+            updated_at: string;
+            /** @description The owner: the token's `sub`. */
+            user_id: string;
+            /** @description 1 on create, one more with every change that is stored. Read-only. */
+            version: number;
+        };
         ValidationProblem: components["schemas"]["Problem"] & {
             errors: {
                 field: string;
@@ -613,6 +822,16 @@ export interface components {
         };
         /** @description The token's user is not the `{user_id}` of the path. */
         Forbidden: {
+            headers: {
+                "X-Request-Id": components["headers"]["XRequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The change cursor was never issued for this user's feed, or the changes after it are no longer kept (`CHANGE_RETENTION`): list the tasks again and read the changes from that list's `X-Change-Cursor`. */
+        Gone: {
             headers: {
                 "X-Request-Id": components["headers"]["XRequestId"];
                 [name: string]: unknown;
@@ -708,6 +927,8 @@ export interface components {
         };
     };
     parameters: {
+        /** @description The most changes to return. */
+        ChangeLimit: number;
         /** @description `true` lists completed tasks, `false` pending ones: the same as `status`. */
         Completed: string;
         /** @description Where the next page starts: copy it from the `Link` header. A cursor goes with the filters and sort it was made for (another `limit` is fine); with others it is a 400. Empty means the first page. */
@@ -732,6 +953,8 @@ export interface components {
         Q: string;
         /** @description Text found, ignoring case, in the title or the description; trimmed, up to 200 characters. Empty means no search. */
         Search: string;
+        /** @description A change cursor: a list's `X-Change-Cursor`, or the `next` or a change's `cursor` of an earlier read. Empty or absent: from the oldest change kept. */
+        Since: string;
         /** @description `created` (the default), `updated`, `title`, `due_date` or `priority`; `created_at`, `updated_at`, `due_at` and `due` are accepted too; in any case. A leading `-` sorts descending, whatever `order` says. Ties break on the id. */
         Sort: string;
         /** @description The same as `sort`. */
@@ -765,6 +988,8 @@ export interface components {
         RetryAfter: string;
         /** @description `Bearer`, with `error="invalid_token"` when a token was sent but refused (RFC 6750). */
         WWWAuthenticate: string;
+        /** @description Where the user's change feed stood when the list was read (in the same snapshot): read `GET /api/{user_id}/changes?since=` this to get every change the list does not show, and none that it does. */
+        "X-Change-Cursor": string;
         /** @description With `Prefer: count=exact`: how many tasks match, all pages together. */
         "X-Total-Count": number;
         /** @description The request's id, taken from the request's X-Request-Id when it sent a sane one. */
@@ -849,6 +1074,7 @@ export interface operations {
                 headers: {
                     Link: components["headers"]["Link"];
                     "Preference-Applied": components["headers"]["Preference-Applied"];
+                    "X-Change-Cursor": components["headers"]["X-Change-Cursor"];
                     "X-Request-Id": components["headers"]["XRequestId"];
                     "X-Total-Count": components["headers"]["X-Total-Count"];
                     [name: string]: unknown;
@@ -959,6 +1185,7 @@ export interface operations {
                 headers: {
                     Link: components["headers"]["Link"];
                     "Preference-Applied": components["headers"]["Preference-Applied"];
+                    "X-Change-Cursor": components["headers"]["X-Change-Cursor"];
                     "X-Request-Id": components["headers"]["XRequestId"];
                     "X-Total-Count": components["headers"]["X-Total-Count"];
                     [name: string]: unknown;
@@ -1008,6 +1235,43 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             413: components["responses"]["TooLarge"];
             422: components["responses"]["Invalid"];
+            429: components["responses"]["TooMany"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    listChanges: {
+        parameters: {
+            query?: {
+                /** @description A change cursor: a list's `X-Change-Cursor`, or the `next` or a change's `cursor` of an earlier read. Empty or absent: from the oldest change kept. */
+                since?: components["parameters"]["Since"];
+                /** @description The most changes to return. */
+                limit?: components["parameters"]["ChangeLimit"];
+            };
+            header?: never;
+            path: {
+                /** @description The user's id; must equal the token's `sub`. */
+                user_id: components["parameters"]["UserID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of changes. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangesPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            410: components["responses"]["Gone"];
             429: components["responses"]["TooMany"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
@@ -1069,6 +1333,7 @@ export interface operations {
                 headers: {
                     Link: components["headers"]["Link"];
                     "Preference-Applied": components["headers"]["Preference-Applied"];
+                    "X-Change-Cursor": components["headers"]["X-Change-Cursor"];
                     "X-Request-Id": components["headers"]["XRequestId"];
                     "X-Total-Count": components["headers"]["X-Total-Count"];
                     [name: string]: unknown;
@@ -1179,6 +1444,7 @@ export interface operations {
                 headers: {
                     Link: components["headers"]["Link"];
                     "Preference-Applied": components["headers"]["Preference-Applied"];
+                    "X-Change-Cursor": components["headers"]["X-Change-Cursor"];
                     "X-Request-Id": components["headers"]["XRequestId"];
                     "X-Total-Count": components["headers"]["X-Total-Count"];
                     [name: string]: unknown;
@@ -1321,7 +1587,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Deleted; no body. */
+            /** @description Moved to the trash; no body. */
             204: {
                 headers: {
                     "X-Request-Id": components["headers"]["XRequestId"];
@@ -1418,6 +1684,109 @@ export interface operations {
             default: components["responses"]["Problem"];
         };
     };
+    listTrash: {
+        parameters: {
+            query?: {
+                /** @description The page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description Where the next page starts: copy it from the `Link` header. A cursor goes with the filters and sort it was made for (another `limit` is fine); with others it is a 400. Empty means the first page. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Offset pages of `limit` tasks, from 1, for frontends that number pages; (page - 1) × limit must be at most 10000. Not with `cursor`. */
+                page?: components["parameters"]["Page"];
+            };
+            header?: never;
+            path: {
+                /** @description The user's id; must equal the token's `sub`. */
+                user_id: components["parameters"]["UserID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The page of the user's trash (an empty array when it is empty). */
+            200: {
+                headers: {
+                    Link: components["headers"]["Link"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrashedTask"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooMany"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    purgeTask: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The user's id; must equal the token's `sub`. */
+                user_id: components["parameters"]["UserID"];
+                /** @description The task's id (a UUID; anything else is a 404). */
+                task_id: components["parameters"]["TaskID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed; no body. */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooMany"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    restoreTask: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The user's id; must equal the token's `sub`. */
+                user_id: components["parameters"]["UserID"];
+                /** @description The task's id (a UUID; anything else is a 404). */
+                task_id: components["parameters"]["TaskID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The restored task. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Task"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooMany"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+            default: components["responses"]["Problem"];
+        };
+    };
     getTask: {
         parameters: {
             query?: never;
@@ -1505,7 +1874,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Deleted; no body. */
+            /** @description Moved to the trash; no body. */
             204: {
                 headers: {
                     "X-Request-Id": components["headers"]["XRequestId"];

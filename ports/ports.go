@@ -27,9 +27,25 @@ type TaskRepository interface {
 	Get(ctx context.Context, owner identity.UserID, id task.ID) (*task.Task, error)
 
 	// List returns one page of the owner's tasks that q selects, in list
-	// order (see task.Position), read from one consistent snapshot. An
-	// empty page holds an empty slice.
+	// order (see task.Position), read from one consistent snapshot, with
+	// the owner's change feed position in that snapshot (Page.Head). An
+	// empty page holds an empty slice. Trashed tasks are in no list.
 	List(ctx context.Context, owner identity.UserID, q task.Query) (task.Page, error)
+
+	// ListTrash returns one page of the owner's trashed tasks, in the
+	// trash's order (see task.TrashPosition.Compare), read from one
+	// consistent snapshot. An empty page holds an empty slice.
+	ListTrash(ctx context.Context, owner identity.UserID, q task.TrashQuery) (task.TrashPage, error)
+
+	// Changes returns up to limit of the owner's changes numbered after
+	// after (0: from the oldest kept), in commit order, and where the feed
+	// stands (its head and the last change it no longer keeps), all read
+	// from one consistent snapshot. Seqs are given in commit order: once a
+	// read has seen a change, every change with a lower Seq has committed,
+	// so reading on from the last Seq read never skips one, whatever the
+	// concurrency. The changes kept are always a run without gaps up to
+	// the head.
+	Changes(ctx context.Context, owner identity.UserID, after int64, limit int) (task.ChangePage, error)
 
 	// Atomic runs fn in one transaction acting for owner. When fn returns
 	// nil, all it did through tx is stored at once; when it returns an
@@ -55,9 +71,61 @@ type TaskTx interface {
 	// ECONFLICT if that version is no longer the stored one.
 	Save(ctx context.Context, t *task.Task) error
 
-	// Delete removes the owner's task that this transaction read with Get.
-	// ENOTFOUND if there is none.
+	// Delete removes the owner's task that this transaction read with Get,
+	// for good, without putting it in the trash. ENOTFOUND if there is
+	// none.
 	Delete(ctx context.Context, id task.ID) error
+
+	// Trash moves the owner's task that this transaction read with Get to
+	// the trash, deleted at at: it leaves every list and Get, and can be
+	// restored as it was. ECONFLICT if the version Get read is no longer
+	// the stored one.
+	Trash(ctx context.Context, t *task.Task, at time.Time) error
+
+	// GetTrashed returns the owner's trashed task with the id and keeps
+	// other transactions from restoring or purging it until this one ends.
+	// ENOTFOUND if the owner has no such task in the trash.
+	GetTrashed(ctx context.Context, id task.ID) (task.Trashed, error)
+
+	// Restore takes a task that this transaction read with GetTrashed out
+	// of the trash and stores it, as t, among the owner's tasks.
+	// ENOTFOUND if it is no longer in the trash; ECONFLICT if a task
+	// with its id is there already.
+	Restore(ctx context.Context, t *task.Task) error
+
+	// Purge removes a trashed task of the owner for good. ENOTFOUND if it
+	// is not in the trash.
+	Purge(ctx context.Context, id task.ID) error
+
+	// Record appends a change to the owner's change feed. The store
+	// numbers it (c.Seq is ignored): a transaction's changes take the next
+	// numbers in the order recorded, and readers see them when, and only
+	// when, the transaction commits, in the order of their numbers. Record
+	// a change after the writes it describes.
+	Record(ctx context.Context, c task.Change) error
+}
+
+// Housekeeper does a store's periodic chores. Every replica runs them, at
+// the same moments or not: each must act once.
+type Housekeeper interface {
+	// Claim reports whether the caller may run the job named now. It
+	// returns true to one caller, whichever replica it is in, and then
+	// false to every caller until every has passed since now. EUNAVAILABLE,
+	// EINTERNAL.
+	Claim(ctx context.Context, job string, now time.Time, every time.Duration) (bool, error)
+
+	// ExpiredTrash returns up to limit trashed tasks of any owner deleted
+	// before before, the oldest first. EUNAVAILABLE, EINTERNAL.
+	ExpiredTrash(ctx context.Context, before time.Time, limit int) ([]task.TrashRef, error)
+
+	// PruneChanges removes changes made before before, of up to limit
+	// owners, and returns how many it removed. It removes only the
+	// oldest run of each owner's changes, so that what a feed keeps stays
+	// a run without gaps, and raises the feed's floor to the last it
+	// removed. Removing what is already gone is no error, so replicas
+	// that run it at once remove each change once. EUNAVAILABLE,
+	// EINTERNAL.
+	PruneChanges(ctx context.Context, before time.Time, limit int) (int, error)
 }
 
 // TokenVerifier turns a bearer token into the principal it names.

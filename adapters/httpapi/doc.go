@@ -79,4 +79,20 @@
 //     preflight is answered before routing. Below the collection,
 //     /api/{user_id}/tasks/{task_id} is the /tasks family's item, so an id
 //     such as "tasks" or "toggle" there is a task id like any other (404).
+//   - The trash and the change feed are the user's, beside the tasks:
+//     /api/{user_id}/trash (its items /api/{user_id}/trash/{task_id} and
+//     .../restore) and /api/{user_id}/changes, one path each, shared by
+//     both families (the contract's paths; /tasks/trash would be a task id
+//     to the /tasks family). Like /tasks, /trash and /changes win over the
+//     short item routes: other methods there are a 405.
+//   - The trash lists as a list pages (limit up to 1000, default 1000;
+//     cursor from Link; page), without filters, sort or count; each task
+//     carries deleted_at. A cursor of another trash, or a list's, is a 400.
+//   - Change cursors (since, next, a change's cursor, X-Change-Cursor):
+//     base64url of the feed's epoch and a change number, and 8 bytes of
+//     SHA-256 over the user. Any since that does not decode to a cursor
+//     issued for this user's feed is a 410, as one older than the changes
+//     kept is: the remedy is the same, list again. An empty since is none.
+//     next is the last change's cursor, or since itself when no change
+//     followed, so a client may always keep next.
 package httpapi

@@ -101,7 +101,9 @@ func TestStoreFailures(t *testing.T) {
 			s, user := MustServer(t), NewUser()
 			tk := MustCreate(t, s, shortPaths, user, `{"title":"a"}`)
 			s.repo.Set(c.fault)
-			for _, r := range allRoutes(user, tk.ID) {
+			syncRoutes := []Req{{Method: "GET", Path: trashPath(user)}, {Method: "GET", Path: changesPath(user)},
+				{Method: "POST", Path: restorePath(user, tk.ID)}, {Method: "DELETE", Path: trashItem(user, tk.ID)}}
+			for _, r := range append(allRoutes(user, tk.ID), syncRoutes...) {
 				r.Token, r.Body = Token(user), `{"title":"b"}`
 				resp := s.MustDo(t, r)
 				p := MustProblem(t, resp, c.status)

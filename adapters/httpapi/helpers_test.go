@@ -248,6 +248,20 @@ func (r *faultyRepo) List(ctx context.Context, o identity.UserID, q task.Query) 
 	return r.TaskRepository.List(ctx, o, q)
 }
 
+func (r *faultyRepo) ListTrash(ctx context.Context, o identity.UserID, q task.TrashQuery) (task.TrashPage, error) {
+	if err := r.check(); err != nil {
+		return task.TrashPage{}, err
+	}
+	return r.TaskRepository.ListTrash(ctx, o, q)
+}
+
+func (r *faultyRepo) Changes(ctx context.Context, o identity.UserID, after int64, limit int) (task.ChangePage, error) {
+	if err := r.check(); err != nil {
+		return task.ChangePage{}, err
+	}
+	return r.TaskRepository.Changes(ctx, o, after, limit)
+}
+
 func (r *faultyRepo) Atomic(ctx context.Context, o identity.UserID, fn func(ports.TaskTx) error) error {
 	if err := r.check(); err != nil {
 		return err

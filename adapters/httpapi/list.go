@@ -49,8 +49,9 @@ func (s *server) list(c *gin.Context, p identity.Principal) {
 		h.Add("Vary", "Prefer")
 	}
 	if page.Next != nil {
-		h["Link"] = []string{nextLink(c.Request.URL, l, *page.Next, listFingerprint(uid, l.q))}
+		h["Link"] = []string{nextLink(c.Request.URL, l, encodeCursor(*page.Next, listFingerprint(uid, l.q)))}
 	}
+	h["X-Change-Cursor"] = changeCursor(uid, page.Head)
 	if l.q.Count {
 		h["X-Total-Count"] = []string{strconv.Itoa(page.Total)}
 		h["Preference-Applied"] = []string{"count=exact"}
@@ -65,12 +66,10 @@ var varyOriginPrefer = []string{"Origin", "Prefer"}
 // number for offset pages, or its cursor. An offset page whose successor
 // would skip more than task.MaxPageOffset tasks links by cursor instead,
 // so the client can read on. The URL is relative (path-absolute).
-func nextLink(u *url.URL, l listing, next task.Position, fp fingerprint) string {
-	param, value := "cursor", ""
+func nextLink(u *url.URL, l listing, cursor string) string {
+	param, value := "cursor", cursor
 	if l.page > 0 && l.page*l.q.Limit <= task.MaxPageOffset {
 		param, value = "page", strconv.Itoa(l.page+1)
-	} else {
-		value = encodeCursor(next, fp)
 	}
 	var b strings.Builder
 	b.WriteString("<")

@@ -40,7 +40,7 @@ func FuzzParseListing(f *testing.F) {
 			t.Fatalf("%q: parsed %+v", raw, l)
 		}
 		fp := listFingerprint("u", q)
-		link := nextLink(&url.URL{Path: "/api/u/tasks", RawQuery: raw}, l, task.Position{Sort: q.Sort, ID: someID}, fp)
+		link := nextLink(&url.URL{Path: "/api/u/tasks", RawQuery: raw}, l, encodeCursor(task.Position{Sort: q.Sort, ID: someID}, fp))
 		m := linkRE.FindStringSubmatch(link)
 		if m == nil {
 			t.Fatalf("%q: Link %q", raw, link)

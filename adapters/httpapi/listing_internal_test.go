@@ -115,7 +115,7 @@ func TestNextLink(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%q: %v", c.query, err)
 		}
-		got := nextLink(&url.URL{Path: "/api/ä b/tasks", RawQuery: c.query}, l, next, fp)
+		got := nextLink(&url.URL{Path: "/api/ä b/tasks", RawQuery: c.query}, l, encodeCursor(next, fp))
 		if want := `</api/%C3%A4%20b/tasks` + c.want + `>; rel="next"`; got != want {
 			t.Errorf("%q: Link %s, want %s", c.query, got, want)
 		}

@@ -187,8 +187,8 @@ func TestOpenAPITaskOperations(t *testing.T) {
 			}
 		}
 	}
-	if n != 18 {
-		t.Errorf("%d task operations in the document, want the 18 of both route families", n)
+	if n != 22 {
+		t.Errorf("%d task operations in the document, want the 18 of both route families and the 4 of the trash and the feed", n)
 	}
 	taskSchema := s.doc.Components.Schemas["Task"].Value
 	if got := taskSchema.Properties["title"].Value.MaxLength; got == nil || *got != task.MaxTitleLength {

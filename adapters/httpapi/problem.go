@@ -21,6 +21,7 @@ var statusOf = map[apperr.Code]int{
 	apperr.EUNAUTHORIZED: http.StatusUnauthorized,
 	apperr.ECONFLICT:     http.StatusConflict,
 	apperr.EUNAVAILABLE:  http.StatusServiceUnavailable,
+	apperr.EGONE:         http.StatusGone,
 	apperr.EINTERNAL:     http.StatusInternalServerError,
 	apperr.ECANCELED:     statusClientClosedRequest,
 }

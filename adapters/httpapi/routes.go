@@ -84,6 +84,11 @@ func (s *server) routeTable() []route {
 		tasks.task(patch, "/api/:user_id/tasks/:task_id", "patchTaskViaTasksPath", s.update, updateDoc),
 		tasks.task(del, "/api/:user_id/tasks/:task_id", "deleteTaskViaTasksPath", s.delete, deleteDoc),
 		tasks.task(patch, "/api/:user_id/tasks/:task_id/complete", "completeTaskViaTasksPath", s.complete, completeDoc),
+
+		syncPaths.task(get, "/api/:user_id/trash", "listTrash", s.listTrash, trashDoc),
+		syncPaths.task(post, "/api/:user_id/trash/:task_id/restore", "restoreTask", s.restore, restoreDoc),
+		syncPaths.task(del, "/api/:user_id/trash/:task_id", "purgeTask", s.purge, purgeDoc),
+		syncPaths.task(get, "/api/:user_id/changes", "listChanges", s.changes, changesDoc),
 	}
 }
 
@@ -97,7 +102,7 @@ var (
 			"to the next page when there are more. Unknown parameters are ignored; a known one with a value outside its set is a 400 " +
 			"whose `detail` names it and what it allows.",
 		Parameters: listParameterNames(),
-		Success: apidocs.Response{Status: http.StatusOK, Schema: apidocs.ArrayOf(taskResponse), Headers: []string{"Link", "X-Total-Count", "Preference-Applied"},
+		Success: apidocs.Response{Status: http.StatusOK, Schema: apidocs.ArrayOf(taskResponse), Headers: []string{"Link", "X-Total-Count", "Preference-Applied", "X-Change-Cursor"},
 			Description: "The page of the user's tasks that match, in the order asked for (an empty array when none match)."},
 		Errors: []int{http.StatusBadRequest},
 	}
@@ -121,9 +126,10 @@ var (
 		Errors:  []int{http.StatusBadRequest, http.StatusNotFound, http.StatusRequestEntityTooLarge, http.StatusUnprocessableEntity},
 	}
 	deleteDoc = apidocs.Operation{
-		Summary: "Delete a task",
-		Success: apidocs.Response{Status: http.StatusNoContent, Description: "Deleted; no body."},
-		Errors:  []int{http.StatusNotFound},
+		Summary:     "Delete a task: move it to the trash",
+		Description: "The task leaves every list and answers 404 from then on; `POST /api/{user_id}/trash/{task_id}/restore` brings it back.",
+		Success:     apidocs.Response{Status: http.StatusNoContent, Description: "Moved to the trash; no body."},
+		Errors:      []int{http.StatusNotFound},
 	}
 	toggleDoc = apidocs.Operation{
 		Summary: "Flip the task's completed flag",
@@ -164,12 +170,25 @@ func api(table []route) apidocs.API {
 	for i, r := range table {
 		ops[i] = r.doc
 	}
+	schemas, params, headers := taskSchemas(), listParameters(), map[string]apidocs.Object{}
+	for name, o := range syncSchemas(schemas["Task"]) {
+		schemas[name] = o
+	}
+	for name, o := range syncParameters {
+		params[name] = o
+	}
+	for _, m := range []map[string]apidocs.Object{listHeaders, changeCursorHeader} {
+		for name, o := range m {
+			headers[name] = o
+		}
+	}
 	return apidocs.API{
-		Tags:       []apidocs.Tag{shortPaths.tag, tasksPaths.tag, {Name: apidocs.OperationsTag, Description: "Health, readiness and documentation"}},
+		Tags: []apidocs.Tag{shortPaths.tag, tasksPaths.tag, syncPaths.tag,
+			{Name: apidocs.OperationsTag, Description: "Health, readiness and documentation"}},
 		Operations: ops,
-		Schemas:    taskSchemas(),
-		Parameters: listParameters(),
-		Headers:    listHeaders,
+		Schemas:    schemas,
+		Parameters: params,
+		Headers:    headers,
 	}
 }
 

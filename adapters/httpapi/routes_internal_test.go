@@ -5,12 +5,20 @@ import (
 	"testing"
 )
 
-// The only path of the table that another path's parameter would take
-// over is the /tasks collection, from the short item routes.
+// The paths of the table that another path's parameter would take over
+// are the /tasks collection, the trash and the feed, from the short item
+// routes.
 func TestRefusals(t *testing.T) {
 	got := refusals((&server{}).routeTable())
-	if len(got) != 1 || got[0].path != "/api/:user_id/tasks" || !slices.Equal(got[0].methods, []string{"PUT", "PATCH", "DELETE"}) || got[0].allow != "GET, POST" {
-		t.Fatalf("refusals = %+v, want PUT, PATCH and DELETE refused on /api/:user_id/tasks, which allows GET, POST", got)
+	want := []refusal{
+		{"/api/:user_id/tasks", []string{"PUT", "PATCH", "DELETE"}, "GET, POST"},
+		{"/api/:user_id/trash", []string{"PUT", "PATCH", "DELETE"}, "GET"},
+		{"/api/:user_id/changes", []string{"PUT", "PATCH", "DELETE"}, "GET"},
+	}
+	if !slices.EqualFunc(got, want, func(a, b refusal) bool {
+		return a.path == b.path && slices.Equal(a.methods, b.methods) && a.allow == b.allow
+	}) {
+		t.Fatalf("refusals = %+v, want %+v", got, want)
 	}
 	for _, c := range []struct {
 		q, p string

@@ -6,6 +6,7 @@ import (
 	"context"
 	"slices"
 	"sync"
+	"time"
 
 	"github.com/todoapi/todo/core/apperr"
 	"github.com/todoapi/todo/core/identity"
@@ -16,6 +17,7 @@ import (
 var (
 	_ ports.TaskRepository = (*TaskRepository)(nil)
 	_ ports.Pinger         = (*TaskRepository)(nil)
+	_ ports.Housekeeper    = (*TaskRepository)(nil)
 )
 
 // TaskRepository is a ports.TaskRepository held in memory. It stores
@@ -25,6 +27,9 @@ type TaskRepository struct {
 	mu    sync.RWMutex
 	tasks map[identity.UserID]map[task.ID]task.Snapshot
 	owner map[task.ID]identity.UserID // every id taken, whoever owns it
+	trash map[identity.UserID]map[task.ID]trashed
+	feeds map[identity.UserID]*feed
+	jobs  map[string]time.Time // when each housekeeping job may run next
 }
 
 // NewTaskRepository returns an empty repository.
@@ -32,6 +37,9 @@ func NewTaskRepository() *TaskRepository {
 	return &TaskRepository{
 		tasks: make(map[identity.UserID]map[task.ID]task.Snapshot),
 		owner: make(map[task.ID]identity.UserID),
+		trash: make(map[identity.UserID]map[task.ID]trashed),
+		feeds: make(map[identity.UserID]*feed),
+		jobs:  make(map[string]time.Time),
 	}
 }
 
@@ -62,7 +70,6 @@ func (r *TaskRepository) List(_ context.Context, owner identity.UserID, q task.Q
 			list = append(list, t)
 		}
 	}
-	r.mu.RUnlock()
 	slices.SortFunc(list, func(a, b *task.Task) int {
 		return q.Compare(task.PositionOf(a, q.Sort), task.PositionOf(b, q.Sort))
 	})
@@ -77,16 +84,22 @@ func (r *TaskRepository) List(_ context.Context, owner identity.UserID, q task.Q
 	if q.Count {
 		page.Total = total
 	}
+	if f := r.feeds[owner]; f != nil {
+		page.Head = task.FeedPosition{Epoch: f.epoch, Seq: f.seq}
+	}
+	r.mu.RUnlock()
 	return page, nil
 }
 
 // Atomic implements ports.TaskRepository. Transactions run one at a time
 // under the write lock; their writes are staged in the tx and applied when
-// fn returns nil, so an error leaves the repository as it was.
+// fn returns nil, so an error leaves the repository as it was. Running one
+// at a time, they commit in the order they number their changes.
 func (r *TaskRepository) Atomic(_ context.Context, owner identity.UserID, fn func(ports.TaskTx) error) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	tx := &tx{r: r, owner: owner, staged: make(map[task.ID]*task.Snapshot), read: make(map[task.ID]int64)}
+	tx := &tx{r: r, owner: owner, staged: make(map[task.ID]*task.Snapshot), read: make(map[task.ID]int64),
+		trash: make(map[task.ID]*trashed)}
 	if err := fn(tx); err != nil {
 		return err
 	}
@@ -98,13 +111,41 @@ func (r *TaskRepository) Atomic(_ context.Context, owner identity.UserID, fn fun
 	for id, s := range tx.staged {
 		if s == nil {
 			delete(owned, id)
-			delete(r.owner, id)
+			delete(r.owner, id) // taken again below if it went to the trash
 			continue
 		}
 		owned[id] = *s
 		r.owner[id] = owner
 	}
+	r.commitTrash(owner, tx.trash)
+	if len(tx.changes) > 0 {
+		r.feedOf(owner).append(tx.changes)
+	}
 	return nil
+}
+
+// commitTrash applies a transaction's staged trash: a task put there, or
+// nil for one taken out.
+func (r *TaskRepository) commitTrash(owner identity.UserID, staged map[task.ID]*trashed) {
+	if len(staged) == 0 {
+		return
+	}
+	bin := r.trash[owner]
+	if bin == nil {
+		bin = make(map[task.ID]trashed)
+		r.trash[owner] = bin
+	}
+	for id, t := range staged {
+		if t == nil {
+			delete(bin, id)
+			if _, live := r.tasks[owner][id]; !live {
+				delete(r.owner, id)
+			}
+			continue
+		}
+		bin[id] = *t
+		r.owner[id] = owner
+	}
 }
 
 // Ping implements ports.Pinger: memory is always reachable.
@@ -113,10 +154,12 @@ func (r *TaskRepository) Ping(context.Context) error { return nil }
 // tx is one transaction: what it read and the writes it staged (nil for a
 // delete), seen by its own later reads.
 type tx struct {
-	r      *TaskRepository
-	owner  identity.UserID
-	staged map[task.ID]*task.Snapshot
-	read   map[task.ID]int64 // the version Get read
+	r       *TaskRepository
+	owner   identity.UserID
+	staged  map[task.ID]*task.Snapshot
+	read    map[task.ID]int64 // the version Get read
+	trash   map[task.ID]*trashed
+	changes []task.Change
 }
 
 func (t *tx) current(id task.ID) (task.Snapshot, bool) {

@@ -40,10 +40,16 @@ var sortIndexes = map[task.SortField][2]string{ // ascending, descending
 // a page of every filter and of a counted list, as the repository composes
 // them for owner, so the plans checked are those of what it sends.
 func plannedQueries(db *sqlstore.DB, owner identity.UserID, id task.ID, at time.Time) []plannedQuery {
-	get, list := sqlstore.HotStatements(db.Dialect())
+	get, _ := sqlstore.HotStatements(db.Dialect())
+	list, listArgs := db.WholeListStatement(owner)
+	trash, trashAfter, changes := sqlstore.TrashAndFeedStatements(db.Dialect())
 	out := []plannedQuery{
 		{name: "Get", sql: get, args: []any{id.String(), string(owner)}, index: "tasks_pkey"},
-		{name: "List", sql: list, args: []any{string(owner)}},
+		{name: "List", sql: list, args: listArgs},
+		{name: "trash", sql: trash, args: []any{string(owner), 21, 0}, index: "trash_user_id_deleted_at_id_idx", ordered: true},
+		{name: "trash after", sql: trashAfter, args: []any{string(owner), at, id.String(), 21},
+			index: "trash_user_id_deleted_at_id_idx", ordered: true, seek: true},
+		{name: "changes", sql: changes, args: []any{string(owner), 10, 101}, index: "changes_pkey", ordered: true},
 	}
 	page := func(name, index string, ordered bool, q task.Query) {
 		q.Limit = 20
@@ -110,7 +116,15 @@ func TestPostgresPlansUseIndexes(t *testing.T) {
 		FROM generate_series(1, 20000) AS i`); err != nil {
 		t.Fatalf("seed: %v", err)
 	}
-	if _, err := raw.Exec("ANALYZE tasks"); err != nil {
+	// Each owner has a feed of 200 changes and 50 tasks in the trash too.
+	if _, err := raw.Exec(`INSERT INTO feed_heads (user_id, epoch, seq) SELECT 'user-' || i, 1, 200 FROM generate_series(0, 399) AS i;
+		INSERT INTO changes (user_id, seq, op, task_id, at, task)
+		SELECT 'user-' || (i % 400), i / 400 + 1, 'updated', gen_random_uuid(), now(), '{}' FROM generate_series(0, 79999) AS i;
+		INSERT INTO trash (id, user_id, deleted_at, task)
+		SELECT gen_random_uuid(), 'user-' || (i % 400), now() - i * interval '1 second', '{}' FROM generate_series(1, 20000) AS i`); err != nil {
+		t.Fatalf("seed the feeds and the trash: %v", err)
+	}
+	if _, err := raw.Exec("ANALYZE"); err != nil {
 		t.Fatalf("ANALYZE: %v", err)
 	}
 	if _, err := raw.Exec("GRANT SELECT ON tasks TO " + bound); err != nil {
@@ -216,6 +230,13 @@ func TestSQLitePlansUseIndexes(t *testing.T) {
 		FROM n`); err != nil {
 		t.Fatalf("seed: %v", err)
 	}
+	if _, err := raw.Exec(`WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 1999)
+		INSERT INTO trash (id, user_id, deleted_at, task)
+		SELECT printf('%08x-0000-7000-8000-000000000001', i), 'user-' || (i % 40),
+		       strftime('%Y-%m-%dT%H:%M:%S.000000Z', 'now', '-' || i || ' seconds'), '{}'
+		FROM n`); err != nil {
+		t.Fatalf("seed the trash: %v", err)
+	}
 	var id, at string
 	if err := raw.QueryRow("SELECT id, created_at FROM tasks WHERE user_id = 'user-7' LIMIT 1").Scan(&id, &at); err != nil {
 		t.Fatal(err)
@@ -223,21 +244,24 @@ func TestSQLitePlansUseIndexes(t *testing.T) {
 	tid, _ := task.ParseID(id)
 	created, _ := time.Parse(time.RFC3339Nano, at)
 
-	get := "sqlite_autoindex_tasks_1"
+	sqliteIndexes := map[string]string{"": "tasks_user_id_", "tasks_pkey": "sqlite_autoindex_tasks_1", "changes_pkey": "PRIMARY KEY"}
 	for _, q := range plannedQueries(db, "user-7", tid, created) {
-		want := q.index
-		switch want {
-		case "":
-			want = "tasks_user_id_"
-		case "tasks_pkey":
-			want = get
+		want, table := q.index, "tasks"
+		if w, ok := sqliteIndexes[want]; ok {
+			want = w
+		}
+		switch {
+		case strings.HasPrefix(q.name, "trash"):
+			table = "trash"
+		case q.name == "changes":
+			table = "changes"
 		}
 		got := sqlitePlan(t, raw, q)
-		if !strings.Contains(got, "SEARCH tasks USING INDEX "+want) || strings.Contains(got, "SCAN tasks") ||
-			q.ordered && strings.Contains(got, "TEMP B-TREE") ||
+		if !strings.Contains(got, "SEARCH "+table+" USING ") || !strings.Contains(got, want) || strings.Contains(got, "SCAN "+table) ||
+			strings.Contains(got, "SCAN feed_heads") || q.ordered && strings.Contains(got, "TEMP B-TREE") ||
 			q.seek && !strings.Contains(got, "USING INDEX "+want+" (user_id=? AND ") {
-			t.Errorf("%s: plan %q; want a SEARCH using %s, no SCAN of tasks, ordered=%v, seek=%v\n%s",
-				q.name, got, want, q.ordered, q.seek, q.sql)
+			t.Errorf("%s: plan %q; want a SEARCH of %s using %s, no SCAN, ordered=%v, seek=%v\n%s",
+				q.name, got, table, want, q.ordered, q.seek, q.sql)
 		}
 	}
 }

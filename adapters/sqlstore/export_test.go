@@ -24,7 +24,24 @@ func HotStatements(d Dialect) (get, list string) {
 // ListStatement returns the SQL and parameters of a list page as the
 // repository composes it, so tests can EXPLAIN exactly that.
 func (db *DB) ListStatement(owner identity.UserID, q task.Query) (string, []any) {
-	return db.sqlDialect().listQuery(db.read, owner, q, db.engine.timeArg)
+	return NewTaskRepository(db).listStatement(owner, q)
+}
+
+// WholeListStatement returns the SQL of the whole list as the repository sends
+// it, with the owner's feed head (parameters: owner, owner).
+func (db *DB) WholeListStatement(owner identity.UserID) (string, []any) {
+	return NewTaskRepository(db).listStatement(owner, task.Query{})
+}
+
+// TrashAndFeedStatements returns the SQL of a trash page from the start
+// (parameters: owner, limit, offset) and after a position (owner,
+// deleted_at, id, limit), and of a feed read (owner, after, limit).
+func TrashAndFeedStatements(d Dialect) (trash, trashAfter, changes string) {
+	f := postgresSQL.feedStatements()
+	if d == SQLite {
+		f = sqliteSQL.feedStatements()
+	}
+	return f.listTrash, f.listTrashAfter, f.changes
 }
 
 // Setting reads a server setting over the store's pool, so tests can see

@@ -131,6 +131,13 @@ func (e pgEngine) read(ctx context.Context, owner identity.UserID, st string, ar
 // see and write only that user's rows. Every transaction sends it first.
 const setUser = "SELECT set_config('app.user_id', $1::text, true)"
 
+// setHousekeeping marks a transaction that acts for no user as the
+// housekeeping's: the policies of 20261206000002_feed_row_level_security
+// let it read, and only read, every user's trash and changes, to find what
+// is due for removal (see housekeeping.go); the removal itself acts for
+// each user.
+const setHousekeeping = "SELECT set_config('app.housekeeping', 'on', true)"
+
 func (pgEngine) timeArg(t time.Time) any { return t.UTC() } // a binary timestamptz; PostgreSQL keeps microseconds
 
 // atomic holds a transaction in which writes wait: its writes are queued
@@ -209,7 +216,11 @@ func (t *pgTx) flush(ctx context.Context, read *pgWrite, each ...func(row) error
 		if t.begun {
 			pending = append(pending, pgWrite{sql: "BEGIN"})
 		}
-		pending = append(append(pending, pgWrite{sql: setUser, args: []any{string(t.owner)}}), t.pending...)
+		set := pgWrite{sql: setUser, args: []any{string(t.owner)}}
+		if t.owner == noOwner {
+			set = pgWrite{sql: setHousekeeping}
+		}
+		pending = append(append(pending, set), t.pending...)
 	}
 	var b pgx.Batch
 	for _, w := range pending {
@@ -291,7 +302,8 @@ type pgRow struct {
 	due, remindAt, completedAt pgtype.Timestamptz
 	next                       pgtype.UUID
 	total                      int
-	dest, counted              []any // pointers to the fields above, in column order
+	epoch, seq                 pgtype.Int8 // the owner's feed head (see withHead)
+	dest, listDest             []any       // pointers to the fields above, in column order
 }
 
 func newPgRow(rows pgx.Rows) *pgRow {
@@ -308,21 +320,28 @@ func (r *pgRow) task() (*task.Task, error) {
 	return r.build()
 }
 
-func (r *pgRow) countedTask() (*task.Task, int, error) {
-	if r.counted == nil {
-		r.counted = append([]any{&r.total}, r.dest...)
+func (r *pgRow) listed(counted bool) (task.FeedPosition, *task.Task, int, error) {
+	if r.listDest == nil {
+		r.listDest = []any{&r.epoch, &r.seq}
+		if counted {
+			r.listDest = append(r.listDest, &r.total)
+		}
+		r.listDest = append(r.listDest, r.dest...)
 	}
-	if r.rows.RawValues()[1] == nil { // no id: an empty page's count
-		dest := make([]any, len(r.counted)) // nil skips a column
-		dest[0] = &r.total
-		return nil, r.total, r.rows.Scan(dest...)
+	prefix := len(r.listDest) - len(r.dest)
+	var t *task.Task
+	var err error
+	if r.rows.RawValues()[prefix] == nil { // no id: an empty page's head (and count)
+		dest := make([]any, len(r.listDest)) // nil skips a column
+		copy(dest, r.listDest[:prefix])
+		err = r.rows.Scan(dest...)
+	} else if err = r.rows.Scan(r.listDest...); err == nil {
+		t, err = r.build()
 	}
-	if err := r.rows.Scan(r.counted...); err != nil {
-		return nil, 0, err
-	}
-	t, err := r.build()
-	return t, r.total, err
+	return task.FeedPosition{Epoch: r.epoch.Int64, Seq: r.seq.Int64}, t, r.total, err
 }
+
+func (r *pgRow) scan(dest ...any) error { return r.rows.Scan(dest...) }
 
 // build makes the task of the fields just scanned.
 func (r *pgRow) build() (*task.Task, error) {

@@ -175,8 +175,9 @@ func TestTaskRepositoryAsAppRole(t *testing.T) {
 // TestRowLevelSecurityOnEveryUserTable holds every table with a user_id
 // column to the pattern of 20261206000001_row_level_security: row-level
 // security enabled and forced, and policies, each comparing with the
-// acting user (app.user_id); a permissive policy that does not would let
-// every row through. A new table with user data fails here until its
+// acting user (app.user_id), or letting the housekeeping only read
+// (app.housekeeping, see 20261206000002_feed_row_level_security); a
+// permissive policy that does neither would let every row through. A new table with user data fails here until its
 // migration does the same.
 func TestRowLevelSecurityOnEveryUserTable(t *testing.T) {
 	t.Parallel()
@@ -184,7 +185,8 @@ func TestRowLevelSecurityOnEveryUserTable(t *testing.T) {
 	sqlstoretest.MustMigrate(t, sqlstoretest.MustOpen(t, databaseURL, sqlstore.Options{MaxOpenConns: 2}))
 	rows, err := mustRaw(t, "pgx", databaseURL).Query(`SELECT c.relname, c.relrowsecurity, c.relforcerowsecurity,
 		count(p.oid), count(p.oid) FILTER (WHERE coalesce(pg_get_expr(p.polqual, p.polrelid), '') LIKE '%app.user_id%'
-			AND coalesce(pg_get_expr(p.polwithcheck, p.polrelid), 'app.user_id') LIKE '%app.user_id%')
+			AND coalesce(pg_get_expr(p.polwithcheck, p.polrelid), 'app.user_id') LIKE '%app.user_id%'
+			OR p.polcmd = 'r' AND pg_get_expr(p.polqual, p.polrelid) LIKE '%app.housekeeping%')
 		FROM pg_class c
 		JOIN pg_namespace n ON n.oid = c.relnamespace
 		JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = 'user_id' AND NOT a.attisdropped
@@ -206,7 +208,7 @@ func TestRowLevelSecurityOnEveryUserTable(t *testing.T) {
 		}
 		tables = append(tables, name)
 		if !enabled || !forced || policies == 0 || keyed != policies {
-			t.Errorf("table %s: row-level security enabled %v, forced %v; %d policies, %d of them on app.user_id; "+
+			t.Errorf("table %s: row-level security enabled %v, forced %v; %d policies, %d of them on app.user_id or the housekeeping's reads; "+
 				"want enabled, forced, and every policy on app.user_id (see migrations/postgres/20261206000001_row_level_security.tx.up.sql)",
 				name, enabled, forced, policies, keyed)
 		}

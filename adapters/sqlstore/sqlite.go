@@ -106,11 +106,12 @@ const maxListShapes = 256
 
 func newSQLiteEngine(reader, writer *sql.DB) *sqliteEngine {
 	e := &sqliteEngine{reader: reader, writer: writer, onReader: map[string]*stmt{}, onWriter: map[string]*stmt{}}
-	s := sqliteSQL.statements()
-	for _, text := range []string{s.get, s.listAll} {
+	s, f := sqliteSQL.statements(), sqliteSQL.feedStatements()
+	for _, text := range []string{s.get, s.listAll, f.listTrash, f.listTrashAfter, f.changes} {
 		e.onReader[text] = newStmt(reader, text, true)
 	}
-	for _, text := range []string{s.getForUpdate, s.insert, s.update, s.delete} {
+	for _, text := range []string{s.getForUpdate, s.insert, s.update, s.delete,
+		f.trashInsert, f.deleteRead, f.getTrashed, f.untrash, f.recordHead, f.recordChange} {
 		e.onWriter[text] = newStmt(writer, text, true)
 	}
 	return e
@@ -269,7 +270,8 @@ type sqliteRow struct {
 	dueIsDate                  bool
 	next                       nullRowID
 	total                      int
-	dest, counted              []any // pointers to the fields above, in column order
+	epoch, seq                 sql.NullInt64 // the owner's feed head (see withHead)
+	dest, listDest             []any         // pointers to the fields above, in column order
 }
 
 func newSQLiteRow(rows *sql.Rows) *sqliteRow {
@@ -286,20 +288,27 @@ func (r *sqliteRow) task() (*task.Task, error) {
 	return r.build()
 }
 
-func (r *sqliteRow) countedTask() (*task.Task, int, error) {
-	if r.counted == nil {
-		r.counted = append([]any{&r.total}, r.dest...)
+func (r *sqliteRow) listed(counted bool) (task.FeedPosition, *task.Task, int, error) {
+	if r.listDest == nil {
+		r.listDest = []any{&r.epoch, &r.seq}
+		if counted {
+			r.listDest = append(r.listDest, &r.total)
+		}
+		r.listDest = append(r.listDest, r.dest...)
 	}
-	err := r.rows.Scan(r.counted...)
-	if errors.Is(err, errNoTask) { // the id is NULL: an empty page's count
-		return nil, r.total, nil
+	var t *task.Task
+	err := r.rows.Scan(r.listDest...) // the head and count come first, so are scanned when the id is NULL
+	head := task.FeedPosition{Epoch: r.epoch.Int64, Seq: r.seq.Int64}
+	if errors.Is(err, errNoTask) { // the id is NULL: an empty page's head (and count)
+		return head, nil, r.total, nil
 	}
-	if err != nil {
-		return nil, 0, err
+	if err == nil {
+		t, err = r.build()
 	}
-	t, err := r.build()
-	return t, r.total, err
+	return head, t, r.total, err
 }
+
+func (r *sqliteRow) scan(dest ...any) error { return r.rows.Scan(dest...) }
 
 // build makes the task of the fields just scanned.
 func (r *sqliteRow) build() (*task.Task, error) {

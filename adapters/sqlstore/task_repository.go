@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/todoapi/todo/core/apperr"
@@ -23,8 +24,9 @@ var (
 // transaction is held is each database's own (an engine: postgres.go,
 // sqlite.go).
 type TaskRepository struct {
-	db  *DB
-	sql statements
+	db   *DB
+	sql  statements
+	feed feedStatements
 }
 
 // engine is what differs between the databases in running statements.
@@ -52,14 +54,19 @@ type txEngine interface {
 // row is the current row of a result, scanned the database's way.
 type row interface {
 	task() (*task.Task, error)
-	// countedTask scans a row of a counted page (see listQuery): the count,
-	// then the task, which is nil in the one row of an empty page.
-	countedTask() (*task.Task, int, error)
+	// listed scans a row of a list (see withHead): the owner's feed head,
+	// then for a counted page (see listQuery) the count, then the task,
+	// which is nil in the one row of an empty page.
+	listed(counted bool) (head task.FeedPosition, t *task.Task, total int, err error)
+	// scan scans the columns of a row that is not a task into dest, each
+	// a database/sql destination (a sql.Scanner or a basic type).
+	scan(dest ...any) error
 }
 
 // NewTaskRepository returns a repository over an open, migrated database.
 func NewTaskRepository(db *DB) *TaskRepository {
-	return &TaskRepository{db: db, sql: db.sqlDialect().statements()}
+	d := db.sqlDialect()
+	return &TaskRepository{db: db, sql: d.statements(), feed: d.feedStatements()}
 }
 
 // Ping implements ports.Pinger for /readyz. A ping under way outlives its
@@ -93,22 +100,17 @@ func (r *TaskRepository) Get(ctx context.Context, owner identity.UserID, id task
 
 // List implements ports.TaskRepository. The whole list (v1's, the hottest
 // read) runs as a constant statement; any other is composed by listQuery.
+// Either comes with the owner's feed head (withHead).
 func (r *TaskRepository) List(ctx context.Context, owner identity.UserID, q task.Query) (task.Page, error) {
-	st, args := r.sql.listAll, []any{string(owner)}
-	if !wholeList(q) {
-		st, args = r.db.sqlDialect().listQuery(r.db.read, owner, q, r.db.engine.timeArg)
-	}
+	st, args := r.listStatement(owner, q)
 	counted := q.Count && paged(q) // else every match is on the page
 	list := make([]*task.Task, 0, 16)
 	total := 0
+	var head task.FeedPosition
 	err := r.db.engine.read(ctx, owner, st, args, func(rw row) error {
 		var t *task.Task
 		var err error
-		if counted {
-			t, total, err = rw.countedTask()
-		} else {
-			t, err = rw.task()
-		}
+		head, t, total, err = rw.listed(counted)
 		if t != nil {
 			list = append(list, t)
 		}
@@ -117,7 +119,8 @@ func (r *TaskRepository) List(ctx context.Context, owner identity.UserID, q task
 	if err != nil {
 		return task.Page{}, dbError(err)
 	}
-	page := task.Page{Tasks: list}
+	inOrder(q, list)
+	page := task.Page{Tasks: list, Head: head}
 	if q.Count {
 		page.Total = len(list)
 		if counted {
@@ -130,6 +133,46 @@ func (r *TaskRepository) List(ctx context.Context, owner identity.UserID, q task
 		page.Next = &next
 	}
 	return page, nil
+}
+
+// listStatement returns the statement of a list and its parameters.
+func (r *TaskRepository) listStatement(owner identity.UserID, q task.Query) (string, []any) {
+	st, args := r.sql.listAll, []any{string(owner)}
+	if !wholeList(q) {
+		st, args = r.db.sqlDialect().listQuery(r.db.read, owner, q, r.db.engine.timeArg)
+	}
+	return r.db.sqlDialect().withHead(st, args, owner)
+}
+
+// inOrder sorts a list's tasks into q's order when the database handed
+// them over otherwise. Neither SQL nor a join promises the order of a
+// subquery's rows (SQLite drops the ORDER BY of one without a LIMIT), but
+// both hand them over in it, so this only checks, and reads the keys of a
+// title sort once.
+func inOrder(q task.Query, list []*task.Task) {
+	if len(list) < 2 {
+		return
+	}
+	pos := make([]task.Position, len(list))
+	for i, t := range list {
+		pos[i] = task.PositionOf(t, q.Sort)
+	}
+	sorted := true
+	for i := 1; i < len(pos) && sorted; i++ {
+		sorted = q.Compare(pos[i-1], pos[i]) < 0
+	}
+	if sorted {
+		return
+	}
+	idx := make([]int, len(list))
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortFunc(idx, func(a, b int) int { return q.Compare(pos[a], pos[b]) })
+	tasks := slices.Clone(list)
+	for i, j := range idx {
+		list[i] = tasks[j]
+	}
 }
 
 // Atomic implements ports.TaskRepository.

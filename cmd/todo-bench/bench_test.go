@@ -26,8 +26,12 @@ func TestMain(m *testing.M) {
 // never how fast anything is.
 func TestRunSQLite(t *testing.T) {
 	t.Parallel()
-	rep := mustRun(t, "--store", "sqlite")
+	rep := mustRun(t, "--store", "sqlite", "--catchup", "250", "--catchup-page", "100")
 	checkReport(t, rep, "sqlite")
+	if c := rep.Catchup; c == nil || c.Changes != 250 || c.PageSize != 100 || len(c.RunsSecs) != catchupRuns ||
+		c.Rate <= 0 || c.PageP50ms <= 0 || c.PageBytes <= 0 {
+		t.Errorf("catch-up report: %+v", rep.Catchup)
+	}
 }
 
 func TestRunPostgres(t *testing.T) {

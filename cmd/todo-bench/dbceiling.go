@@ -19,8 +19,9 @@ import (
 // everything below HTTP: the database, the driver, and the repository's
 // code (its SQL, its transactions, rows into tasks). Each operation makes
 // the repository calls that the server's use case makes (core/app):
-// LIST = List of the whole list; GET = Get; CREATE = Atomic{Create} of a
-// new task; UPDATE and TOGGLE = Atomic{Get, change, Save}.
+// LIST = List of the whole list; GET = Get; CREATE = Atomic{Create,
+// Record} of a new task; UPDATE and TOGGLE = Atomic{Get, change, Save,
+// Record}: the writes and the change feed's record, as the use cases do.
 
 // dbCeiling drives the store's repository.
 type dbCeiling struct {
@@ -87,7 +88,12 @@ func (d *dbCeiling) create(ctx context.Context, w *worker) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	return 0, d.repo.Atomic(ctx, owner, func(tx ports.TaskTx) error { return tx.Create(ctx, t) })
+	return 0, d.repo.Atomic(ctx, owner, func(tx ports.TaskTx) error {
+		if err := tx.Create(ctx, t); err != nil {
+			return err
+		}
+		return tx.Record(ctx, task.Created(t))
+	})
 }
 
 // change is the use case's change: read the task in a transaction, apply
@@ -106,7 +112,10 @@ func (d *dbCeiling) change(ctx context.Context, w *worker, fn func(*task.Task, t
 		if t.Version() == read {
 			return nil
 		}
-		return tx.Save(ctx, t)
+		if err := tx.Save(ctx, t); err != nil {
+			return err
+		}
+		return tx.Record(ctx, task.Updated(t))
 	})
 }
 

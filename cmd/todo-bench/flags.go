@@ -44,6 +44,8 @@ type options struct {
 	noise       float64 // cores of other work that make a measurement noisy; 0: no check
 	retries     int
 	large       bool
+	catchup     int // changes the feed catch-up reads; 0: no catch-up
+	catchupPage int
 	explain     bool
 	jsonOut     bool
 }
@@ -74,6 +76,8 @@ func parseFlags(args []string, logw io.Writer) (options, error) {
 	fs.Float64Var(&o.noise, "noise", 0.15, "wait for a quiet machine before each measurement, and repeat one during which other work took more CPU cores than this (0: off)")
 	fs.IntVar(&o.retries, "retries", 2, "times a noisy measurement is repeated")
 	fs.BoolVar(&o.large, "large", false, "also load 10,000 users x 100 tasks (1,000,000 rows) through the store's repository")
+	fs.IntVar(&o.catchup, "catchup", 0, "also make this many changes of one user, then read them from the change feed from the start (e.g. 100000)")
+	fs.IntVar(&o.catchupPage, "catchup-page", 1000, "the page size (limit) of the catch-up's reads, 1 to 1000")
 	fs.BoolVar(&o.explain, "explain", false, "PostgreSQL: print the generic plans of the store's Get and List (with --large: do they use the indexes?)")
 	fs.BoolVar(&o.jsonOut, "json", false, "print the report as JSON instead of a table")
 	fs.BoolVar(&quick, "quick", false, "a short run that proves the tool works: 1s per measurement, 200ms warm-up, no noise checks")
@@ -139,6 +143,8 @@ func (o options) validate() error {
 		return fmt.Errorf("--client: want %s or %s, not %q", clientRaw, clientNetHTTP, o.client)
 	case o.client == clientRaw && strings.HasPrefix(o.target, "https:"):
 		return errors.New("--client raw speaks plain HTTP only; use --client net/http for an https target")
+	case o.catchup < 0 || o.catchupPage < 1 || o.catchupPage > 1000:
+		return errors.New("--catchup must not be negative, --catchup-page from 1 to 1000")
 	case o.large && o.target != "" && o.databaseURL == "":
 		return errors.New("--large with --target needs --database-url")
 	}

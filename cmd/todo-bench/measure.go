@@ -27,6 +27,8 @@ type report struct {
 	Ops            []opReport `json:"ops"`
 	// Plans are the hot statements' query plans (--explain), by operation.
 	Plans map[string]string `json:"plans,omitempty"`
+	// Catchup is the feed catch-up scenario (--catchup).
+	Catchup *catchupReport `json:"catchup,omitempty"`
 }
 
 // opReport is one operation beside its ceilings.
@@ -66,6 +68,11 @@ func (b *bench) measure(ctx context.Context) (*report, error) {
 		r := b.measureOp(ctx, op, db)
 		rep.Ops = append(rep.Ops, r)
 		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+	}
+	if b.o.catchup > 0 {
+		if rep.Catchup, err = b.catchup(ctx); err != nil {
 			return nil, err
 		}
 	}

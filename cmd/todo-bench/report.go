@@ -43,6 +43,12 @@ func writeTable(w io.Writer, rep *report) {
 			rps(r.HTTPCeiling), rps(r.DBCeiling), thousands(r.ComposedRPS), percent(r.Fraction))
 	}
 	_ = tw.Flush()
+	if c := rep.Catchup; c != nil {
+		fmt.Fprintf(w, "\nfeed catch-up: %s changes in pages of %d, read in %s s (%s changes/s, median run); "+
+			"a page: p50 %.1f ms, p99 %.1f ms, max %.1f ms, %s bytes; made in %.1f s\n",
+			thousands(float64(c.Changes)), c.PageSize, secs(c.RunsSecs), thousands(c.Rate), c.PageP50ms, c.PageP99ms, c.PageMaxms,
+			thousands(c.PageBytes), c.SeedSecs)
+	}
 	writeCeilingDetails(w, rep)
 	writePlans(w, rep)
 	writeErrors(w, rep)
@@ -141,4 +147,13 @@ func thousands(f float64) string {
 		b.WriteRune(c)
 	}
 	return b.String()
+}
+
+// secs lists durations in seconds: "1.23, 1.19, 1.25".
+func secs(v []float64) string {
+	parts := make([]string, len(v))
+	for i, s := range v {
+		parts[i] = strconv.FormatFloat(s, 'f', 2, 64)
+	}
+	return strings.Join(parts, ", ")
 }

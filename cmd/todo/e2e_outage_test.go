@@ -87,7 +87,9 @@ func (p *tcpProxy) SetUp(up bool) {
 
 // While the database is unreachable the API answers 503 problems with
 // Retry-After, /readyz fails and /healthz does not; when it returns, all
-// recovers without a restart.
+// recovers without a restart. A write load runs throughout: every write
+// acknowledged before, during or after the outage is stored, and in the
+// change feed exactly once.
 func TestDatabaseOutageAndRecovery(t *testing.T) {
 	t.Parallel()
 	dbURL, err := url.Parse(sqlstoretest.MustCreatePostgresDB(t))
@@ -101,12 +103,15 @@ func TestDatabaseOutageAndRecovery(t *testing.T) {
 	dbURL.RawQuery = q.Encode()
 
 	dir := t.TempDir()
-	env := cleanEnv("DATABASE_URL=" + dbURL.String())
+	env := cleanEnv("DATABASE_URL="+dbURL.String(), "RATE_LIMIT_PER_USER=0")
 	srv := MustStart(t, dir, env)
 	token := MustToken(t, dir, env, "alice")
 	if status, _, body := Do(t, "POST", srv.URL+"/api/alice/tasks", token, `{"title":"before the outage"}`); status != http.StatusCreated {
 		t.Fatalf("create: %d %s", status, body)
 	}
+	load := startWriteLoad(srv.URL, token, "alice", 4)
+	time.Sleep(500 * time.Millisecond)
+	before := len(load.Acks())
 
 	proxy.SetUp(false)
 	status, hdr, body := Do(t, "GET", srv.URL+"/api/alice/tasks", token, "")
@@ -138,6 +143,25 @@ func TestDatabaseOutageAndRecovery(t *testing.T) {
 	if status, _, _ := Do(t, "GET", srv.URL+"/readyz", "", ""); status != http.StatusOK {
 		t.Errorf("/readyz after recovery: %d", status)
 	}
+	// The load's writes failed during the outage with 503 and Retry-After,
+	// and are acknowledged again after it.
+	during := len(load.Acks())
+	testkit.Eventually(t, 10*time.Second, "writes acknowledged after the recovery", func() bool { return len(load.Acks()) > during+20 })
+	load.Stop()
+	close(load.statuses)
+	outage := 0
+	for s := range load.statuses {
+		if s.status == http.StatusServiceUnavailable && s.retryAfter == "" {
+			t.Fatalf("a write answered 503 without Retry-After during the outage")
+		}
+		if s.status == http.StatusServiceUnavailable {
+			outage++
+		}
+	}
+	if outage == 0 || before == 0 {
+		t.Fatalf("%d writes acknowledged before the outage, %d answered 503 during it: the load did not run through it", before, outage)
+	}
+	MustAllAcknowledged(t, srv.URL, token, "alice", load.Acks())
 	if code := srv.Stop(t); code != 0 {
 		t.Errorf("exit %d\n%s", code, srv.logs)
 	}

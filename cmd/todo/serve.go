@@ -105,7 +105,7 @@ const startTimeout = 2 * time.Minute
 // of the settings, plus the core's use cases.
 func options(c config.Config, logger *slog.Logger) []fx.Option {
 	return []fx.Option{
-		fx.Supply(c.HTTP, c.Database, c.Auth, c.RateLimit, c.Telemetry, logger),
+		fx.Supply(c.HTTP, c.Database, c.Auth, c.RateLimit, c.Telemetry, c.Retention, logger),
 		fx.WithLogger(func() fxevent.Logger {
 			// fx's own account of a failure (the hook, the rollback) is for
 			// debugging: the error it returns is printed as one line.
@@ -119,6 +119,7 @@ func options(c config.Config, logger *slog.Logger) []fx.Option {
 		ratelimit.Module,
 		httpapi.Module,
 		telemetryOptions(),
+		housekeeping,
 		fx.Provide(
 			fx.Annotate(func() system.Clock { return system.Clock{} }, fx.As(new(ports.Clock))),
 			fx.Annotate(func() system.IDs { return system.IDs{} }, fx.As(new(ports.IDs))),

@@ -46,7 +46,13 @@ func (s *TaskService) Create(ctx context.Context, actor identity.Principal, owne
 	if err != nil {
 		return nil, err
 	}
-	if err := s.repo.Atomic(ctx, owner, func(tx ports.TaskTx) error { return tx.Create(ctx, t) }); err != nil {
+	err = s.repo.Atomic(ctx, owner, func(tx ports.TaskTx) error {
+		if err := tx.Create(ctx, t); err != nil {
+			return err
+		}
+		return tx.Record(ctx, task.Created(t))
+	})
+	if err != nil {
 		return nil, err
 	}
 	return t, nil
@@ -98,17 +104,23 @@ func (s *TaskService) SetCompleted(ctx context.Context, actor identity.Principal
 	})
 }
 
-// Delete removes one of the owner's tasks. Errors as for Get.
+// Delete moves one of the owner's tasks to the trash, from where Restore
+// brings it back until it is purged. Errors as for Get.
 func (s *TaskService) Delete(ctx context.Context, actor identity.Principal, owner identity.UserID, taskID string) error {
 	id, err := s.lookup(actor, owner, taskID)
 	if err != nil {
 		return err
 	}
 	return s.repo.Atomic(ctx, owner, func(tx ports.TaskTx) error {
-		if _, err := tx.Get(ctx, id); err != nil {
+		t, err := tx.Get(ctx, id)
+		if err != nil {
 			return err
 		}
-		return tx.Delete(ctx, id)
+		now := s.clock.Now()
+		if err := tx.Trash(ctx, t, now); err != nil {
+			return err
+		}
+		return tx.Record(ctx, task.Deleted(id, now))
 	})
 }
 
@@ -137,8 +149,14 @@ func (s *TaskService) change(ctx context.Context, actor identity.Principal, owne
 			if err := tx.Create(ctx, next); err != nil {
 				return err
 			}
+			if err := tx.Record(ctx, task.Created(next)); err != nil {
+				return err
+			}
 		}
-		return tx.Save(ctx, t)
+		if err := tx.Save(ctx, t); err != nil {
+			return err
+		}
+		return tx.Record(ctx, task.Updated(t))
 	})
 	if err != nil {
 		return nil, err

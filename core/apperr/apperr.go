@@ -20,6 +20,7 @@ const (
 	ECONFLICT     Code = "conflict"     // the write collides with existing state
 	EUNAVAILABLE  Code = "unavailable"  // a dependency (the database) cannot be reached; retry later
 	ECANCELED     Code = "canceled"     // the caller gave up (a client hung up) before the answer: no failure of ours
+	EGONE         Code = "gone"         // a position that is no longer (or never was) valid; start again
 	EINTERNAL     Code = "internal"     // anything else; details belong in the log only
 )
 

@@ -159,6 +159,10 @@ type Page struct {
 	// and After, read in the same snapshot as the page; 0 unless
 	// Query.Count.
 	Total int
+	// Head is the owner's change feed position read in the same snapshot
+	// as the page: reading the feed from it gives every change the page
+	// does not show, and none that it does.
+	Head FeedPosition
 }
 
 func compareIDs(a, b ID) int {

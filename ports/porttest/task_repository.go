@@ -54,6 +54,16 @@ func TaskRepository(t *testing.T, newRepo func(t *testing.T) ports.TaskRepositor
 		{"SaveNeedsGet", testSaveNeedsGet},
 		{"RoundTripPlan", testRoundTripPlan},
 		{"ListQueries", testListQueries},
+		{"Trash", testTrash},
+		{"TrashNeedsGet", testTrashNeedsGet},
+		{"TrashIsolation", testTrashIsolation},
+		{"TrashPages", testTrashPages},
+		{"Feed", testFeed},
+		{"FeedNeverSkips", testFeedNeverSkips},
+		{"Claim", testClaim},
+		{"ExpiredTrash", testExpiredTrash},
+		{"PurgeRace", testPurgeRace},
+		{"PruneChanges", testPruneChanges},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -47,11 +47,13 @@ func components(api API) obj {
 			"Forbidden":    problem("The token's user is not the `{user_id}` of the path."),
 			"NotFound":     problem("No such task for this user (also when the id is not a UUID, or the task is another user's)."),
 			"TooLarge":     problem("The body is larger than the limit (64 KiB by default)."),
-			"Invalid":      invalid,
-			"TooMany":      tooMany,
-			"Internal":     problem("Something unexpected; the details are in the server's log, not here."),
-			"Unavailable":  unavailable,
-			"Problem":      problem("Any other error, such as the router's own 404 or 405."),
+			"Gone": problem("The change cursor was never issued for this user's feed, or the changes after it are no longer kept " +
+				"(`CHANGE_RETENTION`): list the tasks again and read the changes from that list's `X-Change-Cursor`."),
+			"Invalid":     invalid,
+			"TooMany":     tooMany,
+			"Internal":    problem("Something unexpected; the details are in the server's log, not here."),
+			"Unavailable": unavailable,
+			"Problem":     problem("Any other error, such as the router's own 404 or 405."),
 		},
 	}
 }

@@ -156,7 +156,7 @@ func operation(op Operation) obj {
 var errorResponses = map[int]string{
 	http.StatusBadRequest: "BadRequest", http.StatusUnauthorized: "Unauthorized", http.StatusForbidden: "Forbidden",
 	http.StatusNotFound: "NotFound", http.StatusRequestEntityTooLarge: "TooLarge", http.StatusUnprocessableEntity: "Invalid",
-	http.StatusTooManyRequests:     "TooMany",
+	http.StatusTooManyRequests: "TooMany", http.StatusGone: "Gone",
 	http.StatusInternalServerError: "Internal", http.StatusServiceUnavailable: "Unavailable",
 }
 

@@ -1,0 +1,45 @@
+DROP POLICY IF EXISTS feed_heads_housekeeping ON feed_heads;
+
+--bun:split
+
+DROP POLICY IF EXISTS feed_heads_acting_user ON feed_heads;
+
+--bun:split
+
+ALTER TABLE feed_heads NO FORCE ROW LEVEL SECURITY;
+
+--bun:split
+
+ALTER TABLE feed_heads DISABLE ROW LEVEL SECURITY;
+
+--bun:split
+
+DROP POLICY IF EXISTS changes_housekeeping ON changes;
+
+--bun:split
+
+DROP POLICY IF EXISTS changes_acting_user ON changes;
+
+--bun:split
+
+ALTER TABLE changes NO FORCE ROW LEVEL SECURITY;
+
+--bun:split
+
+ALTER TABLE changes DISABLE ROW LEVEL SECURITY;
+
+--bun:split
+
+DROP POLICY IF EXISTS trash_housekeeping ON trash;
+
+--bun:split
+
+DROP POLICY IF EXISTS trash_acting_user ON trash;
+
+--bun:split
+
+ALTER TABLE trash NO FORCE ROW LEVEL SECURITY;
+
+--bun:split
+
+ALTER TABLE trash DISABLE ROW LEVEL SECURITY;

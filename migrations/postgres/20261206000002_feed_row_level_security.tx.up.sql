@@ -1,0 +1,89 @@
+-- Row-level security on the tables of the trash and the change feed, in
+-- the pattern of 20261206000001_row_level_security: enabled, forced, and
+-- one policy binding every command to the acting user.
+--
+-- The housekeeping (adapters/sqlstore/housekeeping.go) must find, across
+-- users, the trashed tasks past their retention and the users with changes
+-- past theirs; it then purges and prunes in a transaction acting for each
+-- user. Those two finding reads name no user and set app.housekeeping
+-- instead, which a second policy lets read, and only read, trash,
+-- changes and feed_heads: no request's transaction sets it, so a statement of a use case
+-- that forgets its user filter still reaches only its user's rows.
+ALTER TABLE trash ENABLE ROW LEVEL SECURITY;
+
+--bun:split
+
+ALTER TABLE trash FORCE ROW LEVEL SECURITY;
+
+--bun:split
+
+DROP POLICY IF EXISTS trash_acting_user ON trash;
+
+--bun:split
+
+CREATE POLICY trash_acting_user ON trash
+    USING (user_id = (SELECT NULLIF(current_setting('app.user_id', true), '')))
+    WITH CHECK (user_id = (SELECT NULLIF(current_setting('app.user_id', true), '')));
+
+--bun:split
+
+DROP POLICY IF EXISTS trash_housekeeping ON trash;
+
+--bun:split
+
+CREATE POLICY trash_housekeeping ON trash FOR SELECT
+    USING ((SELECT current_setting('app.housekeeping', true)) = 'on');
+
+--bun:split
+
+ALTER TABLE changes ENABLE ROW LEVEL SECURITY;
+
+--bun:split
+
+ALTER TABLE changes FORCE ROW LEVEL SECURITY;
+
+--bun:split
+
+DROP POLICY IF EXISTS changes_acting_user ON changes;
+
+--bun:split
+
+CREATE POLICY changes_acting_user ON changes
+    USING (user_id = (SELECT NULLIF(current_setting('app.user_id', true), '')))
+    WITH CHECK (user_id = (SELECT NULLIF(current_setting('app.user_id', true), '')));
+
+--bun:split
+
+DROP POLICY IF EXISTS changes_housekeeping ON changes;
+
+--bun:split
+
+CREATE POLICY changes_housekeeping ON changes FOR SELECT
+    USING ((SELECT current_setting('app.housekeeping', true)) = 'on');
+
+--bun:split
+
+ALTER TABLE feed_heads ENABLE ROW LEVEL SECURITY;
+
+--bun:split
+
+ALTER TABLE feed_heads FORCE ROW LEVEL SECURITY;
+
+--bun:split
+
+DROP POLICY IF EXISTS feed_heads_acting_user ON feed_heads;
+
+--bun:split
+
+CREATE POLICY feed_heads_acting_user ON feed_heads
+    USING (user_id = (SELECT NULLIF(current_setting('app.user_id', true), '')))
+    WITH CHECK (user_id = (SELECT NULLIF(current_setting('app.user_id', true), '')));
+
+--bun:split
+
+DROP POLICY IF EXISTS feed_heads_housekeeping ON feed_heads;
+
+--bun:split
+
+CREATE POLICY feed_heads_housekeeping ON feed_heads FOR SELECT
+    USING ((SELECT current_setting('app.housekeeping', true)) = 'on');
