@@ -18,6 +18,7 @@ const (
 	EFORBIDDEN    Code = "forbidden"    // authenticated, but acting on someone else's resources
 	EUNAUTHORIZED Code = "unauthorized" // no valid credentials
 	ECONFLICT     Code = "conflict"     // the write collides with existing state
+	EPRECONDITION Code = "precondition" // the resource is not in the state the request requires of it
 	EUNAVAILABLE  Code = "unavailable"  // a dependency (the database) cannot be reached; retry later
 	EINTERNAL     Code = "internal"     // anything else; details belong in the log only
 )
