@@ -6,8 +6,10 @@ import (
 	"context"
 	"slices"
 	"sync"
+	"time"
 
 	"github.com/todoapi/todo/core/apperr"
+	"github.com/todoapi/todo/core/idempotency"
 	"github.com/todoapi/todo/core/identity"
 	"github.com/todoapi/todo/core/task"
 	"github.com/todoapi/todo/ports"
@@ -25,6 +27,13 @@ type TaskRepository struct {
 	mu    sync.RWMutex
 	tasks map[identity.UserID]map[task.ID]task.Snapshot
 	owner map[task.ID]identity.UserID // every id taken, whoever owns it
+	keys  map[ownedKey]idempotency.Record
+}
+
+// ownedKey is an idempotency key of one owner.
+type ownedKey struct {
+	owner identity.UserID
+	key   string
 }
 
 // NewTaskRepository returns an empty repository.
@@ -32,6 +41,7 @@ func NewTaskRepository() *TaskRepository {
 	return &TaskRepository{
 		tasks: make(map[identity.UserID]map[task.ID]task.Snapshot),
 		owner: make(map[task.ID]identity.UserID),
+		keys:  make(map[ownedKey]idempotency.Record),
 	}
 }
 
@@ -81,8 +91,9 @@ func (r *TaskRepository) List(_ context.Context, owner identity.UserID, q task.Q
 }
 
 // Atomic implements ports.TaskRepository. Transactions run one at a time
-// under the write lock; their writes are staged in the tx and applied when
-// fn returns nil, so an error leaves the repository as it was.
+// under the write lock (so no key is ever claimed by two); their writes are
+// staged in the tx and applied when fn returns nil, so an error leaves the
+// repository as it was.
 func (r *TaskRepository) Atomic(_ context.Context, owner identity.UserID, fn func(ports.TaskTx) error) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -104,7 +115,36 @@ func (r *TaskRepository) Atomic(_ context.Context, owner identity.UserID, fn fun
 		owned[id] = *s
 		r.owner[id] = owner
 	}
+	if tx.record != nil {
+		r.keys[ownedKey{owner, tx.record.Key}] = *tx.record
+	}
 	return nil
+}
+
+// GetKey implements ports.TaskRepository.
+func (r *TaskRepository) GetKey(_ context.Context, owner identity.UserID, key string) (*idempotency.Record, error) {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	rec, ok := r.keys[ownedKey{owner, key}]
+	if !ok {
+		return nil, apperr.Errorf(apperr.ENOTFOUND, "No record under this key.")
+	}
+	rec.Response = slices.Clone(rec.Response)
+	return &rec, nil
+}
+
+// ExpireKeys implements ports.TaskRepository.
+func (r *TaskRepository) ExpireKeys(_ context.Context, before time.Time) (int64, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var n int64
+	for k, rec := range r.keys {
+		if rec.CreatedAt.Before(before) {
+			delete(r.keys, k)
+			n++
+		}
+	}
+	return n, nil
 }
 
 // Ping implements ports.Pinger: memory is always reachable.
@@ -117,6 +157,7 @@ type tx struct {
 	owner  identity.UserID
 	staged map[task.ID]*task.Snapshot
 	read   map[task.ID]int64 // the version Get read
+	record *idempotency.Record
 }
 
 func (t *tx) current(id task.ID) (task.Snapshot, bool) {
@@ -171,5 +212,17 @@ func (t *tx) Delete(_ context.Context, id task.ID) error {
 		return task.ErrNotFound()
 	}
 	t.staged[id] = nil
+	return nil
+}
+
+// ClaimKey has nothing to do: no other transaction runs while this one does.
+func (t *tx) ClaimKey(context.Context, string) error { return nil }
+
+func (t *tx) SaveKey(_ context.Context, rec idempotency.Record) error {
+	if _, taken := t.r.keys[ownedKey{t.owner, rec.Key}]; taken || t.record != nil {
+		return idempotency.ErrTaken()
+	}
+	rec.Response = slices.Clone(rec.Response)
+	t.record = &rec
 	return nil
 }

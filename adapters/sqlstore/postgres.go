@@ -258,6 +258,8 @@ func newPgRow(rows pgx.Rows) *pgRow {
 	return r
 }
 
+func (r *pgRow) scan(dest ...any) error { return r.rows.Scan(dest...) }
+
 func (r *pgRow) task() (*task.Task, error) {
 	if err := r.rows.Scan(r.dest...); err != nil {
 		return nil, err

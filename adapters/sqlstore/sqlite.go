@@ -98,10 +98,10 @@ const maxListShapes = 256
 func newSQLiteEngine(reader, writer *sql.DB) *sqliteEngine {
 	e := &sqliteEngine{reader: reader, writer: writer, onReader: map[string]*stmt{}, onWriter: map[string]*stmt{}}
 	s := sqliteSQL.statements()
-	for _, text := range []string{s.get, s.listAll} {
+	for _, text := range []string{s.get, s.listAll, s.getKey} {
 		e.onReader[text] = newStmt(reader, text, true)
 	}
-	for _, text := range []string{s.getForUpdate, s.insert, s.update, s.delete} {
+	for _, text := range []string{s.getForUpdate, s.insert, s.update, s.delete, s.saveKey} {
 		e.onWriter[text] = newStmt(writer, text, true)
 	}
 	return e
@@ -248,6 +248,8 @@ func newSQLiteRow(rows *sql.Rows) *sqliteRow {
 		&r.priority, &r.tags, &r.due, &r.dueIsDate, &r.remindAt, &r.recurrence, &r.completedAt, &r.next}
 	return r
 }
+
+func (r *sqliteRow) scan(dest ...any) error { return r.rows.Scan(dest...) }
 
 func (r *sqliteRow) task() (*task.Task, error) {
 	if err := r.rows.Scan(r.dest...); err != nil {

@@ -51,6 +51,8 @@ type txEngine interface {
 
 // row is the current row of a result, scanned the database's way.
 type row interface {
+	// scan reads the row's columns into dest, as database/sql's Scan does.
+	scan(dest ...any) error
 	task() (*task.Task, error)
 	// countedTask scans a row of a counted page (see listQuery): the count,
 	// then the task, which is nil in the one row of an empty page.

@@ -54,6 +54,11 @@ func TaskRepository(t *testing.T, newRepo func(t *testing.T) ports.TaskRepositor
 		{"SaveNeedsGet", testSaveNeedsGet},
 		{"RoundTripPlan", testRoundTripPlan},
 		{"ListQueries", testListQueries},
+		{"KeyRoundTrip", testKeyRoundTrip},
+		{"KeyTaken", testKeyTaken},
+		{"KeyRolledBack", testKeyRolledBack},
+		{"KeyConcurrent", testKeyConcurrent},
+		{"ExpireKeys", testExpireKeys},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
