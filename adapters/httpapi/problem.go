@@ -8,6 +8,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/todoapi/todo/core/apperr"
+	"github.com/todoapi/todo/core/task"
 )
 
 // statusOf maps each domain error code to its HTTP status: the one place
@@ -18,6 +19,7 @@ var statusOf = map[apperr.Code]int{
 	apperr.EFORBIDDEN:    http.StatusForbidden,
 	apperr.EUNAUTHORIZED: http.StatusUnauthorized,
 	apperr.ECONFLICT:     http.StatusConflict,
+	apperr.EPRECONDITION: http.StatusPreconditionFailed,
 	apperr.EUNAVAILABLE:  http.StatusServiceUnavailable,
 	apperr.EINTERNAL:     http.StatusInternalServerError,
 }
@@ -49,6 +51,10 @@ func (s *server) fail(c *gin.Context, err error) {
 		detail = internalDetail
 	case http.StatusServiceUnavailable:
 		c.Header("Retry-After", retryAfter)
+	case http.StatusPreconditionFailed:
+		if pf := task.PreconditionFailedOf(err); pf != nil {
+			c.Writer.Header()["Etag"] = []string{taskETag(pf.Version)}
+		}
 	}
 	if status >= 500 {
 		_ = c.Error(err)
