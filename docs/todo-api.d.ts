@@ -219,7 +219,10 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Flip the task's completed flag */
+        /**
+         * Flip the task's completed flag
+         * @description The body is not read, except to tell a retry from another request under an `Idempotency-Key`.
+         */
         patch: operations["toggleTask"];
         trace?: never;
     };
@@ -611,6 +614,16 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /** @description Another request with the same `Idempotency-Key` is still being processed: retry once it has been answered, and get its response. */
+        Conflict: {
+            headers: {
+                "X-Request-Id": components["headers"]["XRequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
         /** @description The token's user is not the `{user_id}` of the path. */
         Forbidden: {
             headers: {
@@ -631,7 +644,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description A rule is broken: `errors` names each field, and `detail` names them all in one line. */
+        /** @description A rule is broken: `errors` names each field, and `detail` names them all in one line. Also an `Idempotency-Key` sent again with another request (method, path or body): `errors` names `Idempotency-Key`. */
         Invalid: {
             headers: {
                 "X-Request-Id": components["headers"]["XRequestId"];
@@ -644,6 +657,26 @@ export interface components {
         /** @description No such task for this user (also when the id is not a UUID, or the task is another user's). */
         NotFound: {
             headers: {
+                "X-Request-Id": components["headers"]["XRequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description Not modified: `If-None-Match` names the current `ETag`; keep what you have. No body. */
+        NotModified: {
+            headers: {
+                ETag: components["headers"]["ETag"];
+                "X-Request-Id": components["headers"]["XRequestId"];
+                [name: string]: unknown;
+            };
+            content?: never;
+        };
+        /** @description `If-Match` names no current version of the task (or `If-None-Match` names the current one): nothing changed. `ETag` is the current one: read the task again, or send no precondition to overwrite it. */
+        PreconditionFailed: {
+            headers: {
+                ETag: components["headers"]["ETag"];
                 "X-Request-Id": components["headers"]["XRequestId"];
                 [name: string]: unknown;
             };
@@ -716,6 +749,12 @@ export interface components {
         DueAfter: string;
         /** @description Tasks due on or before this: a date (to the end of that day in UTC) or an RFC 3339 date-time. Tasks without a due date are left out. */
         DueBefore: string;
+        /** @description 1 to 255 visible ASCII characters (a random UUID makes a good one), as they are or in double quotes. A retry with the same key and the same request (method, path and body) gets the first response again (status, body, `Location`, `ETag`) with `Idempotent-Replayed: true`, and changes nothing, even after a crash or on another replica. The same key with another request is a 422; while the first request is still running, a 409. A request that failed stored nothing: retry it as it was. Keys are the user's own, kept `IDEMPOTENCY_TTL` (24 hours by default). */
+        IdempotencyKey: string;
+        /** @description The `ETag` of the version you read (or several, comma-separated). A write to a task with any other version answers 412 with the current `ETag` and changes nothing; `*` matches any existing task. The check runs on the task as the write locked it, so no other write can slip in between. A read answers 412 unless it names the current `ETag` (compared strongly: a weak tag never matches). */
+        IfMatch: string;
+        /** @description The `ETag` you hold (or several). A read answers 304, without a body, while it is still current (compared weakly); a write answers 412 when it names the task's current version, and `*` always does. */
+        IfNoneMatch: string;
         /** @description The page size. */
         Limit: number;
         /** @description `asc` or `desc`. By default created and updated run descending (newest first), title ascending (ignoring case), due_date ascending, priority descending (urgent first). Tasks without a due date come last either way. */
@@ -751,6 +790,10 @@ export interface components {
     };
     requestBodies: never;
     headers: {
+        /** @description The entity tag (RFC 9110): a task's is strong, its `version` in quotes (`"3"`); a list's is weak (`W/"…"`), a hash of the page. Send it back in `If-None-Match` (reads) or `If-Match` (writes). */
+        ETag: string;
+        /** @description `true`: the response of an earlier request with the same `Idempotency-Key`, replayed; this request changed nothing. */
+        "Idempotent-Replayed": "true";
         /** @description When more tasks match than the page holds: `<URL>; rel="next"` (RFC 8288), the URL relative (the request's path and query, its `page` or `cursor` replaced by the next page's). */
         Link: string;
         /** @description The URL of the created task. */
@@ -835,6 +878,10 @@ export interface operations {
             header?: {
                 /** @description `count=exact` (RFC 7240) asks for `X-Total-Count`. */
                 Prefer?: components["parameters"]["Prefer"];
+                /** @description The `ETag` of the version you read (or several, comma-separated). A write to a task with any other version answers 412 with the current `ETag` and changes nothing; `*` matches any existing task. The check runs on the task as the write locked it, so no other write can slip in between. A read answers 412 unless it names the current `ETag` (compared strongly: a weak tag never matches). */
+                "If-Match"?: components["parameters"]["IfMatch"];
+                /** @description The `ETag` you hold (or several). A read answers 304, without a body, while it is still current (compared weakly); a write answers 412 when it names the task's current version, and `*` always does. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
             };
             path: {
                 /** @description The user's id; must equal the token's `sub`. */
@@ -847,6 +894,7 @@ export interface operations {
             /** @description The page of the user's tasks that match, in the order asked for (an empty array when none match). */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     Link: components["headers"]["Link"];
                     "Preference-Applied": components["headers"]["Preference-Applied"];
                     "X-Request-Id": components["headers"]["XRequestId"];
@@ -857,9 +905,11 @@ export interface operations {
                     "application/json": components["schemas"]["Task"][];
                 };
             };
+            304: components["responses"]["NotModified"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            412: components["responses"]["PreconditionFailed"];
             429: components["responses"]["TooMany"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
@@ -869,7 +919,10 @@ export interface operations {
     createTask: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description 1 to 255 visible ASCII characters (a random UUID makes a good one), as they are or in double quotes. A retry with the same key and the same request (method, path and body) gets the first response again (status, body, `Location`, `ETag`) with `Idempotent-Replayed: true`, and changes nothing, even after a crash or on another replica. The same key with another request is a 422; while the first request is still running, a 409. A request that failed stored nothing: retry it as it was. Keys are the user's own, kept `IDEMPOTENCY_TTL` (24 hours by default). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 /** @description The user's id; must equal the token's `sub`. */
                 user_id: components["parameters"]["UserID"];
@@ -885,6 +938,8 @@ export interface operations {
             /** @description The created task. */
             201: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     Location: components["headers"]["Location"];
                     "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
@@ -896,6 +951,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
             413: components["responses"]["TooLarge"];
             422: components["responses"]["Invalid"];
             429: components["responses"]["TooMany"];
@@ -945,6 +1001,10 @@ export interface operations {
             header?: {
                 /** @description `count=exact` (RFC 7240) asks for `X-Total-Count`. */
                 Prefer?: components["parameters"]["Prefer"];
+                /** @description The `ETag` of the version you read (or several, comma-separated). A write to a task with any other version answers 412 with the current `ETag` and changes nothing; `*` matches any existing task. The check runs on the task as the write locked it, so no other write can slip in between. A read answers 412 unless it names the current `ETag` (compared strongly: a weak tag never matches). */
+                "If-Match"?: components["parameters"]["IfMatch"];
+                /** @description The `ETag` you hold (or several). A read answers 304, without a body, while it is still current (compared weakly); a write answers 412 when it names the task's current version, and `*` always does. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
             };
             path: {
                 /** @description The user's id; must equal the token's `sub`. */
@@ -957,6 +1017,7 @@ export interface operations {
             /** @description The page of the user's tasks that match, in the order asked for (an empty array when none match). */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     Link: components["headers"]["Link"];
                     "Preference-Applied": components["headers"]["Preference-Applied"];
                     "X-Request-Id": components["headers"]["XRequestId"];
@@ -967,9 +1028,11 @@ export interface operations {
                     "application/json": components["schemas"]["Task"][];
                 };
             };
+            304: components["responses"]["NotModified"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            412: components["responses"]["PreconditionFailed"];
             429: components["responses"]["TooMany"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
@@ -979,7 +1042,10 @@ export interface operations {
     createTaskTrailingSlash: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description 1 to 255 visible ASCII characters (a random UUID makes a good one), as they are or in double quotes. A retry with the same key and the same request (method, path and body) gets the first response again (status, body, `Location`, `ETag`) with `Idempotent-Replayed: true`, and changes nothing, even after a crash or on another replica. The same key with another request is a 422; while the first request is still running, a 409. A request that failed stored nothing: retry it as it was. Keys are the user's own, kept `IDEMPOTENCY_TTL` (24 hours by default). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 /** @description The user's id; must equal the token's `sub`. */
                 user_id: components["parameters"]["UserID"];
@@ -995,6 +1061,8 @@ export interface operations {
             /** @description The created task. */
             201: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     Location: components["headers"]["Location"];
                     "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
@@ -1006,6 +1074,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
             413: components["responses"]["TooLarge"];
             422: components["responses"]["Invalid"];
             429: components["responses"]["TooMany"];
@@ -1055,6 +1124,10 @@ export interface operations {
             header?: {
                 /** @description `count=exact` (RFC 7240) asks for `X-Total-Count`. */
                 Prefer?: components["parameters"]["Prefer"];
+                /** @description The `ETag` of the version you read (or several, comma-separated). A write to a task with any other version answers 412 with the current `ETag` and changes nothing; `*` matches any existing task. The check runs on the task as the write locked it, so no other write can slip in between. A read answers 412 unless it names the current `ETag` (compared strongly: a weak tag never matches). */
+                "If-Match"?: components["parameters"]["IfMatch"];
+                /** @description The `ETag` you hold (or several). A read answers 304, without a body, while it is still current (compared weakly); a write answers 412 when it names the task's current version, and `*` always does. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
             };
             path: {
                 /** @description The user's id; must equal the token's `sub`. */
@@ -1067,6 +1140,7 @@ export interface operations {
             /** @description The page of the user's tasks that match, in the order asked for (an empty array when none match). */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     Link: components["headers"]["Link"];
                     "Preference-Applied": components["headers"]["Preference-Applied"];
                     "X-Request-Id": components["headers"]["XRequestId"];
@@ -1077,9 +1151,11 @@ export interface operations {
                     "application/json": components["schemas"]["Task"][];
                 };
             };
+            304: components["responses"]["NotModified"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            412: components["responses"]["PreconditionFailed"];
             429: components["responses"]["TooMany"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
@@ -1089,7 +1165,10 @@ export interface operations {
     createTaskViaTasksPath: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description 1 to 255 visible ASCII characters (a random UUID makes a good one), as they are or in double quotes. A retry with the same key and the same request (method, path and body) gets the first response again (status, body, `Location`, `ETag`) with `Idempotent-Replayed: true`, and changes nothing, even after a crash or on another replica. The same key with another request is a 422; while the first request is still running, a 409. A request that failed stored nothing: retry it as it was. Keys are the user's own, kept `IDEMPOTENCY_TTL` (24 hours by default). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 /** @description The user's id; must equal the token's `sub`. */
                 user_id: components["parameters"]["UserID"];
@@ -1105,6 +1184,8 @@ export interface operations {
             /** @description The created task. */
             201: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     Location: components["headers"]["Location"];
                     "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
@@ -1116,6 +1197,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
             413: components["responses"]["TooLarge"];
             422: components["responses"]["Invalid"];
             429: components["responses"]["TooMany"];
@@ -1165,6 +1247,10 @@ export interface operations {
             header?: {
                 /** @description `count=exact` (RFC 7240) asks for `X-Total-Count`. */
                 Prefer?: components["parameters"]["Prefer"];
+                /** @description The `ETag` of the version you read (or several, comma-separated). A write to a task with any other version answers 412 with the current `ETag` and changes nothing; `*` matches any existing task. The check runs on the task as the write locked it, so no other write can slip in between. A read answers 412 unless it names the current `ETag` (compared strongly: a weak tag never matches). */
+                "If-Match"?: components["parameters"]["IfMatch"];
+                /** @description The `ETag` you hold (or several). A read answers 304, without a body, while it is still current (compared weakly); a write answers 412 when it names the task's current version, and `*` always does. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
             };
             path: {
                 /** @description The user's id; must equal the token's `sub`. */
@@ -1177,6 +1263,7 @@ export interface operations {
             /** @description The page of the user's tasks that match, in the order asked for (an empty array when none match). */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     Link: components["headers"]["Link"];
                     "Preference-Applied": components["headers"]["Preference-Applied"];
                     "X-Request-Id": components["headers"]["XRequestId"];
@@ -1187,9 +1274,11 @@ export interface operations {
                     "application/json": components["schemas"]["Task"][];
                 };
             };
+            304: components["responses"]["NotModified"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            412: components["responses"]["PreconditionFailed"];
             429: components["responses"]["TooMany"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
@@ -1199,7 +1288,10 @@ export interface operations {
     createTaskViaTasksPathTrailingSlash: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description 1 to 255 visible ASCII characters (a random UUID makes a good one), as they are or in double quotes. A retry with the same key and the same request (method, path and body) gets the first response again (status, body, `Location`, `ETag`) with `Idempotent-Replayed: true`, and changes nothing, even after a crash or on another replica. The same key with another request is a 422; while the first request is still running, a 409. A request that failed stored nothing: retry it as it was. Keys are the user's own, kept `IDEMPOTENCY_TTL` (24 hours by default). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 /** @description The user's id; must equal the token's `sub`. */
                 user_id: components["parameters"]["UserID"];
@@ -1215,6 +1307,8 @@ export interface operations {
             /** @description The created task. */
             201: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     Location: components["headers"]["Location"];
                     "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
@@ -1226,6 +1320,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
             413: components["responses"]["TooLarge"];
             422: components["responses"]["Invalid"];
             429: components["responses"]["TooMany"];
@@ -1237,7 +1332,12 @@ export interface operations {
     getTaskViaTasksPath: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` of the version you read (or several, comma-separated). A write to a task with any other version answers 412 with the current `ETag` and changes nothing; `*` matches any existing task. The check runs on the task as the write locked it, so no other write can slip in between. A read answers 412 unless it names the current `ETag` (compared strongly: a weak tag never matches). */
+                "If-Match"?: components["parameters"]["IfMatch"];
+                /** @description The `ETag` you hold (or several). A read answers 304, without a body, while it is still current (compared weakly); a write answers 412 when it names the task's current version, and `*` always does. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path: {
                 /** @description The user's id; must equal the token's `sub`. */
                 user_id: components["parameters"]["UserID"];
@@ -1251,6 +1351,7 @@ export interface operations {
             /** @description The task. */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
@@ -1258,9 +1359,12 @@ export interface operations {
                     "application/json": components["schemas"]["Task"];
                 };
             };
+            304: components["responses"]["NotModified"];
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            412: components["responses"]["PreconditionFailed"];
             429: components["responses"]["TooMany"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
@@ -1270,7 +1374,14 @@ export interface operations {
     replaceTaskViaTasksPath: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` of the version you read (or several, comma-separated). A write to a task with any other version answers 412 with the current `ETag` and changes nothing; `*` matches any existing task. The check runs on the task as the write locked it, so no other write can slip in between. A read answers 412 unless it names the current `ETag` (compared strongly: a weak tag never matches). */
+                "If-Match"?: components["parameters"]["IfMatch"];
+                /** @description The `ETag` you hold (or several). A read answers 304, without a body, while it is still current (compared weakly); a write answers 412 when it names the task's current version, and `*` always does. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+                /** @description 1 to 255 visible ASCII characters (a random UUID makes a good one), as they are or in double quotes. A retry with the same key and the same request (method, path and body) gets the first response again (status, body, `Location`, `ETag`) with `Idempotent-Replayed: true`, and changes nothing, even after a crash or on another replica. The same key with another request is a 422; while the first request is still running, a 409. A request that failed stored nothing: retry it as it was. Keys are the user's own, kept `IDEMPOTENCY_TTL` (24 hours by default). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 /** @description The user's id; must equal the token's `sub`. */
                 user_id: components["parameters"]["UserID"];
@@ -1288,6 +1399,8 @@ export interface operations {
             /** @description The updated task. */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
@@ -1299,6 +1412,8 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
             413: components["responses"]["TooLarge"];
             422: components["responses"]["Invalid"];
             429: components["responses"]["TooMany"];
@@ -1310,7 +1425,14 @@ export interface operations {
     deleteTaskViaTasksPath: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` of the version you read (or several, comma-separated). A write to a task with any other version answers 412 with the current `ETag` and changes nothing; `*` matches any existing task. The check runs on the task as the write locked it, so no other write can slip in between. A read answers 412 unless it names the current `ETag` (compared strongly: a weak tag never matches). */
+                "If-Match"?: components["parameters"]["IfMatch"];
+                /** @description The `ETag` you hold (or several). A read answers 304, without a body, while it is still current (compared weakly); a write answers 412 when it names the task's current version, and `*` always does. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+                /** @description 1 to 255 visible ASCII characters (a random UUID makes a good one), as they are or in double quotes. A retry with the same key and the same request (method, path and body) gets the first response again (status, body, `Location`, `ETag`) with `Idempotent-Replayed: true`, and changes nothing, even after a crash or on another replica. The same key with another request is a 422; while the first request is still running, a 409. A request that failed stored nothing: retry it as it was. Keys are the user's own, kept `IDEMPOTENCY_TTL` (24 hours by default). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 /** @description The user's id; must equal the token's `sub`. */
                 user_id: components["parameters"]["UserID"];
@@ -1324,14 +1446,20 @@ export interface operations {
             /** @description Deleted; no body. */
             204: {
                 headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["TooLarge"];
+            422: components["responses"]["Invalid"];
             429: components["responses"]["TooMany"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
@@ -1341,7 +1469,14 @@ export interface operations {
     patchTaskViaTasksPath: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` of the version you read (or several, comma-separated). A write to a task with any other version answers 412 with the current `ETag` and changes nothing; `*` matches any existing task. The check runs on the task as the write locked it, so no other write can slip in between. A read answers 412 unless it names the current `ETag` (compared strongly: a weak tag never matches). */
+                "If-Match"?: components["parameters"]["IfMatch"];
+                /** @description The `ETag` you hold (or several). A read answers 304, without a body, while it is still current (compared weakly); a write answers 412 when it names the task's current version, and `*` always does. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+                /** @description 1 to 255 visible ASCII characters (a random UUID makes a good one), as they are or in double quotes. A retry with the same key and the same request (method, path and body) gets the first response again (status, body, `Location`, `ETag`) with `Idempotent-Replayed: true`, and changes nothing, even after a crash or on another replica. The same key with another request is a 422; while the first request is still running, a 409. A request that failed stored nothing: retry it as it was. Keys are the user's own, kept `IDEMPOTENCY_TTL` (24 hours by default). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 /** @description The user's id; must equal the token's `sub`. */
                 user_id: components["parameters"]["UserID"];
@@ -1359,6 +1494,8 @@ export interface operations {
             /** @description The updated task. */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
@@ -1370,6 +1507,8 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
             413: components["responses"]["TooLarge"];
             422: components["responses"]["Invalid"];
             429: components["responses"]["TooMany"];
@@ -1381,7 +1520,14 @@ export interface operations {
     completeTaskViaTasksPath: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` of the version you read (or several, comma-separated). A write to a task with any other version answers 412 with the current `ETag` and changes nothing; `*` matches any existing task. The check runs on the task as the write locked it, so no other write can slip in between. A read answers 412 unless it names the current `ETag` (compared strongly: a weak tag never matches). */
+                "If-Match"?: components["parameters"]["IfMatch"];
+                /** @description The `ETag` you hold (or several). A read answers 304, without a body, while it is still current (compared weakly); a write answers 412 when it names the task's current version, and `*` always does. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+                /** @description 1 to 255 visible ASCII characters (a random UUID makes a good one), as they are or in double quotes. A retry with the same key and the same request (method, path and body) gets the first response again (status, body, `Location`, `ETag`) with `Idempotent-Replayed: true`, and changes nothing, even after a crash or on another replica. The same key with another request is a 422; while the first request is still running, a 409. A request that failed stored nothing: retry it as it was. Keys are the user's own, kept `IDEMPOTENCY_TTL` (24 hours by default). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 /** @description The user's id; must equal the token's `sub`. */
                 user_id: components["parameters"]["UserID"];
@@ -1399,6 +1545,8 @@ export interface operations {
             /** @description The task after the change. */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
@@ -1410,6 +1558,8 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
             413: components["responses"]["TooLarge"];
             422: components["responses"]["Invalid"];
             429: components["responses"]["TooMany"];
@@ -1421,7 +1571,12 @@ export interface operations {
     getTask: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` of the version you read (or several, comma-separated). A write to a task with any other version answers 412 with the current `ETag` and changes nothing; `*` matches any existing task. The check runs on the task as the write locked it, so no other write can slip in between. A read answers 412 unless it names the current `ETag` (compared strongly: a weak tag never matches). */
+                "If-Match"?: components["parameters"]["IfMatch"];
+                /** @description The `ETag` you hold (or several). A read answers 304, without a body, while it is still current (compared weakly); a write answers 412 when it names the task's current version, and `*` always does. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path: {
                 /** @description The user's id; must equal the token's `sub`. */
                 user_id: components["parameters"]["UserID"];
@@ -1435,6 +1590,7 @@ export interface operations {
             /** @description The task. */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
@@ -1442,9 +1598,12 @@ export interface operations {
                     "application/json": components["schemas"]["Task"];
                 };
             };
+            304: components["responses"]["NotModified"];
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            412: components["responses"]["PreconditionFailed"];
             429: components["responses"]["TooMany"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
@@ -1454,7 +1613,14 @@ export interface operations {
     replaceTask: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` of the version you read (or several, comma-separated). A write to a task with any other version answers 412 with the current `ETag` and changes nothing; `*` matches any existing task. The check runs on the task as the write locked it, so no other write can slip in between. A read answers 412 unless it names the current `ETag` (compared strongly: a weak tag never matches). */
+                "If-Match"?: components["parameters"]["IfMatch"];
+                /** @description The `ETag` you hold (or several). A read answers 304, without a body, while it is still current (compared weakly); a write answers 412 when it names the task's current version, and `*` always does. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+                /** @description 1 to 255 visible ASCII characters (a random UUID makes a good one), as they are or in double quotes. A retry with the same key and the same request (method, path and body) gets the first response again (status, body, `Location`, `ETag`) with `Idempotent-Replayed: true`, and changes nothing, even after a crash or on another replica. The same key with another request is a 422; while the first request is still running, a 409. A request that failed stored nothing: retry it as it was. Keys are the user's own, kept `IDEMPOTENCY_TTL` (24 hours by default). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 /** @description The user's id; must equal the token's `sub`. */
                 user_id: components["parameters"]["UserID"];
@@ -1472,6 +1638,8 @@ export interface operations {
             /** @description The updated task. */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
@@ -1483,6 +1651,8 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
             413: components["responses"]["TooLarge"];
             422: components["responses"]["Invalid"];
             429: components["responses"]["TooMany"];
@@ -1494,7 +1664,14 @@ export interface operations {
     deleteTask: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` of the version you read (or several, comma-separated). A write to a task with any other version answers 412 with the current `ETag` and changes nothing; `*` matches any existing task. The check runs on the task as the write locked it, so no other write can slip in between. A read answers 412 unless it names the current `ETag` (compared strongly: a weak tag never matches). */
+                "If-Match"?: components["parameters"]["IfMatch"];
+                /** @description The `ETag` you hold (or several). A read answers 304, without a body, while it is still current (compared weakly); a write answers 412 when it names the task's current version, and `*` always does. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+                /** @description 1 to 255 visible ASCII characters (a random UUID makes a good one), as they are or in double quotes. A retry with the same key and the same request (method, path and body) gets the first response again (status, body, `Location`, `ETag`) with `Idempotent-Replayed: true`, and changes nothing, even after a crash or on another replica. The same key with another request is a 422; while the first request is still running, a 409. A request that failed stored nothing: retry it as it was. Keys are the user's own, kept `IDEMPOTENCY_TTL` (24 hours by default). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 /** @description The user's id; must equal the token's `sub`. */
                 user_id: components["parameters"]["UserID"];
@@ -1508,14 +1685,20 @@ export interface operations {
             /** @description Deleted; no body. */
             204: {
                 headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["TooLarge"];
+            422: components["responses"]["Invalid"];
             429: components["responses"]["TooMany"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
@@ -1525,7 +1708,14 @@ export interface operations {
     patchTask: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` of the version you read (or several, comma-separated). A write to a task with any other version answers 412 with the current `ETag` and changes nothing; `*` matches any existing task. The check runs on the task as the write locked it, so no other write can slip in between. A read answers 412 unless it names the current `ETag` (compared strongly: a weak tag never matches). */
+                "If-Match"?: components["parameters"]["IfMatch"];
+                /** @description The `ETag` you hold (or several). A read answers 304, without a body, while it is still current (compared weakly); a write answers 412 when it names the task's current version, and `*` always does. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+                /** @description 1 to 255 visible ASCII characters (a random UUID makes a good one), as they are or in double quotes. A retry with the same key and the same request (method, path and body) gets the first response again (status, body, `Location`, `ETag`) with `Idempotent-Replayed: true`, and changes nothing, even after a crash or on another replica. The same key with another request is a 422; while the first request is still running, a 409. A request that failed stored nothing: retry it as it was. Keys are the user's own, kept `IDEMPOTENCY_TTL` (24 hours by default). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 /** @description The user's id; must equal the token's `sub`. */
                 user_id: components["parameters"]["UserID"];
@@ -1543,6 +1733,8 @@ export interface operations {
             /** @description The updated task. */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
@@ -1554,6 +1746,8 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
             413: components["responses"]["TooLarge"];
             422: components["responses"]["Invalid"];
             429: components["responses"]["TooMany"];
@@ -1565,7 +1759,14 @@ export interface operations {
     toggleTask: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` of the version you read (or several, comma-separated). A write to a task with any other version answers 412 with the current `ETag` and changes nothing; `*` matches any existing task. The check runs on the task as the write locked it, so no other write can slip in between. A read answers 412 unless it names the current `ETag` (compared strongly: a weak tag never matches). */
+                "If-Match"?: components["parameters"]["IfMatch"];
+                /** @description The `ETag` you hold (or several). A read answers 304, without a body, while it is still current (compared weakly); a write answers 412 when it names the task's current version, and `*` always does. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+                /** @description 1 to 255 visible ASCII characters (a random UUID makes a good one), as they are or in double quotes. A retry with the same key and the same request (method, path and body) gets the first response again (status, body, `Location`, `ETag`) with `Idempotent-Replayed: true`, and changes nothing, even after a crash or on another replica. The same key with another request is a 422; while the first request is still running, a 409. A request that failed stored nothing: retry it as it was. Keys are the user's own, kept `IDEMPOTENCY_TTL` (24 hours by default). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 /** @description The user's id; must equal the token's `sub`. */
                 user_id: components["parameters"]["UserID"];
@@ -1579,6 +1780,8 @@ export interface operations {
             /** @description The task after the flip. */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
@@ -1586,9 +1789,14 @@ export interface operations {
                     "application/json": components["schemas"]["Task"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["TooLarge"];
+            422: components["responses"]["Invalid"];
             429: components["responses"]["TooMany"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
