@@ -84,7 +84,7 @@ func (s *TaskService) atomic(ctx context.Context, owner identity.UserID, o write
 			return err
 		}
 		return tx.SaveKey(ctx, idempotency.Record{Key: k.Key, Fingerprint: k.Fingerprint, Response: k.Response(t),
-			CreatedAt: s.clock.Now().UTC().Truncate(time.Microsecond)})
+			CreatedAt: s.clock.Now().UTC().Truncate(task.Precision)})
 	})
 	if err != nil && k != nil {
 		return nil, s.replay(ctx, owner, k, err)
