@@ -51,7 +51,7 @@ func send(c *gin.Context, status int, contentType []string, body []byte) {
 
 // sendTask writes one task as JSON, with its entity tag.
 func sendTask(c *gin.Context, status int, t *task.Task) {
-	c.Writer.Header()["Etag"] = []string{taskETag(t.Version())}
+	c.Writer.Header()["Etag"] = taskETagHeader(t.Version())
 	bp := getBuf()
 	*bp = appendTask((*bp)[:0], t)
 	send(c, status, jsonType, *bp)

@@ -53,7 +53,7 @@ func (s *server) fail(c *gin.Context, err error) {
 		c.Header("Retry-After", retryAfter)
 	case http.StatusPreconditionFailed:
 		if pf := task.PreconditionFailedOf(err); pf != nil {
-			c.Writer.Header()["Etag"] = []string{taskETag(pf.Version)}
+			c.Writer.Header()["Etag"] = taskETagHeader(pf.Version)
 		}
 	}
 	if status >= 500 {

@@ -58,11 +58,12 @@ func (s *server) get(c *gin.Context, p identity.Principal) {
 	}
 	t, err := s.svc.Get(c.Request.Context(), p, owner(c), c.Param("task_id"))
 	if err == nil {
-		err = cond.precondition().Check(t)
-	}
-	if pf := task.PreconditionFailedOf(err); pf != nil && pf.Unchanged {
-		notModified(c, taskETag(pf.Version))
-		return
+		if err = cond.precondition().Check(t); err != nil {
+			if pf := task.PreconditionFailedOf(err); pf != nil && pf.Unchanged {
+				notModified(c, taskETag(pf.Version))
+				return
+			}
+		}
 	}
 	s.reply(c, t, err)
 }
