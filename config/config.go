@@ -66,6 +66,9 @@ type Database struct {
 	// ConnectRetry bounds how long serve and migrate wait at start for the
 	// database to answer; 0 tries once.
 	ConnectRetry time.Duration
+	// IdempotencyTTL is how long the store keeps an idempotency key and
+	// the response under it (IDEMPOTENCY_TTL).
+	IdempotencyTTL time.Duration
 }
 
 // Auth configures where tokens come from.

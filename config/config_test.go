@@ -157,6 +157,8 @@ func TestValidation(t *testing.T) {
 		{"ErrAutoMigrate", "DB_AUTO_MIGRATE", "maybe", "DB_AUTO_MIGRATE"},
 		{"ErrConnectRetry", "DB_CONNECT_RETRY", "-1s", "DB_CONNECT_RETRY"},
 		{"ErrConnMaxIdleTime", "DB_CONN_MAX_IDLE_TIME", "0", "DB_CONN_MAX_IDLE_TIME"},
+		{"ErrIdempotencyTTL", "IDEMPOTENCY_TTL", "0", "IDEMPOTENCY_TTL"},
+		{"ErrIdempotencyTTLUnit", "IDEMPOTENCY_TTL", "24", "IDEMPOTENCY_TTL"},
 		{"ErrPgBouncerFlag", "DATABASE_URL", "postgres://u:secret@db/todo?pgbouncer=maybe", "pgbouncer"},
 		{"ErrMigrateURLScheme", "DATABASE_MIGRATE_URL", "mysql://u:secret@localhost/db", "DATABASE_MIGRATE_URL"},
 		{"ErrMigrateURLBesideSQLite", "DATABASE_MIGRATE_URL", "postgres://owner:secret@db/todo", "DATABASE_MIGRATE_URL: SQLite has no roles"},
@@ -213,6 +215,20 @@ func TestDatabaseSettings(t *testing.T) {
 	}
 	if d = MustLoad(t).Database; d.ConnectRetry != 0 {
 		t.Fatalf("DB_CONNECT_RETRY=0: %v, want 0 (one attempt)", d.ConnectRetry)
+	}
+}
+
+func TestIdempotencyTTL(t *testing.T) {
+	clearEnv(t)
+	if got := MustLoad(t).Database.IdempotencyTTL; got != 24*time.Hour {
+		t.Fatalf("default IDEMPOTENCY_TTL = %v, want 24h", got)
+	}
+	t.Setenv("IDEMPOTENCY_TTL", "90m")
+	if got := MustLoad(t).Database.IdempotencyTTL; got != 90*time.Minute {
+		t.Fatalf("IDEMPOTENCY_TTL=90m: %v", got)
+	}
+	if got := MustLoad(t, "--idempotency-ttl", "48h").Database.IdempotencyTTL; got != 48*time.Hour {
+		t.Fatalf("--idempotency-ttl 48h: %v", got)
 	}
 }
 

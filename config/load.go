@@ -82,6 +82,7 @@ func Load(v *viper.Viper) (Config, error) {
 	c.Database.ConnMaxLifetime = parseDuration(v, KeyConnMaxLifetime, bad)
 	c.Database.ConnMaxIdleTime = parseDuration(v, KeyConnMaxIdleTime, bad)
 	c.Database.ConnectRetry = parseDurationMin(v, KeyConnectRetry, 0, bad)
+	c.Database.IdempotencyTTL = parseDuration(v, KeyIdempotencyTTL, bad)
 	c.Auth.RefreshInterval = parseDuration(v, KeyJWKSRefresh, bad)
 	c.Auth.ClockSkew = parseDurationMin(v, KeyClockSkew, 0, bad)
 	c.HTTP.ShutdownTimeout = parseDuration(v, KeyShutdownTimeout, bad)

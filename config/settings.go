@@ -24,6 +24,7 @@ const (
 	KeyConnMaxLifetime = "db_conn_max_lifetime"
 	KeyConnMaxIdleTime = "db_conn_max_idle_time"
 	KeyConnectRetry    = "db_connect_retry"
+	KeyIdempotencyTTL  = "idempotency_ttl"
 	KeyBetterAuthURL   = "better_auth_url"
 	KeyJWKSURL         = "auth_jwks_url"
 	KeyIssuer          = "auth_issuer"
@@ -67,6 +68,7 @@ const (
 	DefaultConnMaxLifetime = 30 * time.Minute
 	DefaultConnMaxIdleTime = 4 * time.Minute
 	DefaultConnectRetry    = 30 * time.Second
+	DefaultIdempotencyTTL  = 24 * time.Hour
 	DefaultJWKSRefresh     = 15 * time.Minute
 	DefaultClockSkew       = 30 * time.Second
 	DefaultEnv             = Development
@@ -126,6 +128,7 @@ var Settings = []Setting{
 	{KeyConnMaxLifetime, "db-conn-max-lifetime", SectionDatabase, DefaultConnMaxLifetime, "close database connections older than this"},
 	{KeyConnMaxIdleTime, "db-conn-max-idle-time", SectionDatabase, DefaultConnMaxIdleTime, "close database connections idle this long"},
 	{KeyConnectRetry, "db-connect-retry", SectionDatabase, DefaultConnectRetry, "how long to retry reaching the database at start (0: try once)"},
+	{KeyIdempotencyTTL, "idempotency-ttl", SectionDatabase, DefaultIdempotencyTTL, "how long an Idempotency-Key and its response are kept"},
 	{KeyBetterAuthURL, "better-auth-url", SectionAuth, "", "Better Auth base URL: JWKS at /api/auth/jwks, expected iss and aud"},
 	{KeyJWKSURL, "auth-jwks-url", SectionAuth, "", "JWKS URL, overriding the one derived from BETTER_AUTH_URL"},
 	{KeyIssuer, "auth-issuer", SectionAuth, "", "expected iss, overriding the derived one"},

@@ -318,7 +318,10 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Flip the task's completed flag */
+        /**
+         * Flip the task's completed flag
+         * @description The body is not read, except to tell a retry from another request under an `Idempotency-Key`.
+         */
         patch: operations["toggleTask"];
         trace?: never;
     };
@@ -820,6 +823,16 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /** @description Another request with the same `Idempotency-Key` is still being processed: retry once it has been answered, and get its response. */
+        Conflict: {
+            headers: {
+                "X-Request-Id": components["headers"]["XRequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
         /** @description The token's user is not the `{user_id}` of the path. */
         Forbidden: {
             headers: {
@@ -850,7 +863,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description A rule is broken: `errors` names each field, and `detail` names them all in one line. */
+        /** @description A rule is broken: `errors` names each field, and `detail` names them all in one line. Also an `Idempotency-Key` sent again with another request (method, path or body): `errors` names `Idempotency-Key`. */
         Invalid: {
             headers: {
                 "X-Request-Id": components["headers"]["XRequestId"];
@@ -863,6 +876,26 @@ export interface components {
         /** @description No such task for this user (also when the id is not a UUID, or the task is another user's). */
         NotFound: {
             headers: {
+                "X-Request-Id": components["headers"]["XRequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description Not modified: `If-None-Match` names the current `ETag`; keep what you have. No body. */
+        NotModified: {
+            headers: {
+                ETag: components["headers"]["ETag"];
+                "X-Request-Id": components["headers"]["XRequestId"];
+                [name: string]: unknown;
+            };
+            content?: never;
+        };
+        /** @description `If-Match` names no current version of the task (or `If-None-Match` names the current one): nothing changed. `ETag` is the current one: read the task again, or send no precondition to overwrite it. */
+        PreconditionFailed: {
+            headers: {
+                ETag: components["headers"]["ETag"];
                 "X-Request-Id": components["headers"]["XRequestId"];
                 [name: string]: unknown;
             };
@@ -937,6 +970,12 @@ export interface components {
         DueAfter: string;
         /** @description Tasks due on or before this: a date (to the end of that day in UTC) or an RFC 3339 date-time. Tasks without a due date are left out. */
         DueBefore: string;
+        /** @description 1 to 255 visible ASCII characters (a random UUID makes a good one), as they are or in double quotes. A retry with the same key and the same request (method, path and body) gets the first response again (status, body, `Location`, `ETag`) with `Idempotent-Replayed: true`, and changes nothing, even after a crash or on another replica. The same key with another request is a 422; while the first request is still running, a 409. A request that failed stored nothing: retry it as it was. Keys are the user's own, kept `IDEMPOTENCY_TTL` (24 hours by default). */
+        IdempotencyKey: string;
+        /** @description The `ETag` of the version you read (or several, comma-separated). A write to a task with any other version answers 412 with the current `ETag` and changes nothing; `*` matches any existing task. The check runs on the task as the write locked it, so no other write can slip in between. A read answers 412 unless it names the current `ETag` (compared strongly: a weak tag never matches). */
+        IfMatch: string;
+        /** @description The `ETag` you hold (or several). A read answers 304, without a body, while it is still current (compared weakly); a write answers 412 when it names the task's current version, and `*` always does. */
+        IfNoneMatch: string;
         /** @description The page size. */
         Limit: number;
         /** @description `asc` or `desc`. By default created and updated run descending (newest first), title ascending (ignoring case), due_date ascending, priority descending (urgent first). Tasks without a due date come last either way. */
@@ -974,6 +1013,10 @@ export interface components {
     };
     requestBodies: never;
     headers: {
+        /** @description The entity tag (RFC 9110): a task's is strong, its `version` in quotes (`"3"`); a list's is weak (`W/"…"`), a hash of the page. Send it back in `If-None-Match` (reads) or `If-Match` (writes). */
+        ETag: string;
+        /** @description `true`: the response of an earlier request with the same `Idempotency-Key`, replayed; this request changed nothing. */
+        "Idempotent-Replayed": "true";
         /** @description When more tasks match than the page holds: `<URL>; rel="next"` (RFC 8288), the URL relative (the request's path and query, its `page` or `cursor` replaced by the next page's). */
         Link: string;
         /** @description The URL of the created task. */
@@ -1060,6 +1103,10 @@ export interface operations {
             header?: {
                 /** @description `count=exact` (RFC 7240) asks for `X-Total-Count`. */
                 Prefer?: components["parameters"]["Prefer"];
+                /** @description The `ETag` of the version you read (or several, comma-separated). A write to a task with any other version answers 412 with the current `ETag` and changes nothing; `*` matches any existing task. The check runs on the task as the write locked it, so no other write can slip in between. A read answers 412 unless it names the current `ETag` (compared strongly: a weak tag never matches). */
+                "If-Match"?: components["parameters"]["IfMatch"];
+                /** @description The `ETag` you hold (or several). A read answers 304, without a body, while it is still current (compared weakly); a write answers 412 when it names the task's current version, and `*` always does. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
             };
             path: {
                 /** @description The user's id; must equal the token's `sub`. */
@@ -1072,6 +1119,7 @@ export interface operations {
             /** @description The page of the user's tasks that match, in the order asked for (an empty array when none match). */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     Link: components["headers"]["Link"];
                     "Preference-Applied": components["headers"]["Preference-Applied"];
                     "X-Change-Cursor": components["headers"]["X-Change-Cursor"];
@@ -1083,9 +1131,11 @@ export interface operations {
                     "application/json": components["schemas"]["Task"][];
                 };
             };
+            304: components["responses"]["NotModified"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            412: components["responses"]["PreconditionFailed"];
             429: components["responses"]["TooMany"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
@@ -1095,7 +1145,10 @@ export interface operations {
     createTask: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description 1 to 255 visible ASCII characters (a random UUID makes a good one), as they are or in double quotes. A retry with the same key and the same request (method, path and body) gets the first response again (status, body, `Location`, `ETag`) with `Idempotent-Replayed: true`, and changes nothing, even after a crash or on another replica. The same key with another request is a 422; while the first request is still running, a 409. A request that failed stored nothing: retry it as it was. Keys are the user's own, kept `IDEMPOTENCY_TTL` (24 hours by default). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 /** @description The user's id; must equal the token's `sub`. */
                 user_id: components["parameters"]["UserID"];
@@ -1111,6 +1164,8 @@ export interface operations {
             /** @description The created task. */
             201: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     Location: components["headers"]["Location"];
                     "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
@@ -1122,6 +1177,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
             413: components["responses"]["TooLarge"];
             422: components["responses"]["Invalid"];
             429: components["responses"]["TooMany"];
@@ -1171,6 +1227,10 @@ export interface operations {
             header?: {
                 /** @description `count=exact` (RFC 7240) asks for `X-Total-Count`. */
                 Prefer?: components["parameters"]["Prefer"];
+                /** @description The `ETag` of the version you read (or several, comma-separated). A write to a task with any other version answers 412 with the current `ETag` and changes nothing; `*` matches any existing task. The check runs on the task as the write locked it, so no other write can slip in between. A read answers 412 unless it names the current `ETag` (compared strongly: a weak tag never matches). */
+                "If-Match"?: components["parameters"]["IfMatch"];
+                /** @description The `ETag` you hold (or several). A read answers 304, without a body, while it is still current (compared weakly); a write answers 412 when it names the task's current version, and `*` always does. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
             };
             path: {
                 /** @description The user's id; must equal the token's `sub`. */
@@ -1183,6 +1243,7 @@ export interface operations {
             /** @description The page of the user's tasks that match, in the order asked for (an empty array when none match). */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     Link: components["headers"]["Link"];
                     "Preference-Applied": components["headers"]["Preference-Applied"];
                     "X-Change-Cursor": components["headers"]["X-Change-Cursor"];
@@ -1194,9 +1255,11 @@ export interface operations {
                     "application/json": components["schemas"]["Task"][];
                 };
             };
+            304: components["responses"]["NotModified"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            412: components["responses"]["PreconditionFailed"];
             429: components["responses"]["TooMany"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
@@ -1206,7 +1269,10 @@ export interface operations {
     createTaskTrailingSlash: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description 1 to 255 visible ASCII characters (a random UUID makes a good one), as they are or in double quotes. A retry with the same key and the same request (method, path and body) gets the first response again (status, body, `Location`, `ETag`) with `Idempotent-Replayed: true`, and changes nothing, even after a crash or on another replica. The same key with another request is a 422; while the first request is still running, a 409. A request that failed stored nothing: retry it as it was. Keys are the user's own, kept `IDEMPOTENCY_TTL` (24 hours by default). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 /** @description The user's id; must equal the token's `sub`. */
                 user_id: components["parameters"]["UserID"];
@@ -1222,6 +1288,8 @@ export interface operations {
             /** @description The created task. */
             201: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     Location: components["headers"]["Location"];
                     "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
@@ -1233,6 +1301,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
             413: components["responses"]["TooLarge"];
             422: components["responses"]["Invalid"];
             429: components["responses"]["TooMany"];
@@ -1319,6 +1388,10 @@ export interface operations {
             header?: {
                 /** @description `count=exact` (RFC 7240) asks for `X-Total-Count`. */
                 Prefer?: components["parameters"]["Prefer"];
+                /** @description The `ETag` of the version you read (or several, comma-separated). A write to a task with any other version answers 412 with the current `ETag` and changes nothing; `*` matches any existing task. The check runs on the task as the write locked it, so no other write can slip in between. A read answers 412 unless it names the current `ETag` (compared strongly: a weak tag never matches). */
+                "If-Match"?: components["parameters"]["IfMatch"];
+                /** @description The `ETag` you hold (or several). A read answers 304, without a body, while it is still current (compared weakly); a write answers 412 when it names the task's current version, and `*` always does. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
             };
             path: {
                 /** @description The user's id; must equal the token's `sub`. */
@@ -1331,6 +1404,7 @@ export interface operations {
             /** @description The page of the user's tasks that match, in the order asked for (an empty array when none match). */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     Link: components["headers"]["Link"];
                     "Preference-Applied": components["headers"]["Preference-Applied"];
                     "X-Change-Cursor": components["headers"]["X-Change-Cursor"];
@@ -1342,9 +1416,11 @@ export interface operations {
                     "application/json": components["schemas"]["Task"][];
                 };
             };
+            304: components["responses"]["NotModified"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            412: components["responses"]["PreconditionFailed"];
             429: components["responses"]["TooMany"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
@@ -1354,7 +1430,10 @@ export interface operations {
     createTaskViaTasksPath: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description 1 to 255 visible ASCII characters (a random UUID makes a good one), as they are or in double quotes. A retry with the same key and the same request (method, path and body) gets the first response again (status, body, `Location`, `ETag`) with `Idempotent-Replayed: true`, and changes nothing, even after a crash or on another replica. The same key with another request is a 422; while the first request is still running, a 409. A request that failed stored nothing: retry it as it was. Keys are the user's own, kept `IDEMPOTENCY_TTL` (24 hours by default). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 /** @description The user's id; must equal the token's `sub`. */
                 user_id: components["parameters"]["UserID"];
@@ -1370,6 +1449,8 @@ export interface operations {
             /** @description The created task. */
             201: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     Location: components["headers"]["Location"];
                     "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
@@ -1381,6 +1462,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
             413: components["responses"]["TooLarge"];
             422: components["responses"]["Invalid"];
             429: components["responses"]["TooMany"];
@@ -1430,6 +1512,10 @@ export interface operations {
             header?: {
                 /** @description `count=exact` (RFC 7240) asks for `X-Total-Count`. */
                 Prefer?: components["parameters"]["Prefer"];
+                /** @description The `ETag` of the version you read (or several, comma-separated). A write to a task with any other version answers 412 with the current `ETag` and changes nothing; `*` matches any existing task. The check runs on the task as the write locked it, so no other write can slip in between. A read answers 412 unless it names the current `ETag` (compared strongly: a weak tag never matches). */
+                "If-Match"?: components["parameters"]["IfMatch"];
+                /** @description The `ETag` you hold (or several). A read answers 304, without a body, while it is still current (compared weakly); a write answers 412 when it names the task's current version, and `*` always does. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
             };
             path: {
                 /** @description The user's id; must equal the token's `sub`. */
@@ -1442,6 +1528,7 @@ export interface operations {
             /** @description The page of the user's tasks that match, in the order asked for (an empty array when none match). */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     Link: components["headers"]["Link"];
                     "Preference-Applied": components["headers"]["Preference-Applied"];
                     "X-Change-Cursor": components["headers"]["X-Change-Cursor"];
@@ -1453,9 +1540,11 @@ export interface operations {
                     "application/json": components["schemas"]["Task"][];
                 };
             };
+            304: components["responses"]["NotModified"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            412: components["responses"]["PreconditionFailed"];
             429: components["responses"]["TooMany"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
@@ -1465,7 +1554,10 @@ export interface operations {
     createTaskViaTasksPathTrailingSlash: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description 1 to 255 visible ASCII characters (a random UUID makes a good one), as they are or in double quotes. A retry with the same key and the same request (method, path and body) gets the first response again (status, body, `Location`, `ETag`) with `Idempotent-Replayed: true`, and changes nothing, even after a crash or on another replica. The same key with another request is a 422; while the first request is still running, a 409. A request that failed stored nothing: retry it as it was. Keys are the user's own, kept `IDEMPOTENCY_TTL` (24 hours by default). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 /** @description The user's id; must equal the token's `sub`. */
                 user_id: components["parameters"]["UserID"];
@@ -1481,6 +1573,8 @@ export interface operations {
             /** @description The created task. */
             201: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     Location: components["headers"]["Location"];
                     "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
@@ -1492,6 +1586,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
             413: components["responses"]["TooLarge"];
             422: components["responses"]["Invalid"];
             429: components["responses"]["TooMany"];
@@ -1503,7 +1598,12 @@ export interface operations {
     getTaskViaTasksPath: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` of the version you read (or several, comma-separated). A write to a task with any other version answers 412 with the current `ETag` and changes nothing; `*` matches any existing task. The check runs on the task as the write locked it, so no other write can slip in between. A read answers 412 unless it names the current `ETag` (compared strongly: a weak tag never matches). */
+                "If-Match"?: components["parameters"]["IfMatch"];
+                /** @description The `ETag` you hold (or several). A read answers 304, without a body, while it is still current (compared weakly); a write answers 412 when it names the task's current version, and `*` always does. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path: {
                 /** @description The user's id; must equal the token's `sub`. */
                 user_id: components["parameters"]["UserID"];
@@ -1517,6 +1617,7 @@ export interface operations {
             /** @description The task. */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
@@ -1524,9 +1625,12 @@ export interface operations {
                     "application/json": components["schemas"]["Task"];
                 };
             };
+            304: components["responses"]["NotModified"];
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            412: components["responses"]["PreconditionFailed"];
             429: components["responses"]["TooMany"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
@@ -1536,7 +1640,14 @@ export interface operations {
     replaceTaskViaTasksPath: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` of the version you read (or several, comma-separated). A write to a task with any other version answers 412 with the current `ETag` and changes nothing; `*` matches any existing task. The check runs on the task as the write locked it, so no other write can slip in between. A read answers 412 unless it names the current `ETag` (compared strongly: a weak tag never matches). */
+                "If-Match"?: components["parameters"]["IfMatch"];
+                /** @description The `ETag` you hold (or several). A read answers 304, without a body, while it is still current (compared weakly); a write answers 412 when it names the task's current version, and `*` always does. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+                /** @description 1 to 255 visible ASCII characters (a random UUID makes a good one), as they are or in double quotes. A retry with the same key and the same request (method, path and body) gets the first response again (status, body, `Location`, `ETag`) with `Idempotent-Replayed: true`, and changes nothing, even after a crash or on another replica. The same key with another request is a 422; while the first request is still running, a 409. A request that failed stored nothing: retry it as it was. Keys are the user's own, kept `IDEMPOTENCY_TTL` (24 hours by default). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 /** @description The user's id; must equal the token's `sub`. */
                 user_id: components["parameters"]["UserID"];
@@ -1554,6 +1665,8 @@ export interface operations {
             /** @description The updated task. */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
@@ -1565,6 +1678,8 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
             413: components["responses"]["TooLarge"];
             422: components["responses"]["Invalid"];
             429: components["responses"]["TooMany"];
@@ -1576,7 +1691,14 @@ export interface operations {
     deleteTaskViaTasksPath: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` of the version you read (or several, comma-separated). A write to a task with any other version answers 412 with the current `ETag` and changes nothing; `*` matches any existing task. The check runs on the task as the write locked it, so no other write can slip in between. A read answers 412 unless it names the current `ETag` (compared strongly: a weak tag never matches). */
+                "If-Match"?: components["parameters"]["IfMatch"];
+                /** @description The `ETag` you hold (or several). A read answers 304, without a body, while it is still current (compared weakly); a write answers 412 when it names the task's current version, and `*` always does. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+                /** @description 1 to 255 visible ASCII characters (a random UUID makes a good one), as they are or in double quotes. A retry with the same key and the same request (method, path and body) gets the first response again (status, body, `Location`, `ETag`) with `Idempotent-Replayed: true`, and changes nothing, even after a crash or on another replica. The same key with another request is a 422; while the first request is still running, a 409. A request that failed stored nothing: retry it as it was. Keys are the user's own, kept `IDEMPOTENCY_TTL` (24 hours by default). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 /** @description The user's id; must equal the token's `sub`. */
                 user_id: components["parameters"]["UserID"];
@@ -1590,14 +1712,20 @@ export interface operations {
             /** @description Moved to the trash; no body. */
             204: {
                 headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["TooLarge"];
+            422: components["responses"]["Invalid"];
             429: components["responses"]["TooMany"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
@@ -1607,7 +1735,14 @@ export interface operations {
     patchTaskViaTasksPath: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` of the version you read (or several, comma-separated). A write to a task with any other version answers 412 with the current `ETag` and changes nothing; `*` matches any existing task. The check runs on the task as the write locked it, so no other write can slip in between. A read answers 412 unless it names the current `ETag` (compared strongly: a weak tag never matches). */
+                "If-Match"?: components["parameters"]["IfMatch"];
+                /** @description The `ETag` you hold (or several). A read answers 304, without a body, while it is still current (compared weakly); a write answers 412 when it names the task's current version, and `*` always does. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+                /** @description 1 to 255 visible ASCII characters (a random UUID makes a good one), as they are or in double quotes. A retry with the same key and the same request (method, path and body) gets the first response again (status, body, `Location`, `ETag`) with `Idempotent-Replayed: true`, and changes nothing, even after a crash or on another replica. The same key with another request is a 422; while the first request is still running, a 409. A request that failed stored nothing: retry it as it was. Keys are the user's own, kept `IDEMPOTENCY_TTL` (24 hours by default). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 /** @description The user's id; must equal the token's `sub`. */
                 user_id: components["parameters"]["UserID"];
@@ -1625,6 +1760,8 @@ export interface operations {
             /** @description The updated task. */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
@@ -1636,6 +1773,8 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
             413: components["responses"]["TooLarge"];
             422: components["responses"]["Invalid"];
             429: components["responses"]["TooMany"];
@@ -1647,7 +1786,14 @@ export interface operations {
     completeTaskViaTasksPath: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` of the version you read (or several, comma-separated). A write to a task with any other version answers 412 with the current `ETag` and changes nothing; `*` matches any existing task. The check runs on the task as the write locked it, so no other write can slip in between. A read answers 412 unless it names the current `ETag` (compared strongly: a weak tag never matches). */
+                "If-Match"?: components["parameters"]["IfMatch"];
+                /** @description The `ETag` you hold (or several). A read answers 304, without a body, while it is still current (compared weakly); a write answers 412 when it names the task's current version, and `*` always does. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+                /** @description 1 to 255 visible ASCII characters (a random UUID makes a good one), as they are or in double quotes. A retry with the same key and the same request (method, path and body) gets the first response again (status, body, `Location`, `ETag`) with `Idempotent-Replayed: true`, and changes nothing, even after a crash or on another replica. The same key with another request is a 422; while the first request is still running, a 409. A request that failed stored nothing: retry it as it was. Keys are the user's own, kept `IDEMPOTENCY_TTL` (24 hours by default). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 /** @description The user's id; must equal the token's `sub`. */
                 user_id: components["parameters"]["UserID"];
@@ -1665,6 +1811,8 @@ export interface operations {
             /** @description The task after the change. */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
@@ -1676,6 +1824,8 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
             413: components["responses"]["TooLarge"];
             422: components["responses"]["Invalid"];
             429: components["responses"]["TooMany"];
@@ -1790,7 +1940,12 @@ export interface operations {
     getTask: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` of the version you read (or several, comma-separated). A write to a task with any other version answers 412 with the current `ETag` and changes nothing; `*` matches any existing task. The check runs on the task as the write locked it, so no other write can slip in between. A read answers 412 unless it names the current `ETag` (compared strongly: a weak tag never matches). */
+                "If-Match"?: components["parameters"]["IfMatch"];
+                /** @description The `ETag` you hold (or several). A read answers 304, without a body, while it is still current (compared weakly); a write answers 412 when it names the task's current version, and `*` always does. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path: {
                 /** @description The user's id; must equal the token's `sub`. */
                 user_id: components["parameters"]["UserID"];
@@ -1804,6 +1959,7 @@ export interface operations {
             /** @description The task. */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
@@ -1811,9 +1967,12 @@ export interface operations {
                     "application/json": components["schemas"]["Task"];
                 };
             };
+            304: components["responses"]["NotModified"];
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            412: components["responses"]["PreconditionFailed"];
             429: components["responses"]["TooMany"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
@@ -1823,7 +1982,14 @@ export interface operations {
     replaceTask: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` of the version you read (or several, comma-separated). A write to a task with any other version answers 412 with the current `ETag` and changes nothing; `*` matches any existing task. The check runs on the task as the write locked it, so no other write can slip in between. A read answers 412 unless it names the current `ETag` (compared strongly: a weak tag never matches). */
+                "If-Match"?: components["parameters"]["IfMatch"];
+                /** @description The `ETag` you hold (or several). A read answers 304, without a body, while it is still current (compared weakly); a write answers 412 when it names the task's current version, and `*` always does. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+                /** @description 1 to 255 visible ASCII characters (a random UUID makes a good one), as they are or in double quotes. A retry with the same key and the same request (method, path and body) gets the first response again (status, body, `Location`, `ETag`) with `Idempotent-Replayed: true`, and changes nothing, even after a crash or on another replica. The same key with another request is a 422; while the first request is still running, a 409. A request that failed stored nothing: retry it as it was. Keys are the user's own, kept `IDEMPOTENCY_TTL` (24 hours by default). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 /** @description The user's id; must equal the token's `sub`. */
                 user_id: components["parameters"]["UserID"];
@@ -1841,6 +2007,8 @@ export interface operations {
             /** @description The updated task. */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
@@ -1852,6 +2020,8 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
             413: components["responses"]["TooLarge"];
             422: components["responses"]["Invalid"];
             429: components["responses"]["TooMany"];
@@ -1863,7 +2033,14 @@ export interface operations {
     deleteTask: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` of the version you read (or several, comma-separated). A write to a task with any other version answers 412 with the current `ETag` and changes nothing; `*` matches any existing task. The check runs on the task as the write locked it, so no other write can slip in between. A read answers 412 unless it names the current `ETag` (compared strongly: a weak tag never matches). */
+                "If-Match"?: components["parameters"]["IfMatch"];
+                /** @description The `ETag` you hold (or several). A read answers 304, without a body, while it is still current (compared weakly); a write answers 412 when it names the task's current version, and `*` always does. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+                /** @description 1 to 255 visible ASCII characters (a random UUID makes a good one), as they are or in double quotes. A retry with the same key and the same request (method, path and body) gets the first response again (status, body, `Location`, `ETag`) with `Idempotent-Replayed: true`, and changes nothing, even after a crash or on another replica. The same key with another request is a 422; while the first request is still running, a 409. A request that failed stored nothing: retry it as it was. Keys are the user's own, kept `IDEMPOTENCY_TTL` (24 hours by default). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 /** @description The user's id; must equal the token's `sub`. */
                 user_id: components["parameters"]["UserID"];
@@ -1877,14 +2054,20 @@ export interface operations {
             /** @description Moved to the trash; no body. */
             204: {
                 headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["TooLarge"];
+            422: components["responses"]["Invalid"];
             429: components["responses"]["TooMany"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
@@ -1894,7 +2077,14 @@ export interface operations {
     patchTask: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` of the version you read (or several, comma-separated). A write to a task with any other version answers 412 with the current `ETag` and changes nothing; `*` matches any existing task. The check runs on the task as the write locked it, so no other write can slip in between. A read answers 412 unless it names the current `ETag` (compared strongly: a weak tag never matches). */
+                "If-Match"?: components["parameters"]["IfMatch"];
+                /** @description The `ETag` you hold (or several). A read answers 304, without a body, while it is still current (compared weakly); a write answers 412 when it names the task's current version, and `*` always does. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+                /** @description 1 to 255 visible ASCII characters (a random UUID makes a good one), as they are or in double quotes. A retry with the same key and the same request (method, path and body) gets the first response again (status, body, `Location`, `ETag`) with `Idempotent-Replayed: true`, and changes nothing, even after a crash or on another replica. The same key with another request is a 422; while the first request is still running, a 409. A request that failed stored nothing: retry it as it was. Keys are the user's own, kept `IDEMPOTENCY_TTL` (24 hours by default). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 /** @description The user's id; must equal the token's `sub`. */
                 user_id: components["parameters"]["UserID"];
@@ -1912,6 +2102,8 @@ export interface operations {
             /** @description The updated task. */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
@@ -1923,6 +2115,8 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
             413: components["responses"]["TooLarge"];
             422: components["responses"]["Invalid"];
             429: components["responses"]["TooMany"];
@@ -1934,7 +2128,14 @@ export interface operations {
     toggleTask: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` of the version you read (or several, comma-separated). A write to a task with any other version answers 412 with the current `ETag` and changes nothing; `*` matches any existing task. The check runs on the task as the write locked it, so no other write can slip in between. A read answers 412 unless it names the current `ETag` (compared strongly: a weak tag never matches). */
+                "If-Match"?: components["parameters"]["IfMatch"];
+                /** @description The `ETag` you hold (or several). A read answers 304, without a body, while it is still current (compared weakly); a write answers 412 when it names the task's current version, and `*` always does. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+                /** @description 1 to 255 visible ASCII characters (a random UUID makes a good one), as they are or in double quotes. A retry with the same key and the same request (method, path and body) gets the first response again (status, body, `Location`, `ETag`) with `Idempotent-Replayed: true`, and changes nothing, even after a crash or on another replica. The same key with another request is a 422; while the first request is still running, a 409. A request that failed stored nothing: retry it as it was. Keys are the user's own, kept `IDEMPOTENCY_TTL` (24 hours by default). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 /** @description The user's id; must equal the token's `sub`. */
                 user_id: components["parameters"]["UserID"];
@@ -1948,6 +2149,8 @@ export interface operations {
             /** @description The task after the flip. */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
@@ -1955,9 +2158,14 @@ export interface operations {
                     "application/json": components["schemas"]["Task"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["TooLarge"];
+            422: components["responses"]["Invalid"];
             429: components["responses"]["TooMany"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];

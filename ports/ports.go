@@ -7,6 +7,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/todoapi/todo/core/idempotency"
 	"github.com/todoapi/todo/core/identity"
 	"github.com/todoapi/todo/core/task"
 )
@@ -52,11 +53,20 @@ type TaskRepository interface {
 	// error, or the commit fails, nothing is, and Atomic returns that
 	// error. fn runs once; it must not use tx after it returns.
 	Atomic(ctx context.Context, owner identity.UserID, fn func(tx TaskTx) error) error
+
+	// GetKey returns the record stored under the owner's idempotency key.
+	// ENOTFOUND if there is none: never stored, or expired and removed.
+	GetKey(ctx context.Context, owner identity.UserID, key string) (*idempotency.Record, error)
+
+	// ExpireKeys removes the idempotency records of every owner made
+	// before the given time and returns how many it removed.
+	ExpireKeys(ctx context.Context, before time.Time) (int64, error)
 }
 
 // TaskTx is one transaction of a TaskRepository, acting for one owner.
 // A store may hold back a write until the commit, so its errors (ECONFLICT
-// for a taken id) may come from Atomic instead of from the call.
+// for a taken id or key, a key held elsewhere) may come from a later call
+// or from Atomic instead of from the call itself.
 type TaskTx interface {
 	// Get returns the owner's task with the id and keeps other
 	// transactions from changing or deleting it until this one ends.
@@ -103,6 +113,17 @@ type TaskTx interface {
 	// when, the transaction commits, in the order of their numbers. Record
 	// a change after the writes it describes.
 	Record(ctx context.Context, c task.Change) error
+
+	// ClaimKey claims the owner's idempotency key for this transaction:
+	// until it ends, no other transaction can claim the key. Call it
+	// before anything else. ECONFLICT (idempotency.ErrInFlight) when
+	// another transaction holds the key now.
+	ClaimKey(ctx context.Context, key string) error
+
+	// SaveKey stores the record under the key this transaction claimed,
+	// to commit with everything else the transaction wrote. ECONFLICT
+	// (idempotency.ErrTaken) when the key holds a record already.
+	SaveKey(ctx context.Context, r idempotency.Record) error
 }
 
 // Housekeeper does a store's periodic chores. Every replica runs them, at

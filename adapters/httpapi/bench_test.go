@@ -4,6 +4,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -51,9 +52,12 @@ func BenchmarkHandler(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	do := func(method, path, body string) (int, http.Header) {
+	do := func(method, path, body string, key ...string) (int, http.Header) {
 		req, _ := http.NewRequest(method, path, strings.NewReader(body))
 		req.Header.Set("Authorization", "Bearer "+token)
+		if len(key) > 0 {
+			req.Header.Set("Idempotency-Key", key[0])
+		}
 		w := &discardWriter{header: http.Header{}}
 		h.ServeHTTP(w, req)
 		return w.status, w.header
@@ -66,19 +70,30 @@ func BenchmarkHandler(b *testing.B) {
 		}
 		id = strings.TrimPrefix(header.Get("Location"), "/api/bench-user/tasks/")
 	}
+	// The -Key cases send a new Idempotency-Key with every request: what a
+	// first attempt costs beyond the same write without one.
 	for _, bc := range []struct {
 		name, method, path, body string
 		want                     int
+		keyed                    bool
 	}{
-		{"Get", http.MethodGet, "/api/bench-user/tasks/" + id, "", http.StatusOK},
-		{"List50", http.MethodGet, "/api/bench-user/tasks", "", http.StatusOK},
-		{"Update", http.MethodPatch, "/api/bench-user/tasks/" + id, `{"title":"renamed"}`, http.StatusOK},
-		{"Create", http.MethodPost, "/api/bench-user/tasks", `{"title":"benchmark task"}`, http.StatusCreated},
+		{"Get", http.MethodGet, "/api/bench-user/tasks/" + id, "", http.StatusOK, false},
+		{"List50", http.MethodGet, "/api/bench-user/tasks", "", http.StatusOK, false},
+		{"Update", http.MethodPatch, "/api/bench-user/tasks/" + id, `{"title":"renamed"}`, http.StatusOK, false},
+		{"UpdateKey", http.MethodPatch, "/api/bench-user/tasks/" + id, `{"title":"renamed"}`, http.StatusOK, true},
+		{"Create", http.MethodPost, "/api/bench-user/tasks", `{"title":"benchmark task"}`, http.StatusCreated, false},
+		{"CreateKey", http.MethodPost, "/api/bench-user/tasks", `{"title":"benchmark task"}`, http.StatusCreated, true},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			b.ReportAllocs()
+			n := 0
 			for b.Loop() {
-				if status, _ := do(bc.method, bc.path, bc.body); status != bc.want {
+				var key []string
+				if bc.keyed {
+					n++
+					key = []string{"bench-key-" + strconv.Itoa(n)}
+				}
+				if status, _ := do(bc.method, bc.path, bc.body, key...); status != bc.want {
 					b.Fatalf("status %d, want %d", status, bc.want)
 				}
 			}

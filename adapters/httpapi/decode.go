@@ -70,13 +70,15 @@ func readAll(r io.Reader, b []byte) ([]byte, error) {
 }
 
 // decodeObject reads the body and parses it as one JSON object; an empty body
-// is a 400 like any other non-object.
-func (s *server) decodeObject(c *gin.Context) (map[string]json.RawMessage, bool) {
+// is a 400 like any other non-object. The write's key, if any, signs the
+// body as it came.
+func (s *server) decodeObject(c *gin.Context, w *write) (map[string]json.RawMessage, bool) {
 	bp, ok := s.readBody(c)
 	if !ok {
 		return nil, false
 	}
 	defer putBuf(bp) // safe: the map holds copies of the values
+	w.sign(c.Request, *bp)
 	if isBlank(*bp) {
 		badRequest(c, "The request body is empty; it must be a JSON object.")
 		return nil, false

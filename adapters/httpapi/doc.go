@@ -25,7 +25,8 @@
 //     default); unknown and read-only keys are ignored.
 //   - Empty body: 400 on create, PUT and PATCH (it is not a JSON object); on
 //     /complete an empty or blank body, or an object without "completed",
-//     toggles. /toggle never reads its body.
+//     toggles. /toggle reads its body only to fingerprint it for an
+//     Idempotency-Key.
 //   - Create: a missing or null "title" is 422 "is required"; a null
 //     "description" or "completed" means the same as leaving it out.
 //   - Order of checks: authentication, then the body (413, 400), then the use
@@ -70,6 +71,28 @@
 //   - Prefer: count=exact adds X-Total-Count and Preference-Applied:
 //     count=exact (RFC 7240 §3, so a client can tell a count from an
 //     ignored preference); every list response says Vary: Prefer.
+//   - ETags (RFC 9110 §8.8.3): a task's is strong, its version in quotes
+//     ("3"), so a client can build If-Match from the task's JSON; a list's
+//     is weak, W/"…", an xxHash of the body, Link and X-Total-Count. The
+//     header is sent as "Etag", net/http's canonical spelling (names are
+//     case-insensitive).
+//   - Preconditions: If-Match and If-None-Match are read on every task
+//     route but create, in RFC 9110 §13.2.2's order: If-Match compares
+//     strongly (a weak tag never matches), If-None-Match weakly. A read
+//     answers 304 (ETag and the 200's headers, no body) or 412; a write
+//     412 with the current ETag. Create has no task to require anything of
+//     and ignores them. A header that is not "*" or a list of quoted tags
+//     is a 400. Only a task the caller may see is compared: 401, 403 and
+//     404 come first.
+//   - Idempotency-Key: bare, or a structured-field string ("…" with \"
+//     and \\ escapes), 1-255 visible ASCII characters once unquoted; sent
+//     twice, a 400. The request's fingerprint is SHA-256 of its method,
+//     its path as sent (not the query) and its body byte for byte, so a
+//     retry must resend the same bytes. What is stored is the response as
+//     sent: status, Location, ETag and body, replayed as they were with
+//     Idempotent-Replayed: true. Nothing is stored for a 4xx or a 5xx: the
+//     write changed nothing, and the key stays free for the request
+//     corrected or retried.
 //   - The two route families overlap: /api/{user_id}/tasks is the /tasks
 //     family's collection, and would also be a task id to the short item
 //     routes /api/{user_id}/{task_id}. The collection wins: it answers GET

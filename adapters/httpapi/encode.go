@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"encoding/hex"
-	"net/http"
 	"strconv"
 	"sync"
 	"time"
@@ -50,27 +49,25 @@ func send(c *gin.Context, status int, contentType []string, body []byte) {
 	_, _ = c.Writer.Write(body) // a failed write means the client left
 }
 
-// sendTask writes one task as JSON.
+// sendTask writes one task as JSON, with its entity tag.
 func sendTask(c *gin.Context, status int, t *task.Task) {
+	c.Writer.Header()["Etag"] = taskETagHeader(t.Version())
 	bp := getBuf()
 	*bp = appendTask((*bp)[:0], t)
 	send(c, status, jsonType, *bp)
 	putBuf(bp)
 }
 
-// sendTasks writes a list of tasks as a JSON array, [] when empty.
-func sendTasks(c *gin.Context, tasks []*task.Task) {
-	bp := getBuf()
-	b := append((*bp)[:0], '[')
+// appendTasks appends a list of tasks as a JSON array, [] when empty.
+func appendTasks(b []byte, tasks []*task.Task) []byte {
+	b = append(b, '[')
 	for i, t := range tasks {
 		if i > 0 {
 			b = append(b, ',')
 		}
 		b = appendTask(b, t)
 	}
-	*bp = append(b, ']')
-	send(c, http.StatusOK, jsonType, *bp)
-	putBuf(bp)
+	return append(b, ']')
 }
 
 // appendTime appends t in UTC as timeLayout does, digit by digit: the

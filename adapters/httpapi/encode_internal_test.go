@@ -62,13 +62,15 @@ func FuzzAppendString(f *testing.F) {
 // half of them with a description, into a reused buffer, as sendTasks
 // writes it. The Planned variant gives every other task a plan (priority,
 // two tags, a due date, a reminder, a recurrence) and every third one
-// completed_at and a next occurrence.
+// completed_at and a next occurrence. PlannedETag adds the list's ETag,
+// which hashes what was encoded: the cost of the tag beside the encoding's.
 func BenchmarkAppendTasks(b *testing.B) {
-	b.Run("Plain", func(b *testing.B) { benchmarkAppendTasks(b, false) })
-	b.Run("Planned", func(b *testing.B) { benchmarkAppendTasks(b, true) })
+	b.Run("Plain", func(b *testing.B) { benchmarkAppendTasks(b, false, false) })
+	b.Run("Planned", func(b *testing.B) { benchmarkAppendTasks(b, true, false) })
+	b.Run("PlannedETag", func(b *testing.B) { benchmarkAppendTasks(b, true, true) })
 }
 
-func benchmarkAppendTasks(b *testing.B, planned bool) {
+func benchmarkAppendTasks(b *testing.B, planned, tagged bool) {
 	now := time.Date(2026, 11, 25, 19, 40, 0, 123456000, time.UTC)
 	desc := "Two litres, \"organic\" if they have it"
 	remind := now.Add(24 * time.Hour)
@@ -103,6 +105,9 @@ func benchmarkAppendTasks(b *testing.B, planned bool) {
 			buf = appendTask(buf, t)
 		}
 		buf = append(buf, ']')
+		if tagged {
+			_ = listETag(buf, nil, nil)
+		}
 	}
 	if !json.Valid(buf) {
 		b.Fatalf("not JSON: %s", buf)

@@ -21,6 +21,7 @@ import (
 	"github.com/todoapi/todo/adapters/system"
 	"github.com/todoapi/todo/core/app"
 	"github.com/todoapi/todo/core/apperr"
+	"github.com/todoapi/todo/core/idempotency"
 	"github.com/todoapi/todo/core/identity"
 	"github.com/todoapi/todo/core/task"
 	"github.com/todoapi/todo/internal/testkit"
@@ -205,7 +206,8 @@ const (
 	broken            // an error without a code
 	internal          // an EINTERNAL error whose message is not for callers
 	panicking
-	left // the caller's context was cancelled: the store says ECANCELED
+	left    // the caller's context was cancelled: the store says ECANCELED
+	keyHeld // another request holds every idempotency key
 )
 
 // faultyRepo is the memory repository, failing on demand.
@@ -263,11 +265,19 @@ func (r *faultyRepo) Changes(ctx context.Context, o identity.UserID, after int64
 }
 
 func (r *faultyRepo) Atomic(ctx context.Context, o identity.UserID, fn func(ports.TaskTx) error) error {
+	if fault(r.mode.Load()) == keyHeld {
+		return r.TaskRepository.Atomic(ctx, o, func(tx ports.TaskTx) error { return fn(heldKeys{tx}) })
+	}
 	if err := r.check(); err != nil {
 		return err
 	}
 	return r.TaskRepository.Atomic(ctx, o, fn)
 }
+
+// heldKeys is a transaction in which every key is another's.
+type heldKeys struct{ ports.TaskTx }
+
+func (heldKeys) ClaimKey(context.Context, string) error { return idempotency.ErrInFlight() }
 
 // Ping implements ports.Pinger: down exactly when the store is unavailable.
 func (r *faultyRepo) Ping(context.Context) error {

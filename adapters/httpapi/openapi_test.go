@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -225,4 +226,94 @@ func TestOpenAPICheckCatchesDrift(t *testing.T) {
 	if err := openapi3filter.ValidateResponse(context.Background(), out); err == nil {
 		t.Fatal("a list of malformed tasks passed the OpenAPI check")
 	}
+}
+
+// The document describes conditional requests and idempotency keys on
+// every operation that takes them: the request headers, the statuses they
+// bring (any status would pass checkOpenAPI through "default"), and the
+// response headers.
+func TestOpenAPIConditionsAndKeys(t *testing.T) {
+	s, err := spec()
+	if err != nil {
+		t.Fatal(err)
+	}
+	type want struct {
+		params   []string
+		statuses []int
+		headers  []string
+	}
+	read := want{[]string{"If-Match", "If-None-Match"}, []int{304, 400, 412}, []string{"ETag"}}
+	write := want{[]string{"If-Match", "If-None-Match", "Idempotency-Key"}, []int{400, 404, 409, 412, 422}, []string{"ETag", "Idempotent-Replayed"}}
+	deleted := write
+	deleted.headers = []string{"Idempotent-Replayed"}
+	create := want{[]string{"Idempotency-Key"}, []int{400, 409, 422}, []string{"ETag", "Idempotent-Replayed", "Location"}}
+	restore := write
+	n := 0
+	for path, item := range s.doc.Paths.Map() {
+		if !strings.HasPrefix(path, "/api/") {
+			continue
+		}
+		for method, op := range item.Operations() {
+			if syncRead(method, path) {
+				continue // the trash, the feed, purge: no task's version to compare
+			}
+			var w want
+			switch {
+			case method == "GET":
+				w = read
+			case method == "POST" && strings.HasSuffix(path, "/restore"):
+				w = restore
+			case method == "POST":
+				w = create
+			case method == "DELETE":
+				w = deleted
+			default:
+				w = write
+			}
+			n++
+			var params []string
+			for _, p := range op.Parameters {
+				if p.Value.In == "header" {
+					params = append(params, p.Value.Name)
+				}
+			}
+			for _, p := range w.params {
+				if !slices.Contains(params, p) {
+					t.Errorf("%s %s does not take %s (it takes %v)", method, path, p, params)
+				}
+			}
+			for _, status := range w.statuses {
+				if op.Responses.Status(status) == nil {
+					t.Errorf("%s %s does not describe %d", method, path, status)
+				}
+			}
+			for code, resp := range op.Responses.Map() {
+				if code[0] != '2' {
+					continue
+				}
+				for _, h := range w.headers {
+					if resp.Value.Headers[h] == nil {
+						t.Errorf("%s %s: %s does not describe %s", method, path, code, h)
+					}
+				}
+			}
+		}
+	}
+	if n != 19 {
+		t.Errorf("%d task operations checked, want 19 (restore included)", n)
+	}
+	for status, header := range map[int]string{304: "ETag", 412: "ETag"} {
+		r := s.doc.Components.Responses[map[int]string{304: "NotModified", 412: "PreconditionFailed"}[status]]
+		if r == nil || r.Value.Headers[header] == nil {
+			t.Errorf("the shared %d response does not describe %s", status, header)
+		}
+	}
+}
+
+// syncRead reports the operations of the trash and the change feed that
+// take no precondition or key: the lists (their pages are not versioned)
+// and purge (a task removed for good has no state to compare or replay).
+func syncRead(method, path string) bool {
+	return path == "/api/{user_id}/trash" || path == "/api/{user_id}/changes" ||
+		method == "DELETE" && strings.HasPrefix(path, "/api/{user_id}/trash/")
 }

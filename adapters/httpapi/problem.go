@@ -10,6 +10,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/todoapi/todo/core/apperr"
+	"github.com/todoapi/todo/core/task"
 )
 
 // statusOf maps each domain error code to its HTTP status: the one place
@@ -20,6 +21,7 @@ var statusOf = map[apperr.Code]int{
 	apperr.EFORBIDDEN:    http.StatusForbidden,
 	apperr.EUNAUTHORIZED: http.StatusUnauthorized,
 	apperr.ECONFLICT:     http.StatusConflict,
+	apperr.EPRECONDITION: http.StatusPreconditionFailed,
 	apperr.EUNAVAILABLE:  http.StatusServiceUnavailable,
 	apperr.EGONE:         http.StatusGone,
 	apperr.EINTERNAL:     http.StatusInternalServerError,
@@ -76,6 +78,10 @@ func (s *server) fail(c *gin.Context, err error) {
 		detail = internalDetail
 	case http.StatusServiceUnavailable:
 		c.Header("Retry-After", retryAfter)
+	case http.StatusPreconditionFailed:
+		if pf := task.PreconditionFailedOf(err); pf != nil {
+			c.Writer.Header()["Etag"] = taskETagHeader(pf.Version)
+		}
 	}
 	if status >= 500 {
 		_ = c.Error(err)

@@ -101,46 +101,58 @@ var (
 		Description: "Without parameters: every task, newest first, " + strconv.Itoa(task.DefaultListLimit) + " at most, with a `Link` " +
 			"to the next page when there are more. Unknown parameters are ignored; a known one with a value outside its set is a 400 " +
 			"whose `detail` names it and what it allows.",
-		Parameters: listParameterNames(),
-		Success: apidocs.Response{Status: http.StatusOK, Schema: apidocs.ArrayOf(taskResponse), Headers: []string{"Link", "X-Total-Count", "Preference-Applied", "X-Change-Cursor"},
+		Parameters: append(listParameterNames(), readConditions...),
+		Success: apidocs.Response{Status: http.StatusOK, Schema: apidocs.ArrayOf(taskResponse),
+			Headers:     []string{"Link", "X-Total-Count", "Preference-Applied", "X-Change-Cursor", "ETag"},
 			Description: "The page of the user's tasks that match, in the order asked for (an empty array when none match)."},
-		Errors: []int{http.StatusBadRequest},
+		Errors: []int{http.StatusNotModified, http.StatusBadRequest, http.StatusPreconditionFailed},
 	}
 	createDoc = apidocs.Operation{
-		Summary: "Create a task",
-		Body:    &apidocs.Body{Schema: "TaskCreate", Required: true},
-		Success: apidocs.Response{Status: http.StatusCreated, Description: "The created task.", Schema: taskResponse, Location: true},
-		Errors:  []int{http.StatusBadRequest, http.StatusRequestEntityTooLarge, http.StatusUnprocessableEntity},
+		Summary:    "Create a task",
+		Parameters: []string{paramIdempotencyKey},
+		Body:       &apidocs.Body{Schema: "TaskCreate", Required: true},
+		Success: apidocs.Response{Status: http.StatusCreated, Description: "The created task.", Schema: taskResponse, Location: true,
+			Headers: []string{"ETag", replayedHeader}},
+		Errors: []int{http.StatusBadRequest, http.StatusConflict, http.StatusRequestEntityTooLarge, http.StatusUnprocessableEntity},
 	}
 	getDoc = apidocs.Operation{
-		Summary: "Get one task",
-		Success: apidocs.Response{Status: http.StatusOK, Description: "The task.", Schema: taskResponse},
-		Errors:  []int{http.StatusNotFound},
+		Summary:    "Get one task",
+		Parameters: readConditions,
+		Success:    apidocs.Response{Status: http.StatusOK, Description: "The task.", Schema: taskResponse, Headers: []string{"ETag"}},
+		Errors:     []int{http.StatusNotModified, http.StatusBadRequest, http.StatusNotFound, http.StatusPreconditionFailed},
 	}
+	// writeErrors are those of every write on a task.
+	writeErrors = []int{http.StatusBadRequest, http.StatusNotFound, http.StatusConflict, http.StatusPreconditionFailed,
+		http.StatusRequestEntityTooLarge, http.StatusUnprocessableEntity}
 	updateDoc = apidocs.Operation{
 		Summary: "Update the fields given (merge semantics; PUT and PATCH behave alike)",
 		Description: "Only the fields present change. `\"description\": null` clears the description; " +
 			"`\"title\": null` is a 422. Read-only and unknown fields are ignored.",
-		Body:    &apidocs.Body{Schema: "TaskUpdate", Required: true},
-		Success: apidocs.Response{Status: http.StatusOK, Description: "The updated task.", Schema: taskResponse},
-		Errors:  []int{http.StatusBadRequest, http.StatusNotFound, http.StatusRequestEntityTooLarge, http.StatusUnprocessableEntity},
+		Parameters: writeConditions,
+		Body:       &apidocs.Body{Schema: "TaskUpdate", Required: true},
+		Success:    apidocs.Response{Status: http.StatusOK, Description: "The updated task.", Schema: taskResponse, Headers: []string{"ETag", replayedHeader}},
+		Errors:     writeErrors,
 	}
 	deleteDoc = apidocs.Operation{
 		Summary:     "Delete a task: move it to the trash",
 		Description: "The task leaves every list and answers 404 from then on; `POST /api/{user_id}/trash/{task_id}/restore` brings it back.",
-		Success:     apidocs.Response{Status: http.StatusNoContent, Description: "Moved to the trash; no body."},
-		Errors:      []int{http.StatusNotFound},
+		Parameters:  writeConditions,
+		Success:     apidocs.Response{Status: http.StatusNoContent, Description: "Moved to the trash; no body.", Headers: []string{replayedHeader}},
+		Errors:      writeErrors,
 	}
 	toggleDoc = apidocs.Operation{
-		Summary: "Flip the task's completed flag",
-		Success: apidocs.Response{Status: http.StatusOK, Description: "The task after the flip.", Schema: taskResponse},
-		Errors:  []int{http.StatusNotFound},
+		Summary:     "Flip the task's completed flag",
+		Description: "The body is not read, except to tell a retry from another request under an `Idempotency-Key`.",
+		Parameters:  writeConditions,
+		Success:     apidocs.Response{Status: http.StatusOK, Description: "The task after the flip.", Schema: taskResponse, Headers: []string{"ETag", replayedHeader}},
+		Errors:      writeErrors,
 	}
 	completeDoc = apidocs.Operation{
-		Summary: "Set the completed flag, or flip it when no body is sent",
-		Body:    &apidocs.Body{Schema: "TaskComplete"},
-		Success: apidocs.Response{Status: http.StatusOK, Description: "The task after the change.", Schema: taskResponse},
-		Errors:  []int{http.StatusBadRequest, http.StatusNotFound, http.StatusRequestEntityTooLarge, http.StatusUnprocessableEntity},
+		Summary:    "Set the completed flag, or flip it when no body is sent",
+		Parameters: writeConditions,
+		Body:       &apidocs.Body{Schema: "TaskComplete"},
+		Success:    apidocs.Response{Status: http.StatusOK, Description: "The task after the change.", Schema: taskResponse, Headers: []string{"ETag", replayedHeader}},
+		Errors:     writeErrors,
 	}
 
 	statusResponse = apidocs.Object{"type": "object", "required": []any{"status"}, "properties": apidocs.Object{"status": apidocs.Object{"type": "string"}}}
@@ -170,17 +182,15 @@ func api(table []route) apidocs.API {
 	for i, r := range table {
 		ops[i] = r.doc
 	}
-	schemas, params, headers := taskSchemas(), listParameters(), map[string]apidocs.Object{}
+	schemas, params, headers := taskSchemas(), parameters(), responseHeaders()
 	for name, o := range syncSchemas(schemas["Task"]) {
 		schemas[name] = o
 	}
 	for name, o := range syncParameters {
 		params[name] = o
 	}
-	for _, m := range []map[string]apidocs.Object{listHeaders, changeCursorHeader} {
-		for name, o := range m {
-			headers[name] = o
-		}
+	for name, o := range changeCursorHeader {
+		headers[name] = o
 	}
 	return apidocs.API{
 		Tags: []apidocs.Tag{shortPaths.tag, tasksPaths.tag, syncPaths.tag,

@@ -56,8 +56,12 @@ func (s *server) listTrash(c *gin.Context, p identity.Principal) {
 
 // restore brings a task back from the trash: 200 with the task.
 func (s *server) restore(c *gin.Context, p identity.Principal) {
-	t, err := s.svc.Restore(c.Request.Context(), p, owner(c), c.Param("task_id"))
-	s.reply(c, t, err)
+	w, ok := writeOf(c)
+	if !ok || !s.readSigned(c, w) {
+		return
+	}
+	t, err := s.svc.Restore(c.Request.Context(), p, owner(c), c.Param("task_id"), w.options(taskAnswer(http.StatusOK, nil))...)
+	s.replyWrite(c, w, t, err)
 }
 
 // purge removes a task from the trash for good: 204.

@@ -26,10 +26,12 @@ var (
 		Errors: []int{http.StatusBadRequest},
 	}
 	restoreDoc = apidocs.Operation{
-		Summary:     "Restore a task from the trash",
-		Description: "The task comes back as it was when deleted; the restore is a change, so its `version` moves on by one.",
-		Success:     apidocs.Response{Status: http.StatusOK, Description: "The restored task.", Schema: taskResponse},
-		Errors:      []int{http.StatusNotFound},
+		Summary: "Restore a task from the trash",
+		Description: "The task comes back as it was when deleted; the restore is a change, so its `version` moves on by one. " +
+			"`If-Match` compares with the trashed task's `ETag` (its version when deleted).",
+		Parameters: writeConditions,
+		Success:    apidocs.Response{Status: http.StatusOK, Description: "The restored task.", Schema: taskResponse, Headers: []string{"ETag", replayedHeader}},
+		Errors:     writeErrors,
 	}
 	purgeDoc = apidocs.Operation{
 		Summary: "Remove a task from the trash for good",

@@ -21,7 +21,11 @@ func owner(c *gin.Context) identity.UserID { return identity.UserID(c.Param("use
 // Location header uses.
 func (s *server) create(f family) authedHandler {
 	return func(c *gin.Context, p identity.Principal) {
-		m, ok := s.decodeObject(c)
+		w, ok := writeOf(c)
+		if !ok {
+			return
+		}
+		m, ok := s.decodeObject(c, w)
 		if !ok {
 			return
 		}
@@ -29,7 +33,12 @@ func (s *server) create(f family) authedHandler {
 		if !ok {
 			return
 		}
-		t, err := s.svc.Create(c.Request.Context(), p, owner(c), in)
+		// A create has no task to require anything of: its preconditions
+		// go unread, and only the key counts.
+		t, err := s.svc.Create(c.Request.Context(), p, owner(c), in, w.options(taskAnswer(http.StatusCreated, f.location))...)
+		if w.replayed(c) {
+			return
+		}
 		if err != nil {
 			s.fail(c, as.rename(err))
 			return
@@ -39,14 +48,33 @@ func (s *server) create(f family) authedHandler {
 	}
 }
 
+// get answers one task, or 304 when If-None-Match names its version and
+// 412 when If-Match does not: the core's precondition, checked on the task
+// read.
 func (s *server) get(c *gin.Context, p identity.Principal) {
+	cond, ok := conditionsOf(c)
+	if !ok {
+		return
+	}
 	t, err := s.svc.Get(c.Request.Context(), p, owner(c), c.Param("task_id"))
+	if err == nil {
+		if err = cond.precondition().Check(t); err != nil {
+			if pf := task.PreconditionFailedOf(err); pf != nil && pf.Unchanged {
+				notModified(c, taskETag(pf.Version))
+				return
+			}
+		}
+	}
 	s.reply(c, t, err)
 }
 
 // update serves PUT and PATCH alike: both merge the members present.
 func (s *server) update(c *gin.Context, p identity.Principal) {
-	m, ok := s.decodeObject(c)
+	w, ok := writeOf(c)
+	if !ok {
+		return
+	}
+	m, ok := s.decodeObject(c, w)
 	if !ok {
 		return
 	}
@@ -54,32 +82,49 @@ func (s *server) update(c *gin.Context, p identity.Principal) {
 	if !ok {
 		return
 	}
-	t, err := s.svc.Update(c.Request.Context(), p, owner(c), c.Param("task_id"), patch)
-	s.reply(c, t, as.rename(err))
+	t, err := s.svc.Update(c.Request.Context(), p, owner(c), c.Param("task_id"), patch, w.options(taskAnswer(http.StatusOK, nil))...)
+	s.replyWrite(c, w, t, as.rename(err))
 }
 
 func (s *server) delete(c *gin.Context, p identity.Principal) {
-	if err := s.svc.Delete(c.Request.Context(), p, owner(c), c.Param("task_id")); err != nil {
-		s.fail(c, err)
+	w, ok := writeOf(c)
+	if !ok || !s.readSigned(c, w) {
 		return
 	}
-	c.Status(http.StatusNoContent)
+	err := s.svc.Delete(c.Request.Context(), p, owner(c), c.Param("task_id"), w.options(deleted)...)
+	switch {
+	case w.replayed(c):
+	case err != nil:
+		s.fail(c, err)
+	default:
+		c.Status(http.StatusNoContent)
+	}
 }
 
-// toggle is the short paths' flip; it never reads the body.
+// toggle is the short paths' flip; it reads the body only to sign it for
+// an idempotency key.
 func (s *server) toggle(c *gin.Context, p identity.Principal) {
-	t, err := s.svc.Toggle(c.Request.Context(), p, owner(c), c.Param("task_id"))
-	s.reply(c, t, err)
+	w, ok := writeOf(c)
+	if !ok || !s.readSigned(c, w) {
+		return
+	}
+	t, err := s.svc.Toggle(c.Request.Context(), p, owner(c), c.Param("task_id"), w.options(taskAnswer(http.StatusOK, nil))...)
+	s.replyWrite(c, w, t, err)
 }
 
 // complete is the /tasks paths' flip:
 // {"completed": bool} sets the flag; no body, a blank one or an object
 // without "completed" toggles it.
 func (s *server) complete(c *gin.Context, p identity.Principal) {
+	w, ok := writeOf(c)
+	if !ok {
+		return
+	}
 	bp, ok := s.readBody(c)
 	if !ok {
 		return
 	}
+	w.sign(c.Request, *bp)
 	var in task.Patch
 	if !isBlank(*bp) {
 		m, ok := parseObject(c, *bp)
@@ -94,18 +139,18 @@ func (s *server) complete(c *gin.Context, p identity.Principal) {
 	putBuf(bp)
 	done := in.Completed
 
-	ctx, uid, id := c.Request.Context(), owner(c), c.Param("task_id")
+	ctx, uid, id, opts := c.Request.Context(), owner(c), c.Param("task_id"), w.options(taskAnswer(http.StatusOK, nil))
 	var t *task.Task
 	var err error
 	switch {
 	case !done.Present:
-		t, err = s.svc.Toggle(ctx, p, uid, id)
+		t, err = s.svc.Toggle(ctx, p, uid, id, opts...)
 	case done.Null: // the core refuses a null completed with a 422 naming it
-		t, err = s.svc.Update(ctx, p, uid, id, task.Patch{Completed: done})
+		t, err = s.svc.Update(ctx, p, uid, id, task.Patch{Completed: done}, opts...)
 	default:
-		t, err = s.svc.SetCompleted(ctx, p, uid, id, done.Value)
+		t, err = s.svc.SetCompleted(ctx, p, uid, id, done.Value, opts...)
 	}
-	s.reply(c, t, err)
+	s.replyWrite(c, w, t, err)
 }
 
 // reply writes the task with 200, or the problem for err.
@@ -115,6 +160,14 @@ func (s *server) reply(c *gin.Context, t *task.Task, err error) {
 		return
 	}
 	sendTask(c, http.StatusOK, t)
+}
+
+// replyWrite is reply for a write: the stored response when the write was
+// a replay.
+func (s *server) replyWrite(c *gin.Context, w *write, t *task.Task, err error) {
+	if !w.replayed(c) {
+		s.reply(c, t, err)
+	}
 }
 
 var okBody = []byte(`{"status":"ok"}`)

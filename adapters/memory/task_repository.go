@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/todoapi/todo/core/apperr"
+	"github.com/todoapi/todo/core/idempotency"
 	"github.com/todoapi/todo/core/identity"
 	"github.com/todoapi/todo/core/task"
 	"github.com/todoapi/todo/ports"
@@ -30,6 +31,13 @@ type TaskRepository struct {
 	trash map[identity.UserID]map[task.ID]trashed
 	feeds map[identity.UserID]*feed
 	jobs  map[string]time.Time // when each housekeeping job may run next
+	keys  map[ownedKey]idempotency.Record
+}
+
+// ownedKey is an idempotency key of one owner.
+type ownedKey struct {
+	owner identity.UserID
+	key   string
 }
 
 // NewTaskRepository returns an empty repository.
@@ -40,6 +48,7 @@ func NewTaskRepository() *TaskRepository {
 		trash: make(map[identity.UserID]map[task.ID]trashed),
 		feeds: make(map[identity.UserID]*feed),
 		jobs:  make(map[string]time.Time),
+		keys:  make(map[ownedKey]idempotency.Record),
 	}
 }
 
@@ -92,9 +101,10 @@ func (r *TaskRepository) List(_ context.Context, owner identity.UserID, q task.Q
 }
 
 // Atomic implements ports.TaskRepository. Transactions run one at a time
-// under the write lock; their writes are staged in the tx and applied when
-// fn returns nil, so an error leaves the repository as it was. Running one
-// at a time, they commit in the order they number their changes.
+// under the write lock (so no key is ever claimed by two); their writes are
+// staged in the tx and applied when fn returns nil, so an error leaves the
+// repository as it was. Running one at a time, they commit in the order
+// they number their changes.
 func (r *TaskRepository) Atomic(_ context.Context, owner identity.UserID, fn func(ports.TaskTx) error) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -120,6 +130,9 @@ func (r *TaskRepository) Atomic(_ context.Context, owner identity.UserID, fn fun
 	r.commitTrash(owner, tx.trash)
 	if len(tx.changes) > 0 {
 		r.feedOf(owner).append(tx.changes)
+	}
+	if tx.record != nil {
+		r.keys[ownedKey{owner, tx.record.Key}] = *tx.record
 	}
 	return nil
 }
@@ -148,6 +161,32 @@ func (r *TaskRepository) commitTrash(owner identity.UserID, staged map[task.ID]*
 	}
 }
 
+// GetKey implements ports.TaskRepository.
+func (r *TaskRepository) GetKey(_ context.Context, owner identity.UserID, key string) (*idempotency.Record, error) {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	rec, ok := r.keys[ownedKey{owner, key}]
+	if !ok {
+		return nil, apperr.Errorf(apperr.ENOTFOUND, "No record under this key.")
+	}
+	rec.Response = slices.Clone(rec.Response)
+	return &rec, nil
+}
+
+// ExpireKeys implements ports.TaskRepository.
+func (r *TaskRepository) ExpireKeys(_ context.Context, before time.Time) (int64, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var n int64
+	for k, rec := range r.keys {
+		if rec.CreatedAt.Before(before) {
+			delete(r.keys, k)
+			n++
+		}
+	}
+	return n, nil
+}
+
 // Ping implements ports.Pinger: memory is always reachable.
 func (r *TaskRepository) Ping(context.Context) error { return nil }
 
@@ -160,6 +199,7 @@ type tx struct {
 	read    map[task.ID]int64 // the version Get read
 	trash   map[task.ID]*trashed
 	changes []task.Change
+	record  *idempotency.Record
 }
 
 func (t *tx) current(id task.ID) (task.Snapshot, bool) {
@@ -214,5 +254,17 @@ func (t *tx) Delete(_ context.Context, id task.ID) error {
 		return task.ErrNotFound()
 	}
 	t.staged[id] = nil
+	return nil
+}
+
+// ClaimKey has nothing to do: no other transaction runs while this one does.
+func (t *tx) ClaimKey(context.Context, string) error { return nil }
+
+func (t *tx) SaveKey(_ context.Context, rec idempotency.Record) error {
+	if _, taken := t.r.keys[ownedKey{t.owner, rec.Key}]; taken || t.record != nil {
+		return idempotency.ErrTaken()
+	}
+	rec.Response = slices.Clone(rec.Response)
+	t.record = &rec
 	return nil
 }

@@ -6,14 +6,17 @@ import (
 	"math/rand/v2"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/todoapi/todo/adapters/sqlstore"
 	"github.com/todoapi/todo/adapters/sqlstore/sqlstoretest"
+	"github.com/todoapi/todo/core/idempotency"
 	"github.com/todoapi/todo/core/identity"
 	"github.com/todoapi/todo/core/task"
+	"github.com/todoapi/todo/ports"
 	"github.com/todoapi/todo/ports/porttest"
 )
 
@@ -148,7 +151,50 @@ func benchRepository(b *testing.B, repo *sqlstore.TaskRepository, s *seeded) {
 			return err
 		})
 	})
+	// The same writes under a new idempotency key each, as the use cases
+	// make them: the key claimed first, a response of a task's size stored
+	// last.
+	b.Run("CreateKey", func(b *testing.B) {
+		runParallel(b, func(ctx context.Context, _ *rand.Rand) error {
+			tk, _ := task.New(porttest.RandomID(), porttest.RandomOwner(), task.Draft{Title: "created"}, time.Now())
+			key := porttest.RandomKey()
+			return repo.Atomic(ctx, tk.Owner(), func(tx ports.TaskTx) error {
+				if err := tx.ClaimKey(ctx, key); err != nil {
+					return err
+				}
+				if err := tx.Create(ctx, tk); err != nil {
+					return err
+				}
+				return tx.SaveKey(ctx, idempotency.Record{Key: key, Fingerprint: benchFingerprint, Response: benchResponse, CreatedAt: time.Now()})
+			})
+		})
+	})
+	b.Run("UpdateKey", func(b *testing.B) {
+		runParallel(b, func(ctx context.Context, r *rand.Rand) error {
+			i := r.IntN(len(s.owners))
+			key := porttest.RandomKey()
+			return repo.Atomic(ctx, s.owners[i], func(tx ports.TaskTx) error {
+				if err := tx.ClaimKey(ctx, key); err != nil {
+					return err
+				}
+				t, err := tx.Get(ctx, s.ids[i][r.IntN(benchTasksPerOwner)])
+				if err != nil {
+					return err
+				}
+				t.Toggle(time.Now())
+				if err := tx.Save(ctx, t); err != nil {
+					return err
+				}
+				return tx.SaveKey(ctx, idempotency.Record{Key: key, Fingerprint: benchFingerprint, Response: benchResponse, CreatedAt: time.Now()})
+			})
+		})
+	})
 }
+
+var (
+	benchFingerprint = strings.Repeat("f", 64)
+	benchResponse    = []byte(strings.Repeat("r", 400))
+)
 
 // BenchmarkPostgres runs the repository over pgx in each statement mode
 // (its default, cache_statement, prepares each statement once per

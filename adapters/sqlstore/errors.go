@@ -17,6 +17,7 @@ import (
 	sqlite3 "modernc.org/sqlite/lib"
 
 	"github.com/todoapi/todo/core/apperr"
+	"github.com/todoapi/todo/core/idempotency"
 )
 
 // dbError turns a driver error into a coded one: ECANCELED when the
@@ -33,8 +34,12 @@ func dbError(err error) error {
 		return err // decided already, by a check or a rule
 	case errors.Is(err, context.Canceled):
 		return apperr.Wrap(apperr.ECANCELED, err, "The request was cancelled.")
+	case uniqueViolation(err) && onKeys(err):
+		return apperr.Wrap(apperr.ECONFLICT, err, apperr.MessageOf(idempotency.ErrTaken()))
 	case uniqueViolation(err):
 		return apperr.Wrap(apperr.ECONFLICT, err, "A task with this id already exists.")
+	case keyHeld(err):
+		return apperr.Wrap(apperr.ECONFLICT, err, apperr.MessageOf(idempotency.ErrInFlight()))
 	case unavailable(err):
 		return apperr.Wrap(apperr.EUNAVAILABLE, err, "The database is unavailable.")
 	case lostPreparedStatement(err):
@@ -44,8 +49,25 @@ func dbError(err error) error {
 	}
 }
 
-// uniqueViolation reports whether err is a taken key: the only unique key
-// the repository writes is a task's id.
+// onKeys reports whether a constraint that err broke is the idempotency
+// keys' table's.
+func onKeys(err error) bool {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		return pgErr.TableName == "idempotency_keys"
+	}
+	return strings.Contains(err.Error(), "idempotency_keys.")
+}
+
+// keyHeld reports whether err is claim_idempotency_key's: another
+// transaction holds the key.
+func keyHeld(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && pgErr.Code == "55P03"
+}
+
+// uniqueViolation reports whether err is a taken key: a task's id, or an
+// owner's idempotency key.
 func uniqueViolation(err error) bool {
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) {

@@ -24,6 +24,10 @@ type plannedQuery struct {
 	args          []any
 	index         string
 	ordered, seek bool
+	// sortsUnderPolicies: under the row-level security policies the
+	// planner may read the user's few rows through the index and sort them
+	// (a first page of the trash or the feed: tens to hundreds of rows).
+	sortsUnderPolicies bool
 }
 
 // sortIndexes names the index each sort reads in order.
@@ -46,10 +50,10 @@ func plannedQueries(db *sqlstore.DB, owner identity.UserID, id task.ID, at time.
 	out := []plannedQuery{
 		{name: "Get", sql: get, args: []any{id.String(), string(owner)}, index: "tasks_pkey"},
 		{name: "List", sql: list, args: listArgs},
-		{name: "trash", sql: trash, args: []any{string(owner), 21, 0}, index: "trash_user_id_deleted_at_id_idx", ordered: true},
+		{name: "trash", sql: trash, args: []any{string(owner), 21, 0}, index: "trash_user_id_deleted_at_id_idx", ordered: true, sortsUnderPolicies: true},
 		{name: "trash after", sql: trashAfter, args: []any{string(owner), at, id.String(), 21},
 			index: "trash_user_id_deleted_at_id_idx", ordered: true, seek: true},
-		{name: "changes", sql: changes, args: []any{string(owner), 10, 101}, index: "changes_pkey", ordered: true},
+		{name: "changes", sql: changes, args: []any{string(owner), 10, 101}, index: "changes_pkey", ordered: true, sortsUnderPolicies: true},
 	}
 	page := func(name, index string, ordered bool, q task.Query) {
 		q.Limit = 20
@@ -127,7 +131,7 @@ func TestPostgresPlansUseIndexes(t *testing.T) {
 	if _, err := raw.Exec("ANALYZE"); err != nil {
 		t.Fatalf("ANALYZE: %v", err)
 	}
-	if _, err := raw.Exec("GRANT SELECT ON tasks TO " + bound); err != nil {
+	if _, err := raw.Exec("GRANT SELECT ON tasks, trash, changes, feed_heads, idempotency_keys TO " + bound); err != nil {
 		t.Fatal(err)
 	}
 	var id string
@@ -152,7 +156,7 @@ func TestPostgresPlansUseIndexes(t *testing.T) {
 			ok := strings.Contains(indexes, want) && !strings.Contains(types, "Seq Scan")
 			if q.seek {
 				ok = ok && strings.Contains(indexes, want+" ((user_id = 'user-7'::text) AND (ROW(")
-			} else if q.ordered {
+			} else if q.ordered && !(policies && q.sortsUnderPolicies) {
 				ok = ok && !strings.Contains(types, "Sort")
 			}
 			if policies {

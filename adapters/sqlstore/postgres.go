@@ -313,6 +313,8 @@ func newPgRow(rows pgx.Rows) *pgRow {
 	return r
 }
 
+func (r *pgRow) scan(dest ...any) error { return r.rows.Scan(dest...) }
+
 func (r *pgRow) task() (*task.Task, error) {
 	if err := r.rows.Scan(r.dest...); err != nil {
 		return nil, err
@@ -340,8 +342,6 @@ func (r *pgRow) listed(counted bool) (task.FeedPosition, *task.Task, int, error)
 	}
 	return task.FeedPosition{Epoch: r.epoch.Int64, Seq: r.seq.Int64}, t, r.total, err
 }
-
-func (r *pgRow) scan(dest ...any) error { return r.rows.Scan(dest...) }
 
 // build makes the task of the fields just scanned.
 func (r *pgRow) build() (*task.Task, error) {

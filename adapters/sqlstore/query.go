@@ -46,12 +46,18 @@ type sqlDialect struct {
 	// noLimit is what LIMIT takes for "all": SQLite needs a LIMIT before an
 	// OFFSET.
 	noLimit string
-	bun     schema.Dialect
+	// advisoryLocks: transactions run side by side and claim idempotency
+	// keys with a lock (see keys.go); SQLite runs one writer at a time.
+	advisoryLocks bool
+	// keysInRowidOrder: idempotency keys have no index on their age, and
+	// expire in rowid order (SQLite's migration says why).
+	keysInRowidOrder bool
+	bun              schema.Dialect
 }
 
 var (
 	postgresSQL = sqlDialect{
-		casts: true, lockRow: " FOR UPDATE", rowsOnExpressions: true,
+		casts: true, lockRow: " FOR UPDATE", rowsOnExpressions: true, advisoryLocks: true,
 		beforeAll: "'-infinity'::timestamptz", afterAll: "'infinity'::timestamptz",
 		substring: "strpos", bun: pgdialect.New(),
 	}
@@ -61,7 +67,7 @@ var (
 	sqliteSQL = sqlDialect{
 		jsonArrays: true,
 		beforeAll:  "'0000-01-01T00:00:00.000000Z'", afterAll: "'9999-12-31T24:00:00.000000Z'",
-		substring: "instr", noLimit: "-1", bun: sqlitedialect.New(),
+		substring: "instr", noLimit: "-1", keysInRowidOrder: true, bun: sqlitedialect.New(),
 	}
 )
 
@@ -114,6 +120,8 @@ func (d sqlDialect) fixed(build func(p *params) string) string {
 // statements are the repository's constant statements in one dialect.
 type statements struct {
 	get, getForUpdate, listAll, insert, update, delete string
+	// Idempotency keys' (keys.go); claimKey is "" where none is needed.
+	claimKey, getKey, saveKey, expireKeys string
 }
 
 // The types of the parameters of a task's columns, as insert and update
@@ -136,7 +144,7 @@ func (d sqlDialect) statements() statements {
 	where := func(p *params) string {
 		return " FROM tasks WHERE id = " + p.add(nil, "uuid") + " AND user_id = " + p.add(nil, "text")
 	}
-	return statements{
+	s := statements{
 		get:          d.fixed(func(p *params) string { return "SELECT " + taskColumns + where(p) }),
 		getForUpdate: d.fixed(func(p *params) string { return "SELECT " + taskColumns + where(p) + d.lockRow }),
 		// The index (user_id, created_at DESC, id DESC) serves this in order:
@@ -160,4 +168,6 @@ func (d sqlDialect) statements() statements {
 		}),
 		delete: d.fixed(func(p *params) string { return "DELETE" + where(p) }),
 	}
+	d.keyStatements(&s)
+	return s
 }

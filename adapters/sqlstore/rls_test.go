@@ -175,8 +175,8 @@ func TestTaskRepositoryAsAppRole(t *testing.T) {
 // TestRowLevelSecurityOnEveryUserTable holds every table with a user_id
 // column to the pattern of 20261206000001_row_level_security: row-level
 // security enabled and forced, and policies, each comparing with the
-// acting user (app.user_id), or letting the housekeeping only read
-// (app.housekeeping, see 20261206000002_feed_row_level_security); a
+// acting user (app.user_id), or letting the housekeeping only read or only
+// delete (app.housekeeping, see 20261206000002_feed_row_level_security); a
 // permissive policy that does neither would let every row through. A new table with user data fails here until its
 // migration does the same.
 func TestRowLevelSecurityOnEveryUserTable(t *testing.T) {
@@ -186,7 +186,7 @@ func TestRowLevelSecurityOnEveryUserTable(t *testing.T) {
 	rows, err := mustRaw(t, "pgx", databaseURL).Query(`SELECT c.relname, c.relrowsecurity, c.relforcerowsecurity,
 		count(p.oid), count(p.oid) FILTER (WHERE coalesce(pg_get_expr(p.polqual, p.polrelid), '') LIKE '%app.user_id%'
 			AND coalesce(pg_get_expr(p.polwithcheck, p.polrelid), 'app.user_id') LIKE '%app.user_id%'
-			OR p.polcmd = 'r' AND pg_get_expr(p.polqual, p.polrelid) LIKE '%app.housekeeping%')
+			OR p.polcmd IN ('r', 'd') AND pg_get_expr(p.polqual, p.polrelid) LIKE '%app.housekeeping%')
 		FROM pg_class c
 		JOIN pg_namespace n ON n.oid = c.relnamespace
 		JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = 'user_id' AND NOT a.attisdropped

@@ -107,10 +107,10 @@ const maxListShapes = 256
 func newSQLiteEngine(reader, writer *sql.DB) *sqliteEngine {
 	e := &sqliteEngine{reader: reader, writer: writer, onReader: map[string]*stmt{}, onWriter: map[string]*stmt{}}
 	s, f := sqliteSQL.statements(), sqliteSQL.feedStatements()
-	for _, text := range []string{s.get, s.listAll, f.listTrash, f.listTrashAfter, f.changes} {
+	for _, text := range []string{s.get, s.listAll, s.getKey, f.listTrash, f.listTrashAfter, f.changes} {
 		e.onReader[text] = newStmt(reader, text, true)
 	}
-	for _, text := range []string{s.getForUpdate, s.insert, s.update, s.delete,
+	for _, text := range []string{s.getForUpdate, s.insert, s.update, s.delete, s.saveKey,
 		f.trashInsert, f.deleteRead, f.getTrashed, f.untrash, f.recordHead, f.recordChange} {
 		e.onWriter[text] = newStmt(writer, text, true)
 	}
@@ -281,6 +281,8 @@ func newSQLiteRow(rows *sql.Rows) *sqliteRow {
 	return r
 }
 
+func (r *sqliteRow) scan(dest ...any) error { return r.rows.Scan(dest...) }
+
 func (r *sqliteRow) task() (*task.Task, error) {
 	if err := r.rows.Scan(r.dest...); err != nil {
 		return nil, err
@@ -307,8 +309,6 @@ func (r *sqliteRow) listed(counted bool) (task.FeedPosition, *task.Task, int, er
 	}
 	return head, t, r.total, err
 }
-
-func (r *sqliteRow) scan(dest ...any) error { return r.rows.Scan(dest...) }
 
 // build makes the task of the fields just scanned.
 func (r *sqliteRow) build() (*task.Task, error) {

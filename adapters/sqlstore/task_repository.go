@@ -53,14 +53,13 @@ type txEngine interface {
 
 // row is the current row of a result, scanned the database's way.
 type row interface {
+	// scan reads the row's columns into dest, as database/sql's Scan does.
+	scan(dest ...any) error
 	task() (*task.Task, error)
 	// listed scans a row of a list (see withHead): the owner's feed head,
 	// then for a counted page (see listQuery) the count, then the task,
 	// which is nil in the one row of an empty page.
 	listed(counted bool) (head task.FeedPosition, t *task.Task, total int, err error)
-	// scan scans the columns of a row that is not a task into dest, each
-	// a database/sql destination (a sql.Scanner or a basic type).
-	scan(dest ...any) error
 }
 
 // NewTaskRepository returns a repository over an open, migrated database.

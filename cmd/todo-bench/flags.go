@@ -13,7 +13,9 @@ import (
 
 // allOps are the operations in the order they run. LIST comes first so the
 // lists it reads are still the seeded 50 tasks before CREATE adds to them.
-var allOps = []string{"list", "get", "create", "update", "toggle"}
+// The keyed writes run right after their plain twins, so the two see the
+// same machine.
+var allOps = []string{"list", "get", "create", "create-key", "update", "update-key", "toggle"}
 
 // The load clients.
 const (

@@ -87,17 +87,17 @@ func (b *bench) measure(ctx context.Context) (*report, error) {
 
 func (b *bench) measureOp(ctx context.Context, op string, db *dbCeiling) opReport {
 	r := opReport{Op: op}
-	b.logf("%-6s service (%s)", op, b.o.duration)
+	b.logf("%-10s service (%s)", op, b.o.duration)
 	stopRSS := sampleRSS(b.serverPid)
 	r.Service = b.measured(ctx, op+" service", b.serviceOp(op), b.serverPid)
 	r.PeakRSSBytes = stopRSS()
 
 	size := int(math.Round(r.Service.MeanBytes))
-	b.logf("%-6s HTTP ceiling (%d-byte responses)", op, size)
+	b.logf("%-10s HTTP ceiling (%d-byte responses)", op, size)
 	hc := b.measured(ctx, op+" HTTP ceiling", b.ceilingOp(op, wantStatus(op), size), b.ceiling.pid())
 	r.HTTPCeiling = &hc
 	if db != nil {
-		b.logf("%-6s DB ceiling", op)
+		b.logf("%-10s DB ceiling", op)
 		dc := b.measured(ctx, op+" DB ceiling", db.op(op), pidNone)
 		r.DBCeiling = &dc
 		if hc.RPS > 0 && dc.RPS > 0 {
@@ -123,7 +123,7 @@ func (rep *report) errors() int64 {
 }
 
 func wantStatus(op string) int {
-	if op == "create" {
+	if op == "create" || op == "create-key" {
 		return http.StatusCreated
 	}
 	return http.StatusOK

@@ -18,6 +18,7 @@ type call struct {
 	body   []byte
 	header http.Header
 	want   int
+	key    string // an Idempotency-Key to send; "" for none
 }
 
 // callsOf returns the generator of an operation's requests; each goes for a
@@ -28,30 +29,47 @@ func (b *bench) callsOf(op string) func(w *worker) call {
 	case "list":
 		return func(w *worker) call {
 			u := b.pickUser(w)
-			return call{http.MethodGet, "/api/" + u.id, nil, u.auth, http.StatusOK}
+			return call{method: http.MethodGet, path: "/api/" + u.id, header: u.auth, want: http.StatusOK}
 		}
 	case "get":
 		return func(w *worker) call {
 			u, t := b.pickTask(w)
-			return call{http.MethodGet, "/api/" + u.id + "/" + t, nil, u.auth, http.StatusOK}
+			return call{method: http.MethodGet, path: "/api/" + u.id + "/" + t, header: u.auth, want: http.StatusOK}
 		}
 	case "create":
 		return func(w *worker) call {
 			u := b.pickUser(w)
-			return call{http.MethodPost, "/api/" + u.id, titleBody("Created", w), u.authJSON, http.StatusCreated}
+			return call{method: http.MethodPost, path: "/api/" + u.id, body: titleBody("Created", w), header: u.authJSON, want: http.StatusCreated}
+		}
+	case "create-key":
+		return func(w *worker) call {
+			u := b.pickUser(w)
+			return call{http.MethodPost, "/api/" + u.id, titleBody("Created", w), u.authJSON, http.StatusCreated, newKey(w)}
 		}
 	case "update":
 		return func(w *worker) call {
 			u, t := b.pickTask(w)
-			return call{http.MethodPatch, "/api/" + u.id + "/" + t, titleBody("Renamed", w), u.authJSON, http.StatusOK}
+			return call{method: http.MethodPatch, path: "/api/" + u.id + "/" + t, body: titleBody("Renamed", w), header: u.authJSON, want: http.StatusOK}
+		}
+	case "update-key":
+		return func(w *worker) call {
+			u, t := b.pickTask(w)
+			return call{http.MethodPatch, "/api/" + u.id + "/" + t, titleBody("Renamed", w), u.authJSON, http.StatusOK, newKey(w)}
 		}
 	case "toggle":
 		return func(w *worker) call {
 			u, t := b.pickTask(w)
-			return call{http.MethodPatch, "/api/" + u.id + "/" + t + "/toggle", nil, u.auth, http.StatusOK}
+			return call{method: http.MethodPatch, path: "/api/" + u.id + "/" + t + "/toggle", header: u.auth, want: http.StatusOK}
 		}
 	}
 	panic("todo-bench: unknown operation " + op)
+}
+
+// newKey is an Idempotency-Key no other request uses: the keyed ops
+// measure what a first attempt costs, the case every write with a key
+// pays, not a replay.
+func newKey(w *worker) string {
+	return "bench-" + strconv.Itoa(w.id) + "-" + strconv.FormatUint(w.rng.Uint64(), 36)
 }
 
 // titleBody is a body with a title no other request uses, so every update
@@ -130,6 +148,10 @@ func (b *bench) sendNetHTTP(ctx context.Context, url string, c call) (status, n 
 		return 0, 0, err
 	}
 	req.Header = c.header // shared, read-only: RoundTrip never modifies it
+	if c.key != "" {
+		req.Header = c.header.Clone()
+		req.Header.Set("Idempotency-Key", c.key)
+	}
 	resp, err := b.client.Do(req)
 	if err != nil {
 		return 0, 0, err

@@ -100,6 +100,9 @@ func (r *rawConn) request(path string, c call) []byte {
 			b = append(append(append(append(b, k...), ": "...), v...), "\r\n"...)
 		}
 	}
+	if c.key != "" {
+		b = append(append(append(b, "Idempotency-Key: "...), c.key...), "\r\n"...)
+	}
 	if c.body != nil || c.method == "POST" || c.method == "PUT" || c.method == "PATCH" {
 		b = append(b, "Content-Length: "...)
 		b = strconv.AppendInt(b, int64(len(c.body)), 10)

@@ -34,7 +34,7 @@ type pageResult struct {
 	Message  string   `json:"message"`
 }
 
-var allSteps = []string{"create", "list", "toggle", "delete"}
+var allSteps = []string{"create", "list", "toggle", "precondition", "replay", "delete"}
 
 // Browser is a headless Chromium with one tab, and what it logged.
 type Browser struct {
@@ -123,8 +123,9 @@ func pagesOn(t *testing.T, ip string, mux *http.ServeMux) *httptest.Server {
 	return srv
 }
 
-// A page on an origin in CORS_ALLOWED_ORIGINS creates, lists, toggles and
-// deletes through fetch, and so, in development, does one on another port
+// A page on an origin in CORS_ALLOWED_ORIGINS creates, lists, toggles,
+// writes under If-Match and an Idempotency-Key (reading ETag and
+// Idempotent-Replayed, which CORS must expose) and deletes through fetch, and so, in development, does one on another port
 // of localhost; the same page on another origin is stopped by the browser
 // at the first request, nothing reaches the API, and the API's log names
 // the origin and the setting that would admit it.

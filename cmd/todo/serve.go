@@ -125,5 +125,6 @@ func options(c config.Config, logger *slog.Logger) []fx.Option {
 			fx.Annotate(func() system.IDs { return system.IDs{} }, fx.As(new(ports.IDs))),
 			app.NewTaskService,
 		),
+		fx.Invoke(expireKeys),
 	}
 }

@@ -37,8 +37,9 @@ func authorize(actor identity.Principal, owner identity.UserID) error {
 
 // Create makes a task for the owner from the fields given and stores it.
 // EFORBIDDEN unless actor is owner; EINVALID when the fields break a rule
-// (a missing title included).
-func (s *TaskService) Create(ctx context.Context, actor identity.Principal, owner identity.UserID, in task.Patch) (*task.Task, error) {
+// (a missing title included). Of the options, only Once applies: there is
+// no task yet to require anything of.
+func (s *TaskService) Create(ctx context.Context, actor identity.Principal, owner identity.UserID, in task.Patch, opts ...WriteOption) (*task.Task, error) {
 	if err := authorize(actor, owner); err != nil {
 		return nil, err
 	}
@@ -46,16 +47,12 @@ func (s *TaskService) Create(ctx context.Context, actor identity.Principal, owne
 	if err != nil {
 		return nil, err
 	}
-	err = s.repo.Atomic(ctx, owner, func(tx ports.TaskTx) error {
+	return s.atomic(ctx, owner, optionsOf(opts), func(tx ports.TaskTx) (*task.Task, error) {
 		if err := tx.Create(ctx, t); err != nil {
-			return err
+			return nil, err
 		}
-		return tx.Record(ctx, task.Created(t))
+		return t, tx.Record(ctx, task.Created(t))
 	})
-	if err != nil {
-		return nil, err
-	}
-	return t, nil
 }
 
 // Get returns one of the owner's tasks. EFORBIDDEN unless actor is owner;
@@ -81,87 +78,94 @@ func (s *TaskService) List(ctx context.Context, actor identity.Principal, owner 
 
 // Update changes the fields present in the patch (merge semantics).
 // EFORBIDDEN unless actor is owner; ENOTFOUND as for Get; EINVALID when a
-// present field breaks a rule, in which case nothing changes.
-func (s *TaskService) Update(ctx context.Context, actor identity.Principal, owner identity.UserID, taskID string, p task.Patch) (*task.Task, error) {
-	return s.change(ctx, actor, owner, taskID, func(t *task.Task) error {
+// present field breaks a rule, in which case nothing changes. The options
+// add a precondition (EPRECONDITION) and an idempotency key (see
+// Idempotency), to this write and to every other that takes them.
+func (s *TaskService) Update(ctx context.Context, actor identity.Principal, owner identity.UserID, taskID string, p task.Patch, opts ...WriteOption) (*task.Task, error) {
+	return s.change(ctx, actor, owner, taskID, opts, func(t *task.Task) error {
 		return t.Apply(p, s.clock.Now())
 	})
 }
 
-// Toggle flips the task's completed flag. Errors as for Get.
-func (s *TaskService) Toggle(ctx context.Context, actor identity.Principal, owner identity.UserID, taskID string) (*task.Task, error) {
-	return s.change(ctx, actor, owner, taskID, func(t *task.Task) error {
+// Toggle flips the task's completed flag. Errors as for Update.
+func (s *TaskService) Toggle(ctx context.Context, actor identity.Principal, owner identity.UserID, taskID string, opts ...WriteOption) (*task.Task, error) {
+	return s.change(ctx, actor, owner, taskID, opts, func(t *task.Task) error {
 		t.Toggle(s.clock.Now())
 		return nil
 	})
 }
 
-// SetCompleted sets the task's completed flag. Errors as for Get.
-func (s *TaskService) SetCompleted(ctx context.Context, actor identity.Principal, owner identity.UserID, taskID string, done bool) (*task.Task, error) {
-	return s.change(ctx, actor, owner, taskID, func(t *task.Task) error {
+// SetCompleted sets the task's completed flag. Errors as for Update.
+func (s *TaskService) SetCompleted(ctx context.Context, actor identity.Principal, owner identity.UserID, taskID string, done bool, opts ...WriteOption) (*task.Task, error) {
+	return s.change(ctx, actor, owner, taskID, opts, func(t *task.Task) error {
 		t.SetCompleted(done, s.clock.Now())
 		return nil
 	})
 }
 
 // Delete moves one of the owner's tasks to the trash, from where Restore
-// brings it back until it is purged. Errors as for Get.
-func (s *TaskService) Delete(ctx context.Context, actor identity.Principal, owner identity.UserID, taskID string) error {
+// brings it back until it is purged. Errors as for Update.
+func (s *TaskService) Delete(ctx context.Context, actor identity.Principal, owner identity.UserID, taskID string, opts ...WriteOption) error {
 	id, err := s.lookup(actor, owner, taskID)
 	if err != nil {
 		return err
 	}
-	return s.repo.Atomic(ctx, owner, func(tx ports.TaskTx) error {
+	o := optionsOf(opts)
+	_, err = s.atomic(ctx, owner, o, func(tx ports.TaskTx) (*task.Task, error) {
 		t, err := tx.Get(ctx, id)
 		if err != nil {
-			return err
+			return nil, err
+		}
+		if err := o.pre.Check(t); err != nil {
+			return nil, err
 		}
 		now := s.clock.Now()
 		if err := tx.Trash(ctx, t, now); err != nil {
-			return err
+			return nil, err
 		}
-		return tx.Record(ctx, task.Deleted(id, now))
+		return nil, tx.Record(ctx, task.Deleted(id, now))
 	})
+	return err
 }
 
-// change reads the task in a transaction, applies fn and saves the result
-// if fn changed it (a change moves the version on). A recurring task that
-// the change completed makes its next occurrence in the same transaction.
-func (s *TaskService) change(ctx context.Context, actor identity.Principal, owner identity.UserID, taskID string, fn func(*task.Task) error) (*task.Task, error) {
+// change reads the task in a transaction, checks the precondition, applies
+// fn and saves the result if fn changed it (a change moves the version
+// on). A recurring task that the change completed makes its next
+// occurrence in the same transaction.
+func (s *TaskService) change(ctx context.Context, actor identity.Principal, owner identity.UserID, taskID string, opts []WriteOption, fn func(*task.Task) error) (*task.Task, error) {
 	id, err := s.lookup(actor, owner, taskID)
 	if err != nil {
 		return nil, err
 	}
-	var t *task.Task
-	err = s.repo.Atomic(ctx, owner, func(tx ports.TaskTx) error {
-		var err error
-		if t, err = tx.Get(ctx, id); err != nil {
-			return err
+	o := optionsOf(opts)
+	return s.atomic(ctx, owner, o, func(tx ports.TaskTx) (*task.Task, error) {
+		t, err := tx.Get(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		if err := o.pre.Check(t); err != nil {
+			return nil, err
 		}
 		read := t.Version()
 		if err := fn(t); err != nil {
-			return err
+			return nil, err
 		}
 		if t.Version() == read {
-			return nil // nothing changed: nothing to store
+			return t, nil // nothing changed: nothing to store
 		}
 		if next := t.Recur(s.ids.NewID(), s.clock.Now()); next != nil {
 			if err := tx.Create(ctx, next); err != nil {
-				return err
+				return nil, err
 			}
 			if err := tx.Record(ctx, task.Created(next)); err != nil {
-				return err
+				return nil, err
 			}
 		}
 		if err := tx.Save(ctx, t); err != nil {
-			return err
+			return nil, err
 		}
-		return tx.Record(ctx, task.Updated(t))
+		return t, tx.Record(ctx, task.Updated(t))
 	})
-	if err != nil {
-		return nil, err
-	}
-	return t, nil
 }
 
 // lookup authorizes the actor, then parses the task id.

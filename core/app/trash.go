@@ -20,31 +20,32 @@ func (s *TaskService) ListTrash(ctx context.Context, actor identity.Principal, o
 }
 
 // Restore takes one of the owner's tasks out of the trash and puts it back
-// as it was; being a change, the restore moves its version on. EFORBIDDEN
-// unless actor is owner; ENOTFOUND when the id is malformed or the owner
-// has no such task in the trash (a live task included).
-func (s *TaskService) Restore(ctx context.Context, actor identity.Principal, owner identity.UserID, taskID string) (*task.Task, error) {
+// as it was; being a change, the restore moves its version on. It takes
+// the write options of Update (a precondition on the trashed task's
+// version, an idempotency key). EFORBIDDEN unless actor is owner;
+// ENOTFOUND when the id is malformed or the owner has no such task in the
+// trash (a live task included); EPRECONDITION as for Update.
+func (s *TaskService) Restore(ctx context.Context, actor identity.Principal, owner identity.UserID, taskID string, opts ...WriteOption) (*task.Task, error) {
 	id, err := s.lookup(actor, owner, taskID)
 	if err != nil {
 		return nil, err
 	}
-	var t *task.Task
-	err = s.repo.Atomic(ctx, owner, func(tx ports.TaskTx) error {
+	o := optionsOf(opts)
+	return s.atomic(ctx, owner, o, func(tx ports.TaskTx) (*task.Task, error) {
 		tr, err := tx.GetTrashed(ctx, id)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		t = tr.Task
+		t := tr.Task
+		if err := o.pre.Check(t); err != nil {
+			return nil, err
+		}
 		t.Restore(s.clock.Now())
 		if err := tx.Restore(ctx, t); err != nil {
-			return err
+			return nil, err
 		}
-		return tx.Record(ctx, task.Restored(t))
+		return t, tx.Record(ctx, task.Restored(t))
 	})
-	if err != nil {
-		return nil, err
-	}
-	return t, nil
 }
 
 // Purge removes one of the owner's trashed tasks for good. Errors as for

@@ -18,6 +18,7 @@ const (
 	EFORBIDDEN    Code = "forbidden"    // authenticated, but acting on someone else's resources
 	EUNAUTHORIZED Code = "unauthorized" // no valid credentials
 	ECONFLICT     Code = "conflict"     // the write collides with existing state
+	EPRECONDITION Code = "precondition" // the resource is not in the state the request requires of it
 	EUNAVAILABLE  Code = "unavailable"  // a dependency (the database) cannot be reached; retry later
 	ECANCELED     Code = "canceled"     // the caller gave up (a client hung up) before the answer: no failure of ours
 	EGONE         Code = "gone"         // a position that is no longer (or never was) valid; start again

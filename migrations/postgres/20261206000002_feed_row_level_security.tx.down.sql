@@ -1,3 +1,23 @@
+DROP POLICY IF EXISTS idempotency_keys_housekeeping_read ON idempotency_keys;
+
+--bun:split
+
+DROP POLICY IF EXISTS idempotency_keys_housekeeping ON idempotency_keys;
+
+--bun:split
+
+DROP POLICY IF EXISTS idempotency_keys_acting_user ON idempotency_keys;
+
+--bun:split
+
+ALTER TABLE idempotency_keys NO FORCE ROW LEVEL SECURITY;
+
+--bun:split
+
+ALTER TABLE idempotency_keys DISABLE ROW LEVEL SECURITY;
+
+--bun:split
+
 DROP POLICY IF EXISTS feed_heads_housekeeping ON feed_heads;
 
 --bun:split

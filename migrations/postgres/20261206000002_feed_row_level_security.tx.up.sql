@@ -1,4 +1,5 @@
--- Row-level security on the tables of the trash and the change feed, in
+-- Row-level security on the tables of the trash, the change feed and the
+-- idempotency keys, in
 -- the pattern of 20261206000001_row_level_security: enabled, forced, and
 -- one policy binding every command to the acting user.
 --
@@ -86,4 +87,46 @@ DROP POLICY IF EXISTS feed_heads_housekeeping ON feed_heads;
 --bun:split
 
 CREATE POLICY feed_heads_housekeeping ON feed_heads FOR SELECT
+    USING ((SELECT current_setting('app.housekeeping', true)) = 'on');
+
+--bun:split
+
+-- Idempotency records hold the responses of a user's writes: bound to the
+-- acting user like the rest, except that the housekeeping's expiry, which
+-- deletes the records of every user made before the TTL, may delete (and
+-- only delete) them.
+ALTER TABLE idempotency_keys ENABLE ROW LEVEL SECURITY;
+
+--bun:split
+
+ALTER TABLE idempotency_keys FORCE ROW LEVEL SECURITY;
+
+--bun:split
+
+DROP POLICY IF EXISTS idempotency_keys_acting_user ON idempotency_keys;
+
+--bun:split
+
+CREATE POLICY idempotency_keys_acting_user ON idempotency_keys
+    USING (user_id = (SELECT NULLIF(current_setting('app.user_id', true), '')))
+    WITH CHECK (user_id = (SELECT NULLIF(current_setting('app.user_id', true), '')));
+
+--bun:split
+
+DROP POLICY IF EXISTS idempotency_keys_housekeeping ON idempotency_keys;
+
+--bun:split
+
+CREATE POLICY idempotency_keys_housekeeping ON idempotency_keys FOR DELETE
+    USING ((SELECT current_setting('app.housekeeping', true)) = 'on');
+
+--bun:split
+
+-- A DELETE with a condition applies the SELECT policies too: the expiry
+-- must see the rows it deletes.
+DROP POLICY IF EXISTS idempotency_keys_housekeeping_read ON idempotency_keys;
+
+--bun:split
+
+CREATE POLICY idempotency_keys_housekeeping_read ON idempotency_keys FOR SELECT
     USING ((SELECT current_setting('app.housekeeping', true)) = 'on');

@@ -64,6 +64,11 @@ func TaskRepository(t *testing.T, newRepo func(t *testing.T) ports.TaskRepositor
 		{"ExpiredTrash", testExpiredTrash},
 		{"PurgeRace", testPurgeRace},
 		{"PruneChanges", testPruneChanges},
+		{"KeyRoundTrip", testKeyRoundTrip},
+		{"KeyTaken", testKeyTaken},
+		{"KeyRolledBack", testKeyRolledBack},
+		{"KeyConcurrent", testKeyConcurrent},
+		{"ExpireKeys", testExpireKeys},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -16,8 +16,14 @@ func components(api API) obj {
 		"Every answer of a task route carries `RateLimit-Policy` and `RateLimit` when a limit counted it.")
 	tooMany["headers"] = obj{"Retry-After": ref("headers", "RetryAfter"), "RateLimit-Policy": ref("headers", "RateLimitPolicy"),
 		"RateLimit": ref("headers", "RateLimit"), "X-Request-Id": ref("headers", "XRequestId")}
-	invalid := problem("A rule is broken: `errors` names each field, and `detail` names them all in one line.")
+	invalid := problem("A rule is broken: `errors` names each field, and `detail` names them all in one line. " +
+		"Also an `Idempotency-Key` sent again with another request (method, path or body): `errors` names `Idempotency-Key`.")
 	invalid["content"] = obj{"application/problem+json": obj{"schema": ref("schemas", "ValidationProblem")}}
+	preconditionFailed := problem("`If-Match` names no current version of the task (or `If-None-Match` names the current one): " +
+		"nothing changed. `ETag` is the current one: read the task again, or send no precondition to overwrite it.")
+	preconditionFailed["headers"] = obj{"ETag": ref("headers", "ETag"), "X-Request-Id": ref("headers", "XRequestId")}
+	notModified := obj{"description": "Not modified: `If-None-Match` names the current `ETag`; keep what you have. No body.",
+		"headers": obj{"ETag": ref("headers", "ETag"), "X-Request-Id": ref("headers", "XRequestId")}}
 
 	params := obj{
 		"UserID": obj{"name": "user_id", "in": "path", "required": true, "description": "The user's id; must equal the token's `sub`.",
@@ -32,6 +38,9 @@ func components(api API) obj {
 		"RetryAfter":      obj{"description": "Seconds to wait before retrying.", "schema": obj{"type": "string", "pattern": "^[0-9]+$"}},
 		"RateLimitPolicy": obj{"description": "The limit that counted the request (IETF draft syntax), e.g. `\"user\";q=1200;w=60`.", "schema": obj{"type": "string"}},
 		"RateLimit":       obj{"description": "What is left of it, and the seconds until it is full, e.g. `\"user\";r=412;t=23`.", "schema": obj{"type": "string"}},
+		"ETag": obj{"description": "The entity tag (RFC 9110): a task's is strong, its `version` in quotes (`\"3\"`); a list's is weak " +
+			"(`W/\"…\"`), a hash of the page. Send it back in `If-None-Match` (reads) or `If-Match` (writes).",
+			"schema": obj{"type": "string", "pattern": `^(W/)?"[^"]*"$`}},
 	}
 	return obj{
 		"schemas":    merge("schema", problemSchemas(), api.Schemas),
@@ -45,8 +54,12 @@ func components(api API) obj {
 			"BadRequest":   problem("The body is not valid JSON, a field has the wrong JSON type, or a query parameter has a value outside its set (`detail` names the parameter and what it allows)."),
 			"Unauthorized": unauthorized,
 			"Forbidden":    problem("The token's user is not the `{user_id}` of the path."),
+			"NotModified":  notModified,
 			"NotFound":     problem("No such task for this user (also when the id is not a UUID, or the task is another user's)."),
-			"TooLarge":     problem("The body is larger than the limit (64 KiB by default)."),
+			"Conflict": problem("Another request with the same `Idempotency-Key` is still being processed: retry once it has been answered, " +
+				"and get its response."),
+			"PreconditionFailed": preconditionFailed,
+			"TooLarge":           problem("The body is larger than the limit (64 KiB by default)."),
 			"Gone": problem("The change cursor was never issued for this user's feed, or the changes after it are no longer kept " +
 				"(`CHANGE_RETENTION`): list the tasks again and read the changes from that list's `X-Change-Cursor`."),
 			"Invalid":     invalid,

@@ -153,9 +153,12 @@ func operation(op Operation) obj {
 }
 
 // errorResponses names the shared response of each error status.
+// (and of 304, which is no error but is shared alike).
 var errorResponses = map[int]string{
-	http.StatusBadRequest: "BadRequest", http.StatusUnauthorized: "Unauthorized", http.StatusForbidden: "Forbidden",
-	http.StatusNotFound: "NotFound", http.StatusRequestEntityTooLarge: "TooLarge", http.StatusUnprocessableEntity: "Invalid",
+	http.StatusNotModified: "NotModified",
+	http.StatusBadRequest:  "BadRequest", http.StatusUnauthorized: "Unauthorized", http.StatusForbidden: "Forbidden",
+	http.StatusNotFound: "NotFound", http.StatusConflict: "Conflict", http.StatusPreconditionFailed: "PreconditionFailed",
+	http.StatusRequestEntityTooLarge: "TooLarge", http.StatusUnprocessableEntity: "Invalid",
 	http.StatusTooManyRequests: "TooMany", http.StatusGone: "Gone",
 	http.StatusInternalServerError: "Internal", http.StatusServiceUnavailable: "Unavailable",
 }

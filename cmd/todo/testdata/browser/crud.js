@@ -2,17 +2,18 @@
 // bearer token. Each step throws on anything unexpected; a request that CORS
 // blocks makes fetch throw a TypeError.
 export async function crud(API, userId, token) {
-  const call = async (method, path, body) => {
+  const call = async (method, path, body, headers = {}, want = null) => {
     const res = await fetch(`${API}/api/${userId}${path}`, {
       method,
       headers: {
         Authorization: `Bearer ${token}`,
         ...(body ? { "Content-Type": "application/json" } : {}),
+        ...headers,
       },
       body: body ? JSON.stringify(body) : undefined,
     });
     const text = await res.text();
-    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
+    if (want ? res.status !== want : !res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
     return { res, data: text ? JSON.parse(text) : null };
   };
   const steps = [];
@@ -27,9 +28,24 @@ export async function crud(API, userId, token) {
   if (!list.some((t) => t.id === task.id)) throw new Error("list: the new task is missing");
   steps.push("list");
 
-  const { data: toggled } = await call("PATCH", `/${task.id}/toggle`);
+  const { res: flip, data: toggled } = await call("PATCH", `/${task.id}/toggle`);
   if (!toggled.completed) throw new Error("toggle: still not completed");
   steps.push("toggle");
+
+  // Preconditions and idempotency keys: the preflight must allow If-Match,
+  // If-None-Match and Idempotency-Key, and the page must read ETag and
+  // Idempotent-Replayed, or these steps fail.
+  const etag = flip.headers.get("ETag");
+  if (etag !== `"${toggled.version}"`) throw new Error(`ETag ${etag}, version ${toggled.version}`);
+  await call("GET", `/tasks/${task.id}`, null, { "If-None-Match": etag }, 304);
+  await call("PATCH", `/tasks/${task.id}`, { title: "stale" }, { "If-Match": '"1"' }, 412);
+  const write = [`/tasks/${task.id}`, { title: "renamed" }, { "If-Match": etag, "Idempotency-Key": crypto.randomUUID() }];
+  const { data: renamed } = await call("PATCH", ...write);
+  const { res: again, data: replayed } = await call("PATCH", ...write);
+  if (again.headers.get("Idempotent-Replayed") !== "true" || replayed.version !== renamed.version) {
+    throw new Error(`retry: Idempotent-Replayed ${again.headers.get("Idempotent-Replayed")}, version ${replayed.version}`);
+  }
+  steps.push("precondition", "replay");
 
   await call("DELETE", `/tasks/${task.id}`);
   ({ data: list } = await call("GET", "/"));
