@@ -257,7 +257,7 @@ export interface paths {
         put?: never;
         /**
          * Restore a task from the trash
-         * @description The task comes back as it was when deleted; the restore is a change, so its `version` moves on by one.
+         * @description The task comes back as it was when deleted; the restore is a change, so its `version` moves on by one. `If-Match` compares with the trashed task's `ETag` (its version when deleted).
          */
         post: operations["restoreTask"];
         delete?: never;
@@ -1907,7 +1907,14 @@ export interface operations {
     restoreTask: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` of the version you read (or several, comma-separated). A write to a task with any other version answers 412 with the current `ETag` and changes nothing; `*` matches any existing task. The check runs on the task as the write locked it, so no other write can slip in between. A read answers 412 unless it names the current `ETag` (compared strongly: a weak tag never matches). */
+                "If-Match"?: components["parameters"]["IfMatch"];
+                /** @description The `ETag` you hold (or several). A read answers 304, without a body, while it is still current (compared weakly); a write answers 412 when it names the task's current version, and `*` always does. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+                /** @description 1 to 255 visible ASCII characters (a random UUID makes a good one), as they are or in double quotes. A retry with the same key and the same request (method, path and body) gets the first response again (status, body, `Location`, `ETag`) with `Idempotent-Replayed: true`, and changes nothing, even after a crash or on another replica. The same key with another request is a 422; while the first request is still running, a 409. A request that failed stored nothing: retry it as it was. Keys are the user's own, kept `IDEMPOTENCY_TTL` (24 hours by default). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 /** @description The user's id; must equal the token's `sub`. */
                 user_id: components["parameters"]["UserID"];
@@ -1921,6 +1928,8 @@ export interface operations {
             /** @description The restored task. */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
@@ -1928,9 +1937,14 @@ export interface operations {
                     "application/json": components["schemas"]["Task"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["TooLarge"];
+            422: components["responses"]["Invalid"];
             429: components["responses"]["TooMany"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
