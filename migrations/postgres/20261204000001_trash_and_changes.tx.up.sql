@@ -11,11 +11,15 @@
 -- json rather than jsonb: the store writes and reads it whole, and json
 -- keeps the text as written, with no conversion either way.
 --
+-- The user ids of the new tables compare byte by byte (COLLATE "C"): they
+-- are only ever compared for equality and as keys, and a byte comparison
+-- is cheaper for the index every write of a change goes through.
+--
 -- IF NOT EXISTS: bun records a migration after its transaction commits, so a
 -- crash in between must not make the next run fail.
 CREATE TABLE IF NOT EXISTS trash (
     id         uuid        PRIMARY KEY,
-    user_id    text        NOT NULL CHECK (user_id <> ''),
+    user_id    text        COLLATE "C" NOT NULL CHECK (user_id <> ''),
     deleted_at timestamptz NOT NULL,
     task       json        NOT NULL
 );
@@ -39,7 +43,7 @@ CREATE INDEX IF NOT EXISTS trash_deleted_at_idx ON trash (deleted_at);
 -- raises seq in its own row lock, held until it commits: the owner's
 -- changes are numbered in commit order (see feed.go).
 CREATE TABLE IF NOT EXISTS feed_heads (
-    user_id text   PRIMARY KEY CHECK (user_id <> ''),
+    user_id text   COLLATE "C" PRIMARY KEY CHECK (user_id <> ''),
     epoch   bigint NOT NULL CHECK (epoch > 0),
     seq     bigint NOT NULL CHECK (seq >= 0),
     floor   bigint NOT NULL DEFAULT 0 CHECK (floor >= 0 AND floor <= seq)
@@ -55,7 +59,7 @@ CREATE TABLE IF NOT EXISTS feed_heads (
 -- Retention finds the owners with old changes through their heads: the
 -- first change an owner keeps is floor + 1.
 CREATE TABLE IF NOT EXISTS changes (
-    user_id text        NOT NULL CHECK (user_id <> ''),
+    user_id text        COLLATE "C" NOT NULL CHECK (user_id <> ''),
     seq     bigint      NOT NULL CHECK (seq >= 1),
     op      text        NOT NULL CHECK (op ~ '^[a-z]+$'),
     task_id uuid        NOT NULL,
