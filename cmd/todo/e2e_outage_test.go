@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"net"
@@ -126,6 +127,12 @@ func TestDatabaseOutageAndRecovery(t *testing.T) {
 	if status, _, _ := Do(t, "GET", srv.URL+"/healthz", "", ""); status != http.StatusOK {
 		t.Errorf("/healthz during the outage: %d, want 200", status)
 	}
+	// A keyed create that failed with the outage (a 5xx is not stored) is
+	// retried with its key once the database is back.
+	const keyed = `{"title":"keyed across the outage"}`
+	if status, _, body := doKeyed(t, "POST", srv.URL+"/api/alice/tasks", token, "outage-1", keyed); status != http.StatusServiceUnavailable {
+		t.Fatalf("a keyed create during the outage: %d %s, want 503", status, body)
+	}
 
 	proxy.SetUp(true)
 	recovered := testkit.Poll(15*time.Second, func() error {
@@ -143,6 +150,18 @@ func TestDatabaseOutageAndRecovery(t *testing.T) {
 	}
 	if status, _, _ := Do(t, "GET", srv.URL+"/readyz", "", ""); status != http.StatusOK {
 		t.Errorf("/readyz after recovery: %d", status)
+	}
+	status, first, made := doKeyed(t, "POST", srv.URL+"/api/alice/tasks", token, "outage-1", keyed)
+	if status != http.StatusCreated || first.Get("Idempotent-Replayed") != "" {
+		t.Fatalf("the keyed create retried after the outage: %d %v %s, want it made now", status, first, made)
+	}
+	status, hdr, replay := doKeyed(t, "POST", srv.URL+"/api/alice/tasks", token, "outage-1", keyed)
+	if status != http.StatusCreated || hdr.Get("Idempotent-Replayed") != "true" || !bytes.Equal(replay, made) ||
+		hdr.Get("Location") != first.Get("Location") {
+		t.Fatalf("its retry: %d %v %s; want the first answer replayed", status, hdr, replay)
+	}
+	if _, _, body := Do(t, "GET", srv.URL+"/api/alice/tasks?search=keyed+across", token, ""); strings.Count(string(body), `"keyed across the outage"`) != 1 {
+		t.Fatalf("tasks made by the keyed create and its retries: %s; want one", body)
 	}
 	// The load's writes failed during the outage with 503 and Retry-After,
 	// and are acknowledged again after it.
