@@ -35,18 +35,13 @@ func (d sqlDialect) keyStatements(s *statements) {
 		return "INSERT INTO idempotency_keys (user_id, key, fingerprint, response, created_at) VALUES (" +
 			p.list("text", "text", "text", "bytea", "timestamptz") + ")"
 	})
+	// On SQLite, with no index on created_at (see its migration), this
+	// reads every key: once a minute, over the keys of one TTL. A shortcut
+	// through rowid order would miss an old record inserted after a young
+	// one.
 	s.expireKeys = d.fixed(func(p *params) string {
 		return "DELETE FROM idempotency_keys WHERE created_at < " + p.add(nil, "timestamptz")
 	})
-	if d.keysInRowidOrder {
-		// No index on created_at (see SQLite's migration): the rows come in
-		// rowid order, nearly created_at's. The subquery reads from the
-		// front up to the first row young enough to keep, and the delete
-		// takes the old rows before it; an old row that came in after a
-		// young one (it waited for the lock) goes at the next expiry.
-		s.expireKeys = "DELETE FROM idempotency_keys WHERE created_at < $1 AND rowid < coalesce(" +
-			"(SELECT rowid FROM idempotency_keys WHERE created_at >= $1 ORDER BY rowid LIMIT 1), 9223372036854775807)"
-	}
 }
 
 // GetKey implements ports.TaskRepository.

@@ -49,10 +49,7 @@ type sqlDialect struct {
 	// advisoryLocks: transactions run side by side and claim idempotency
 	// keys with a lock (see keys.go); SQLite runs one writer at a time.
 	advisoryLocks bool
-	// keysInRowidOrder: idempotency keys have no index on their age, and
-	// expire in rowid order (SQLite's migration says why).
-	keysInRowidOrder bool
-	bun              schema.Dialect
+	bun           schema.Dialect
 }
 
 var (
@@ -67,7 +64,7 @@ var (
 	sqliteSQL = sqlDialect{
 		jsonArrays: true,
 		beforeAll:  "'0000-01-01T00:00:00.000000Z'", afterAll: "'9999-12-31T24:00:00.000000Z'",
-		substring: "instr", noLimit: "-1", keysInRowidOrder: true, bun: sqlitedialect.New(),
+		substring: "instr", noLimit: "-1", bun: sqlitedialect.New(),
 	}
 )
 
