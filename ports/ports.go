@@ -173,3 +173,24 @@ type Pinger interface {
 	// ECANCELED when ctx was cancelled first.
 	Ping(ctx context.Context) error
 }
+
+// ChangeSignals carries word, within one process, that an owner's change
+// feed has moved on, so that live streams read it again. A signal carries no
+// data: a stream reads what is new from the feed (TaskRepository.Changes)
+// from the last position it sent, which is what keeps it free of gaps and
+// duplicates however signals are merged, repeated or arrive late.
+type ChangeSignals interface {
+	// Subscribe returns a channel that receives a value after each commit
+	// that recorded a change of the owner's (several commits may share
+	// one value; the channel never blocks a sender), and a function that
+	// ends the subscription. The channel is never closed.
+	Subscribe(owner identity.UserID) (<-chan struct{}, func())
+
+	// Notify wakes the owner's subscribers in this process.
+	Notify(owner identity.UserID)
+
+	// NotifyAll wakes every subscriber in this process: word of some
+	// changes may have been lost (a notification connection dropped), so
+	// every stream reads its feed again.
+	NotifyAll()
+}
