@@ -13,6 +13,7 @@ import (
 	"go.uber.org/fx"
 	"go.uber.org/fx/fxevent"
 
+	"github.com/todoapi/todo/adapters/events"
 	"github.com/todoapi/todo/adapters/httpapi"
 	"github.com/todoapi/todo/adapters/jwtauth"
 	"github.com/todoapi/todo/adapters/ratelimit"
@@ -115,6 +116,7 @@ func options(c config.Config, logger *slog.Logger) []fx.Option {
 			return l
 		}),
 		sqlstore.Module,
+		events.Module,
 		jwtauth.Module,
 		ratelimit.Module,
 		httpapi.Module,
