@@ -162,7 +162,7 @@ func benchRepository(b *testing.B, repo *sqlstore.TaskRepository, s *seeded) {
 				if err := tx.ClaimKey(ctx, key); err != nil {
 					return err
 				}
-				if err := tx.Create(ctx, tk); err != nil {
+				if err := tx.Create(ctx, tk, task.DefaultMaxTasks); err != nil {
 					return err
 				}
 				return tx.SaveKey(ctx, idempotency.Record{Key: key, Fingerprint: benchFingerprint, Response: benchResponse, CreatedAt: time.Now()})
