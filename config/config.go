@@ -29,6 +29,7 @@ type Config struct {
 	RateLimit RateLimit
 	Telemetry Telemetry
 	Retention Retention
+	Tasks     Tasks
 }
 
 // HTTP configures the listener and the HTTP adapter.
@@ -114,6 +115,13 @@ func (d Database) ForMigrations() Database {
 type Retention struct {
 	Trash   time.Duration // TRASH_RETENTION: a deleted task, in the trash
 	Changes time.Duration // CHANGE_RETENTION: a change, in the feed
+}
+
+// Tasks says what one user may keep.
+type Tasks struct {
+	// MaxPerUser is MAX_TASKS_PER_USER: how many tasks one user may keep,
+	// the trash not counted; 0: no limit. Never negative.
+	MaxPerUser int
 }
 
 // IsProduction reports whether the service runs in production.

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/todoapi/todo/config"
+	"github.com/todoapi/todo/core/task"
 )
 
 // clearEnv empties every variable the config reads, so the machine's own
@@ -442,6 +443,28 @@ func TestRetentionSettings(t *testing.T) {
 		t.Setenv(tc.env, tc.value)
 		if _, err := load(t); err == nil || !strings.Contains(err.Error(), tc.env) {
 			t.Errorf("%s=%s: err = %v", tc.env, tc.value, err)
+		}
+	}
+}
+
+// MAX_TASKS_PER_USER: the core's default, 0 for no limit, and a negative
+// number or anything but a whole number refused at start, naming it.
+func TestMaxTasksSetting(t *testing.T) {
+	clearEnv(t)
+	if got := MustLoad(t).Tasks.MaxPerUser; got != task.DefaultMaxTasks || config.DefaultMaxTasks != task.DefaultMaxTasks {
+		t.Fatalf("default: %d (config's %d), want the core's %d", got, config.DefaultMaxTasks, task.DefaultMaxTasks)
+	}
+	t.Setenv("MAX_TASKS_PER_USER", "0")
+	if got := MustLoad(t).Tasks.MaxPerUser; got != 0 {
+		t.Fatalf("MAX_TASKS_PER_USER=0: %d, want 0 (no limit)", got)
+	}
+	if got := MustLoad(t, "--max-tasks-per-user", "250").Tasks.MaxPerUser; got != 250 {
+		t.Fatalf("--max-tasks-per-user 250: %d", got)
+	}
+	for _, value := range []string{"-1", "ten", "1.5"} {
+		t.Setenv("MAX_TASKS_PER_USER", value)
+		if _, err := load(t); err == nil || !strings.Contains(err.Error(), "MAX_TASKS_PER_USER") {
+			t.Errorf("MAX_TASKS_PER_USER=%s: err = %v, want it refused", value, err)
 		}
 	}
 }

@@ -91,6 +91,7 @@ func Load(v *viper.Viper) (Config, error) {
 	loadMigrations(v, &c.Database, bad)
 	c.Retention.Trash = parseDuration(v, KeyTrashRetention, bad)
 	c.Retention.Changes = parseDuration(v, KeyChangeRetention, bad)
+	c.Tasks.MaxPerUser = parseInt(v, KeyMaxTasks, 0, bad)
 	for _, o := range c.HTTP.AllowedOrigins {
 		if err := checkOrigin(o); err != nil {
 			bad(KeyCORSOrigins, "%v", err)

@@ -49,6 +49,8 @@ const (
 	// How long deleted tasks and changes are kept (housekeeping).
 	KeyTrashRetention  = "trash_retention"
 	KeyChangeRetention = "change_retention"
+	// What one user may keep (core/app).
+	KeyMaxTasks = "max_tasks_per_user"
 )
 
 // Defaults, as the contract states them. Each is written here only: the
@@ -83,6 +85,9 @@ const (
 	// Thirty days.
 	DefaultTrashRetention  = 720 * time.Hour
 	DefaultChangeRetention = 720 * time.Hour
+	// Tasks one user may keep, the trash not counted (task.DefaultMaxTasks);
+	// 0 turns the limit off.
+	DefaultMaxTasks = 10000
 )
 
 // Section is the part of the service a setting configures. Each command
@@ -98,6 +103,7 @@ const (
 	SectionRateLimit                // the rate limits and the proxies trusted to name the client
 	SectionTelemetry                // the admin listener (metrics, profiles)
 	SectionRetention                // how long the trash and the change feed keep what they hold
+	SectionTasks                    // what one user may keep
 )
 
 // Setting describes one setting for flags and help text. Default's type is
@@ -144,6 +150,7 @@ var Settings = []Setting{
 	{KeyAdminAddr, "admin-addr", SectionTelemetry, DefaultAdminAddr, "address serving /metrics and /debug/pprof/ (empty: no admin listener)"},
 	{KeyTrashRetention, "trash-retention", SectionRetention, DefaultTrashRetention, "how long a deleted task stays in the trash before it is removed for good"},
 	{KeyChangeRetention, "change-retention", SectionRetention, DefaultChangeRetention, "how long the change feed keeps a change (at least)"},
+	{KeyMaxTasks, "max-tasks-per-user", SectionTasks, DefaultMaxTasks, "tasks one user may keep, the trash not counted (0: no limit)"},
 }
 
 // SettingsOf returns the settings of the given sections, in Settings' order.

@@ -473,7 +473,7 @@ export interface components {
             title: string;
             /**
              * Format: uri-reference
-             * @description Always `about:blank`: the status says what kind of problem it is.
+             * @description `about:blank`: the status says what kind of problem it is; except `/problems/task-limit` (see TaskLimitProblem), relative to the API's URL.
              */
             type: string;
         };
@@ -646,6 +646,12 @@ export interface components {
             tags?: string[] | null;
             /** @description Surrounding white space is trimmed; 1 to 200 characters (Unicode code points) after trimming. */
             title: string;
+        };
+        TaskLimitProblem: components["schemas"]["Problem"] & {
+            /** @constant */
+            status?: 422;
+            /** @constant */
+            type: "/problems/task-limit";
         };
         /**
          * @description Only the fields present change. Read-only and unknown fields are ignored. Members may also be sent under their other names (`due_at`, `reminder_at`, `reminder_time`, `recurrence_pattern`, `recurrence_rule`); a member sent under two names must say the same under both, else 422.
@@ -871,6 +877,16 @@ export interface components {
             };
             content: {
                 "application/problem+json": components["schemas"]["ValidationProblem"];
+            };
+        };
+        /** @description A rule is broken, or an `Idempotency-Key` was sent again with another request, as for any 422 (`errors` names each field); or the user keeps as many tasks as `MAX_TASKS_PER_USER` allows already (10000 by default; tasks in the trash do not count): then `type` is `/problems/task-limit`, `detail` names the limit, there is no `errors`, and nothing changed. Delete (or purge) tasks to make room. */
+        InvalidOrLimit: {
+            headers: {
+                "X-Request-Id": components["headers"]["XRequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["ValidationProblem"] | components["schemas"]["TaskLimitProblem"];
             };
         };
         /** @description No such task for this user (also when the id is not a UUID, or the task is another user's). */
@@ -1179,7 +1195,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["TooLarge"];
-            422: components["responses"]["Invalid"];
+            422: components["responses"]["InvalidOrLimit"];
             429: components["responses"]["TooMany"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
@@ -1303,7 +1319,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["TooLarge"];
-            422: components["responses"]["Invalid"];
+            422: components["responses"]["InvalidOrLimit"];
             429: components["responses"]["TooMany"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
@@ -1464,7 +1480,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["TooLarge"];
-            422: components["responses"]["Invalid"];
+            422: components["responses"]["InvalidOrLimit"];
             429: components["responses"]["TooMany"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
@@ -1588,7 +1604,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["TooLarge"];
-            422: components["responses"]["Invalid"];
+            422: components["responses"]["InvalidOrLimit"];
             429: components["responses"]["TooMany"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
@@ -1944,7 +1960,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             412: components["responses"]["PreconditionFailed"];
             413: components["responses"]["TooLarge"];
-            422: components["responses"]["Invalid"];
+            422: components["responses"]["InvalidOrLimit"];
             429: components["responses"]["TooMany"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];

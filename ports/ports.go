@@ -73,8 +73,14 @@ type TaskTx interface {
 	// ENOTFOUND if there is none.
 	Get(ctx context.Context, id task.ID) (*task.Task, error)
 
-	// Create stores a new task of the owner. ECONFLICT if its id is taken.
-	Create(ctx context.Context, t *task.Task) error
+	// Create stores a new task of the owner, counted among the owner's
+	// tasks. With limit above 0, ELIMIT (and nothing stored) when the owner
+	// keeps limit tasks or more already, the trash not counted; the count
+	// and the check are one step, so of transactions racing to create, no
+	// more commit than fit under the limit. With limit 0 nothing is
+	// checked, and the count may pass a limit. ECONFLICT if its id is
+	// taken.
+	Create(ctx context.Context, t *task.Task, limit int) error
 
 	// Save stores a task that this transaction read with Get and then
 	// changed. The store writes it only over the version Get read.
@@ -82,14 +88,15 @@ type TaskTx interface {
 	Save(ctx context.Context, t *task.Task) error
 
 	// Delete removes the owner's task that this transaction read with Get,
-	// for good, without putting it in the trash. ENOTFOUND if there is
-	// none.
+	// for good, without putting it in the trash, and counts it no more.
+	// ENOTFOUND if there is none.
 	Delete(ctx context.Context, id task.ID) error
 
 	// Trash moves the owner's task that this transaction read with Get to
-	// the trash, deleted at at: it leaves every list and Get, and can be
-	// restored as it was. ECONFLICT if the version Get read is no longer
-	// the stored one.
+	// the trash, deleted at at: it leaves every list and Get, no longer
+	// counts among the owner's tasks (see Create), and can be restored as
+	// it was. ECONFLICT if the version Get read is no longer the stored
+	// one.
 	Trash(ctx context.Context, t *task.Task, at time.Time) error
 
 	// GetTrashed returns the owner's trashed task with the id and keeps
@@ -98,13 +105,15 @@ type TaskTx interface {
 	GetTrashed(ctx context.Context, id task.ID) (task.Trashed, error)
 
 	// Restore takes a task that this transaction read with GetTrashed out
-	// of the trash and stores it, as t, among the owner's tasks.
-	// ENOTFOUND if it is no longer in the trash; ECONFLICT if a task
-	// with its id is there already.
-	Restore(ctx context.Context, t *task.Task) error
+	// of the trash and stores it, as t, among the owner's tasks, where it
+	// counts again: ELIMIT as for Create with the same limit. ENOTFOUND if
+	// it is no longer in the trash; ECONFLICT if a task with its id is
+	// there already.
+	Restore(ctx context.Context, t *task.Task, limit int) error
 
-	// Purge removes a trashed task of the owner for good. ENOTFOUND if it
-	// is not in the trash.
+	// Purge removes a trashed task of the owner for good; the count of
+	// the owner's tasks stays as it was. ENOTFOUND if it is not in the
+	// trash.
 	Purge(ctx context.Context, id task.ID) error
 
 	// Record appends a change to the owner's change feed. The store

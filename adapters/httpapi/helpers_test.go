@@ -173,7 +173,7 @@ func MustSeed(t *testing.T, s *Server, user string, n int) {
 			if err != nil {
 				return err
 			}
-			if err := tx.Create(context.Background(), tk); err != nil {
+			if err := tx.Create(context.Background(), tk, 0); err != nil {
 				return err
 			}
 		}

@@ -113,7 +113,8 @@ var (
 		Body:       &apidocs.Body{Schema: "TaskCreate", Required: true},
 		Success: apidocs.Response{Status: http.StatusCreated, Description: "The created task.", Schema: taskResponse, Location: true,
 			Headers: []string{"ETag", replayedHeader}},
-		Errors: []int{http.StatusBadRequest, http.StatusConflict, http.StatusRequestEntityTooLarge, http.StatusUnprocessableEntity},
+		Errors:    []int{http.StatusBadRequest, http.StatusConflict, http.StatusRequestEntityTooLarge, http.StatusUnprocessableEntity},
+		Responses: limited,
 	}
 	getDoc = apidocs.Operation{
 		Summary:    "Get one task",
@@ -121,6 +122,9 @@ var (
 		Success:    apidocs.Response{Status: http.StatusOK, Description: "The task.", Schema: taskResponse, Headers: []string{"ETag"}},
 		Errors:     []int{http.StatusNotModified, http.StatusBadRequest, http.StatusNotFound, http.StatusPreconditionFailed},
 	}
+	// limited gives the writes that the task limit can refuse (create,
+	// restore) its 422.
+	limited = map[int]string{http.StatusUnprocessableEntity: apidocs.InvalidOrLimit}
 	// writeErrors are those of every write on a task.
 	writeErrors = []int{http.StatusBadRequest, http.StatusNotFound, http.StatusConflict, http.StatusPreconditionFailed,
 		http.StatusRequestEntityTooLarge, http.StatusUnprocessableEntity}

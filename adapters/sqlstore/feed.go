@@ -87,7 +87,10 @@ func (t *tx) Trash(ctx context.Context, tk *task.Task, at time.Time) error {
 	if err := t.e.exec(ctx, t.r.feed.trashInsert, args, wantRows(1)); err != nil {
 		return err
 	}
-	return t.e.exec(ctx, t.r.feed.deleteRead, []any{id.String(), string(t.owner), read}, wantRows(1))
+	if err := t.e.exec(ctx, t.r.feed.deleteRead, []any{id.String(), string(t.owner), read}, wantRows(1)); err != nil {
+		return err
+	}
+	return t.countDown(ctx)
 }
 
 // GetTrashed implements ports.TaskTx.
@@ -107,9 +110,13 @@ func (t *tx) GetTrashed(ctx context.Context, id task.ID) (task.Trashed, error) {
 	return found, nil
 }
 
-// Restore implements ports.TaskTx: out of the trash, back into tasks.
-func (t *tx) Restore(ctx context.Context, tk *task.Task) error {
+// Restore implements ports.TaskTx: out of the trash, back into tasks and
+// their count.
+func (t *tx) Restore(ctx context.Context, tk *task.Task, limit int) error {
 	if err := t.untrash(ctx, tk.ID()); err != nil {
+		return err
+	}
+	if err := t.countUp(ctx, limit); err != nil {
 		return err
 	}
 	s := tk.Snapshot()

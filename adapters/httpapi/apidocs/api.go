@@ -42,7 +42,15 @@ type Operation struct {
 	Body        *Body    // the request body; nil when the operation reads none
 	Success     Response
 	Errors      []int // the error statuses it answers, each one of the document's shared responses
+	// Responses names, for a status of Errors, the shared response that
+	// replaces the one the status has everywhere else (see
+	// InvalidOrLimit).
+	Responses map[int]string
 }
+
+// InvalidOrLimit is the shared 422 of the writes that the per-user task
+// limit can refuse: a broken rule, or the limit's problem.
+const InvalidOrLimit = "InvalidOrLimit"
 
 // Body is a request body: JSON of one of API.Schemas.
 type Body struct {

@@ -141,6 +141,9 @@ func operation(op Operation) obj {
 	responses := obj{strconv.Itoa(op.Success.Status): success(op.Success)}
 	for _, status := range op.Errors {
 		name, ok := errorResponses[status]
+		if n, given := op.Responses[status]; given {
+			name, ok = n, true
+		}
 		if !ok {
 			panic("apidocs: no shared response for status " + strconv.Itoa(status))
 		}
