@@ -210,7 +210,9 @@ func mustCreate(t *testing.T, s *Server, user, title string) string {
 	return tk.ID
 }
 
-func bearer(user string) map[string]string { return map[string]string{"Authorization": "Bearer " + Token(user)} }
+func bearer(user string) map[string]string {
+	return map[string]string{"Authorization": "Bearer " + Token(user)}
+}
 
 // leakCheck fails the test if a goroutine it started outlives it: every
 // stream's, the shared keep-alive pulse's, the servers'.

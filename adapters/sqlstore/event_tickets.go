@@ -17,7 +17,7 @@ var _ ports.EventTickets = (*EventTickets)(nil)
 // acts as the housekeeping, which the policies let delete expired tickets
 // of every owner.
 type EventTickets struct {
-	db                    *DB
+	db                   *DB
 	issue, redeem, prune string
 }
 
