@@ -149,10 +149,11 @@ func (s *server) stream(c *gin.Context, p identity.Principal) {
 	defer sub.Close()
 	defer s.streams.open()()
 
+	// The server's write timeout is for answers that end: a stream sets a
+	// write deadline of its own on each batch instead (see eventWriter).
+	// Its read timeout binds no longer: net/http clears the read deadline
+	// once the request is read, to watch for the client leaving.
 	rc := http.NewResponseController(c.Writer)
-	// The server's read and write timeouts are for requests that end; a
-	// stream sets a deadline of its own on each flush instead.
-	_ = rc.SetReadDeadline(time.Time{})
 	h := c.Writer.Header()
 	h["Content-Type"] = eventStreamType
 	h["X-Accel-Buffering"] = noBuffering // nginx: pass each event on at once
