@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -16,6 +17,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/todoapi/todo/adapters/httpapi"
+	"github.com/todoapi/todo/adapters/ratelimit"
 	"github.com/todoapi/todo/internal/testkit"
 )
 
@@ -580,5 +582,25 @@ func TestEventsCORS(t *testing.T) {
 	r := s.MustDo(t, Req{Method: "POST", Path: "/api/" + user + "/events/tickets", Token: Token(user), Header: map[string]string{"Origin": allowedOrigin}})
 	if got := r.Header.Get("Access-Control-Allow-Origin"); got != allowedOrigin {
 		t.Errorf("tickets: Access-Control-Allow-Origin = %q, want %q", got, allowedOrigin)
+	}
+}
+
+// A stream is one request to the rate limit, counted when it opens; a
+// ticket's stream counts against its user too.
+func TestEventsRateLimited(t *testing.T) {
+	leakCheck(t)
+	limiter := ratelimit.New(ratelimit.NewMemoryStore(0, frozen{}), ratelimit.Config{PerUser: 2}, slog.New(slog.DiscardHandler))
+	s := MustServer(t, func(c *httpapi.Config) { c.RateLimiter = limiter })
+	base := MustServe(t, s)
+	user := NewUser()
+	st := MustOpenStream(t, base, "/api/"+user+"/events", bearer(user))
+	if got := st.Resp.Header.Get("RateLimit"); !strings.Contains(got, `"user";r=1`) {
+		t.Errorf("RateLimit = %q, want the stream counted once", got)
+	}
+	ticket := mustTicket(t, s, user, Token(user))
+	resp := mustGetStream(t, base, "/api/"+user+"/events?ticket="+ticket, nil)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusTooManyRequests || resp.Header.Get("Retry-After") == "" {
+		t.Errorf("a stream over the user's limit = %d, want 429 with Retry-After", resp.StatusCode)
 	}
 }
