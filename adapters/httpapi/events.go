@@ -167,24 +167,26 @@ func (s *server) stream(c *gin.Context, p identity.Principal) {
 		defer t.Stop()
 		expire = t.C
 	}
-	for w.err == nil {
-		page, err := sub.Next(ctx, streamBatch)
-		if err != nil {
-			s.endStream(c, w, err)
-			return
-		}
-		for _, ch := range page.Changes {
-			w.event(uid, page.At(ch.Seq), ch)
-		}
-		if page.More {
-			w.flush()
-			continue
-		}
-		if len(page.Changes) > 0 || !w.flushed {
-			w.flush()
+	// The feed is read at the start and after each signal, never on a
+	// keep-alive: an idle stream costs the database nothing.
+	for read := true; w.err == nil; {
+		for read && w.err == nil {
+			page, err := sub.Next(ctx, streamBatch)
+			if err != nil {
+				s.endStream(c, w, err)
+				return
+			}
+			for _, ch := range page.Changes {
+				w.event(uid, page.At(ch.Seq), ch)
+			}
+			if len(page.Changes) > 0 || !w.flushed {
+				w.flush()
+			}
+			read = page.More
 		}
 		select {
 		case <-sub.Signal():
+			read = true
 		case <-s.streams.pulse.beat():
 			w.write(keepAliveLine)
 			w.flush()
