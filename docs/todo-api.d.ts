@@ -92,6 +92,52 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/{user_id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The user's id; must equal the token's `sub`. */
+                user_id: components["parameters"]["UserID"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Stream the user's changes live (server-sent events)
+         * @description A `text/event-stream`: `retry: 3000` first, then each change of the feed as an event with `id:` the change's cursor, `event: task.<op>` (`task.created`, `task.updated`, ...) and `data:` the change's JSON, exactly as `GET /api/{user_id}/changes` renders it; a comment line every 15 seconds keeps proxies open. With `Last-Event-ID` (an `EventSource` sends it when it reconnects) or `since`, the changes after that cursor come first, then live ones, with no gap and no duplicate; without either, only changes made from now on. A cursor older than `CHANGE_RETENTION`, or never issued for this user, is a 410 before the stream starts. Authenticate with the bearer header or, from a browser's `EventSource`, with `?ticket=` from `POST /api/{user_id}/events/tickets`. The stream ends when the token behind it expires, and when the server shuts down (after a `retry:` hint): reconnect with a new ticket and `Last-Event-ID`.
+         */
+        get: operations["streamEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/{user_id}/events/tickets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The user's id; must equal the token's `sub`. */
+                user_id: components["parameters"]["UserID"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Get a ticket that opens the user's event stream
+         * @description For a browser's `EventSource`, which cannot send an `Authorization` header: open `GET /api/{user_id}/events?ticket=...` within `expires_in` seconds. A ticket opens one stream, once, on any replica, and only the user's own (another user's path is a 403; a used, expired or unknown ticket a 401). The stream it opens ends when the token that asked for the ticket expires.
+         */
+        post: operations["createEventTicket"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/{user_id}/tasks": {
         parameters: {
             query?: never;
@@ -463,6 +509,21 @@ export interface components {
             has_more: boolean;
             /** @description Where to read on from: the last change's cursor, or `since` when there were none. */
             next: string;
+        };
+        /**
+         * @example {
+         *       "expires_in": 30,
+         *       "ticket": "YWxpY2U.2n3BfVq0Zb0bQn8CkJ2yXl9Zr4Q7uSxkq0mT1pA6d5E"
+         *     }
+         */
+        EventTicket: {
+            /**
+             * @description Seconds left to use it.
+             * @example 30
+             */
+            expires_in: number;
+            /** @description Opaque; pass it as `ticket` to the event stream, once. */
+            ticket: string;
         };
         /** @description An RFC 9457 problem. */
         Problem: {
@@ -992,6 +1053,8 @@ export interface components {
         IfMatch: string;
         /** @description The `ETag` you hold (or several). A read answers 304, without a body, while it is still current (compared weakly); a write answers 412 when it names the task's current version, and `*` always does. */
         IfNoneMatch: string;
+        /** @description The `id` of the last event received: the stream resumes after it. An `EventSource` sends it by itself when it reconnects. */
+        LastEventID: string;
         /** @description The page size. */
         Limit: number;
         /** @description `asc` or `desc`. By default created and updated run descending (newest first), title ascending (ignoring case), due_date ascending, priority descending (urgent first). Tasks without a due date come last either way. */
@@ -1018,12 +1081,16 @@ export interface components {
         SortOrder: string;
         /** @description `all` (the default), `pending` or `completed`, in any case; `open`, `incomplete` and `todo` mean pending, `done` and `complete` mean completed. With `completed` too, both must say the same. */
         Status: string;
+        /** @description A change cursor to resume after, as `Last-Event-ID` (which wins when both are sent): a list's `X-Change-Cursor`, or a change's `cursor`. */
+        StreamSince: string;
         /** @description Comma-separated tags, or the parameter repeated: tasks with all of them, compared case-insensitively. `tag` and `tags` add up. */
         Tag: string[];
         /** @description The same as `tag`. */
         Tags: string[];
         /** @description The task's id (a UUID; anything else is a 404). */
         TaskID: string;
+        /** @description A ticket from `POST /api/{user_id}/events/tickets`, instead of the `Authorization` header (which wins when both are sent). */
+        Ticket: string;
         /** @description The user's id; must equal the token's `sub`. */
         UserID: string;
     };
@@ -1357,6 +1424,76 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             410: components["responses"]["Gone"];
+            429: components["responses"]["TooMany"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    streamEvents: {
+        parameters: {
+            query?: {
+                /** @description A change cursor to resume after, as `Last-Event-ID` (which wins when both are sent): a list's `X-Change-Cursor`, or a change's `cursor`. */
+                since?: components["parameters"]["StreamSince"];
+                /** @description A ticket from `POST /api/{user_id}/events/tickets`, instead of the `Authorization` header (which wins when both are sent). */
+                ticket?: components["parameters"]["Ticket"];
+            };
+            header?: {
+                /** @description The `id` of the last event received: the stream resumes after it. An `EventSource` sends it by itself when it reconnects. */
+                "Last-Event-ID"?: components["parameters"]["LastEventID"];
+            };
+            path: {
+                /** @description The user's id; must equal the token's `sub`. */
+                user_id: components["parameters"]["UserID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The stream, until the client leaves, the token expires or the server shuts down. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            410: components["responses"]["Gone"];
+            429: components["responses"]["TooMany"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    createEventTicket: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The user's id; must equal the token's `sub`. */
+                user_id: components["parameters"]["UserID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A new ticket. */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventTicket"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             429: components["responses"]["TooMany"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];

@@ -203,3 +203,37 @@ type ChangeSignals interface {
 	// every stream reads its feed again.
 	NotifyAll()
 }
+
+// EventTickets keeps the short-lived, single-use tickets that authenticate
+// a live stream opened without an Authorization header (a browser's
+// EventSource cannot send one). A ticket is stored only as a hash of it,
+// under its owner, so any replica sharing the store can redeem it. Every
+// method returns EUNAVAILABLE when the store cannot be reached, ECANCELED
+// when ctx was cancelled first, and EINTERNAL for anything unexpected.
+type EventTickets interface {
+	// Issue stores a ticket of the owner under its hash: valid until
+	// t.Expires, and standing for a credential valid until
+	// t.TokenExpires. ECONFLICT if the owner has a ticket with that hash
+	// already.
+	Issue(ctx context.Context, owner identity.UserID, t Ticket) error
+
+	// Redeem takes the owner's ticket with the hash out of the store, so
+	// that no one can redeem it again, and returns it if it is still
+	// valid at now. ENOTFOUND when the owner has no such ticket: never
+	// issued, redeemed already, or expired at now (an expired ticket is
+	// removed all the same).
+	Redeem(ctx context.Context, owner identity.UserID, hash []byte, now time.Time) (Ticket, error)
+
+	// PruneTickets removes the tickets of every owner that expired before
+	// before and returns how many it removed. Removing what is already
+	// gone is no error.
+	PruneTickets(ctx context.Context, before time.Time) (int64, error)
+}
+
+// Ticket is a stored event-stream ticket: the hash of what its holder
+// presents, and how long it and the credential it stands for are valid.
+type Ticket struct {
+	Hash         []byte    // the SHA-256 of the ticket; 32 bytes
+	Expires      time.Time // the ticket is refused from then on
+	TokenExpires time.Time // a stream opened with it ends then; zero: never
+}

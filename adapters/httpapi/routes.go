@@ -89,6 +89,8 @@ func (s *server) routeTable() []route {
 		syncPaths.task(post, "/api/:user_id/trash/:task_id/restore", "restoreTask", s.restore, restoreDoc),
 		syncPaths.task(del, "/api/:user_id/trash/:task_id", "purgeTask", s.purge, purgeDoc),
 		syncPaths.task(get, "/api/:user_id/changes", "listChanges", s.changes, changesDoc),
+		syncPaths.task(get, "/api/:user_id/events", "streamEvents", s.stream, eventsDoc),
+		syncPaths.task(post, "/api/:user_id/events/tickets", "createEventTicket", s.issueTicket, ticketDoc),
 	}
 }
 
@@ -192,6 +194,12 @@ func api(table []route) apidocs.API {
 	}
 	for name, o := range syncParameters {
 		params[name] = o
+	}
+	for name, o := range eventParameters {
+		params[name] = o
+	}
+	for name, o := range eventSchemas {
+		schemas[name] = o
 	}
 	for name, o := range changeCursorHeader {
 		headers[name] = o

@@ -38,6 +38,7 @@ type Operation struct {
 	Summary     string
 	Description string
 	Public      bool     // needs no bearer token
+	Ticket      bool     // an event-stream ticket (?ticket=) may stand in for the bearer token
 	Parameters  []string // names of API.Parameters it takes, besides its path's
 	Body        *Body    // the request body; nil when the operation reads none
 	Success     Response
@@ -62,7 +63,8 @@ type Body struct {
 type Response struct {
 	Status      int
 	Description string
-	Schema      Object   // of its JSON body; nil when it has none
+	Schema      Object   // of its body (JSON unless ContentType says otherwise); nil when it has none
+	ContentType string   // the body's media type; "" is application/json
 	Location    bool     // it carries a Location header
 	Headers     []string // names of API.Headers it may carry
 }

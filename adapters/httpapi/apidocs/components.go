@@ -55,6 +55,10 @@ func components(api API) obj {
 		"securitySchemes": obj{"bearerAuth": obj{
 			"type": "http", "scheme": "bearer", "bearerFormat": "JWT",
 			"description": "A JWT from Better Auth's JWT plugin (`GET {BETTER_AUTH_URL}/api/auth/token`), or one signed HS256 with `BETTER_AUTH_SECRET` when that is configured. In development, `todo token --user ID` prints one.",
+		}, "eventTicket": obj{
+			"type": "apiKey", "in": "query", "name": "ticket",
+			"description": "A ticket from `POST /api/{user_id}/events/tickets`, for a browser's `EventSource`, which cannot send an `Authorization` header: " +
+				"single use, valid for 30 seconds, on any replica, for its user's event stream only.",
 		}},
 		"responses": obj{
 			"BadRequest":   problem("The body is not valid JSON, a field has the wrong JSON type, or a query parameter has a value outside its set (`detail` names the parameter and what it allows)."),

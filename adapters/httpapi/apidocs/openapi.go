@@ -124,8 +124,11 @@ func operation(op Operation) obj {
 	if op.Description != "" {
 		o["description"] = op.Description
 	}
-	if op.Public {
+	switch {
+	case op.Public:
 		o["security"] = []any{}
+	case op.Ticket:
+		o["security"] = []any{obj{"bearerAuth": []any{}}, obj{"eventTicket": []any{}}}
 	}
 	if len(op.Parameters) > 0 {
 		params := make([]any, len(op.Parameters))
@@ -176,7 +179,11 @@ func success(r Response) obj {
 	}
 	out := obj{"description": r.Description, "headers": headers}
 	if r.Schema != nil {
-		out["content"] = obj{"application/json": obj{"schema": r.Schema}}
+		mediaType := r.ContentType
+		if mediaType == "" {
+			mediaType = "application/json"
+		}
+		out["content"] = obj{mediaType: obj{"schema": r.Schema}}
 	}
 	return out
 }
