@@ -161,7 +161,14 @@ func (e pgEngine) atomic(ctx context.Context, owner identity.UserID, fn func(txE
 			t.rollback()
 			return err
 		}
-		if t.begun {
+		if t.notify {
+			// The write commits on its own, and the notification after it
+			// (see notifyChanges): the implicit transaction of a batch
+			// lasts to its end, so the write needs BEGIN and COMMIT.
+			t.begun = true
+			t.queue("COMMIT", nil, nil)
+			t.queue(notifyChanges, []any{string(owner)}, nil)
+		} else if t.begun {
 			t.queue("COMMIT", nil, nil)
 		}
 		if len(t.pending) == 0 {
@@ -182,7 +189,39 @@ type pgTx struct {
 	pending []pgWrite
 	begun   bool // BEGIN was sent: the transaction spans several batches
 	sent    bool // something reached the server: there may be a transaction to end
+	notify  bool // it recorded a change: notifyChanges goes with its commit
 }
+
+// notifyChanges tells the listeners of every replica (see Listener) that
+// the owner's feed moved on. It goes in the batch of the commit, no round
+// trip of its own, once per transaction however many changes it records,
+// just after the COMMIT: the rest of a batch is skipped when a statement
+// fails, so a transaction that rolls back notifies nobody, and listeners
+// hear of a change only once it is visible. The payload is the owner's id
+// alone (PostgreSQL takes up to 8000 bytes; a user id is at most 255).
+// NOTIFY needs no privilege and no session state, so it works as the
+// service's role and through a transaction pooler.
+//
+// Why not in the writing transaction itself, where PostgreSQL would
+// deliver it at the same commit: a transaction that notifies holds a lock
+// of the whole cluster from its commit's start to its end, its WAL flush
+// included, so that notifications queue in commit order. Writes that
+// notify then commit one at a time, each waiting for its own flush, where
+// they would otherwise share flushes (group commit): BenchmarkPostgres's
+// CreateRecorded fell to a quarter (docs/benchmarks.md). On its own, after
+// the write, the notification's transaction writes nothing that needs
+// flushing, so it skips the wait (synchronous_commit off, for it alone)
+// and holds that lock only for an instant. A crash may lose it, as it may
+// lose any notification; a listener that loses its connection fills the
+// gap from the feed (see Listener).
+const notifyChanges = "SELECT set_config('synchronous_commit', 'off', true), pg_notify('" + changesChannel + "', $1::text)"
+
+// changesChannel is the channel notifyChanges sends on and Listener
+// listens to.
+const changesChannel = "todo_changes"
+
+// notifyOnCommit marks the transaction as one that recorded a change.
+func (t *pgTx) notifyOnCommit() { t.notify = true }
 
 type pgWrite struct {
 	sql   string
