@@ -122,6 +122,10 @@ func (t Tx) Exec(ctx context.Context, affected *int64, st string, args ...any) e
 	})
 }
 
+// AfterCommit queues a statement to run just after the transaction's
+// COMMIT, as the notification of its changes runs (PostgreSQL only).
+func (t Tx) AfterCommit(st string, args ...any) { t.e.(*pgTx).afterCommit(st, args...) }
+
 // ReadAs runs one read of TaskColumns as the repository's reads run,
 // acting for owner, and returns its tasks.
 func (db *DB) ReadAs(ctx context.Context, owner identity.UserID, st string, args ...any) ([]*task.Task, error) {

@@ -112,3 +112,35 @@ func TestNotifyAtCommit(t *testing.T) {
 		t.Errorf("notifications %q, want %q: one per committed transaction that recorded a change", got, want)
 	}
 }
+
+// What runs after the COMMIT, as the notification does, cannot fail the
+// write: it has committed by then. What fails before the COMMIT skips it.
+func TestAfterCommitFailsNothing(t *testing.T) {
+	t.Parallel()
+	db := sqlstoretest.MustOpenPostgres(t, sqlstore.Options{})
+	ctx := context.Background()
+	owner := porttest.RandomOwner()
+	var n int64
+	err := db.AtomicAs(ctx, owner, func(tx sqlstore.Tx) error {
+		tx.AfterCommit("SELECT 1 / 0")
+		return tx.Exec(ctx, &n, insertFor, porttest.RandomID().String(), string(owner))
+	})
+	if err != nil {
+		t.Fatalf("a write followed by a failing statement after its COMMIT: %v, want it to succeed", err)
+	}
+	if got, err := db.Count(ctx, "SELECT count(*) FROM tasks WHERE user_id = $1", string(owner)); err != nil || got != 1 {
+		t.Fatalf("%d tasks (%v), want the one committed", got, err)
+	}
+
+	err = db.AtomicAs(ctx, owner, func(tx sqlstore.Tx) error {
+		tx.AfterCommit("INSERT INTO tasks (id, user_id, title, created_at, updated_at) VALUES ($1::uuid, $2::text, 'after', now(), now())",
+			porttest.RandomID().String(), string(owner))
+		return tx.Exec(ctx, &n, "SELECT 1 / 0")
+	})
+	if err == nil {
+		t.Fatal("a failing write succeeded")
+	}
+	if got, err := db.Count(ctx, "SELECT count(*) FROM tasks WHERE user_id = $1", string(owner)); err != nil || got != 1 {
+		t.Fatalf("%d tasks (%v): what follows the COMMIT of a failed write ran", got, err)
+	}
+}
