@@ -209,7 +209,7 @@ type pgTx struct {
 // included, so that notifications queue in commit order. Writes that
 // notify then commit one at a time, each waiting for its own flush, where
 // they would otherwise share flushes (group commit): BenchmarkPostgres's
-// CreateRecorded fell to a quarter (docs/benchmarks.md). On its own, after
+// CreateRecorded fell to a fifth or a quarter (docs/benchmarks.md). On its own, after
 // the write, the notification's transaction writes nothing that needs
 // flushing, so it skips the wait (synchronous_commit off, for it alone)
 // and holds that lock only for an instant. A crash may lose it, as it may
@@ -240,8 +240,9 @@ type pgWrite struct {
 	sql   string
 	args  []any
 	check func(int64) error
-	// afterCommit marks notifyChanges: when it fails, the write before it
-	// has committed all the same, and must not be reported as failed.
+	// afterCommit marks a statement sent after the COMMIT (notifyChanges):
+	// when it fails, the write before it has committed all the same, and
+	// must not be reported as failed.
 	afterCommit bool
 }
 
