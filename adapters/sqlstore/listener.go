@@ -35,6 +35,7 @@ type Listener struct {
 	name    string // the URL with its password masked
 	signals ports.ChangeSignals
 	logger  *slog.Logger
+	ping    time.Duration // listenPing, but in tests
 	cancel  context.CancelFunc
 	done    chan struct{}
 }
@@ -81,7 +82,7 @@ func NewListener(listenURL string, signals ports.ChangeSignals, logger *slog.Log
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	return &Listener{cfg: cfg, name: config.RedactURL(listenURL), signals: signals, logger: logger}, nil
+	return &Listener{cfg: cfg, name: config.RedactURL(listenURL), signals: signals, logger: logger, ping: listenPing}, nil
 }
 
 // String names the listener's database by its URL, password masked.
@@ -175,7 +176,7 @@ func (l *Listener) run(ctx context.Context, conn *pgx.Conn) {
 // or the connection fails.
 func (l *Listener) receive(ctx context.Context, conn *pgx.Conn) error {
 	for {
-		wait, cancel := context.WithTimeout(ctx, listenPing)
+		wait, cancel := context.WithTimeout(ctx, l.ping)
 		n, err := conn.WaitForNotification(wait)
 		quiet := wait.Err() != nil
 		cancel()

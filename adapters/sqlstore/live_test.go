@@ -36,12 +36,16 @@ func signalled(c <-chan struct{}) bool {
 
 // mustStartListener starts a listener on listenURL, signalling hub, and
 // stops it when the test ends; it returns once the listener listens (its
-// first LISTEN wakes every subscription, as each LISTEN does).
-func mustStartListener(t *testing.T, listenURL string, hub *events.Hub) *sqlstore.Listener {
+// first LISTEN wakes every subscription, as each LISTEN does). A ping
+// given sets how long its connection may stay quiet before it is pinged.
+func mustStartListener(t *testing.T, listenURL string, hub *events.Hub, ping ...time.Duration) *sqlstore.Listener {
 	t.Helper()
 	l, err := sqlstore.NewListener(listenURL, hub, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
+	}
+	for _, d := range ping {
+		l.SetPing(d)
 	}
 	probe, cancel := hub.Subscribe(identity.UserID("probe-" + porttest.RandomKey()))
 	defer cancel()
@@ -124,6 +128,26 @@ func TestListenerReconnects(t *testing.T) {
 	})
 	mustCreateRecorded(t, repo, alice)
 	mustSignal(t, a, "a change after the reconnect")
+}
+
+// A listener whose connection stays quiet pings it, and goes on listening
+// on the same connection: waiting with a deadline does not cost it.
+func TestListenerSurvivesQuietSpells(t *testing.T) {
+	t.Parallel()
+	roles := mustMigratedRoles(t)
+	repo := sqlstore.NewTaskRepository(sqlstoretest.MustOpen(t, roles.AppURL, sqlstore.Options{}))
+	hub := events.NewHub()
+	alice := porttest.RandomOwner()
+	a, cancel := hub.Subscribe(alice)
+	defer cancel()
+	mustStartListener(t, roles.AppURL, hub, 10*time.Millisecond)
+	signalled(a)
+	time.Sleep(300 * time.Millisecond) // many quiet spells, each ending in a ping
+	if signalled(a) {
+		t.Fatal("a subscription was woken with no change made: the listener reconnected after a quiet spell")
+	}
+	mustCreateRecorded(t, repo, alice)
+	mustSignal(t, a, "a change after the quiet spells")
 }
 
 // The poller, as the service's role, wakes the subscribers of an owner
