@@ -70,6 +70,13 @@ type Database struct {
 	// IdempotencyTTL is how long the store keeps an idempotency key and
 	// the response under it (IDEMPOTENCY_TTL).
 	IdempotencyTTL time.Duration
+	// ListenURL is a direct connection to the same PostgreSQL database for
+	// LISTEN (DATABASE_LISTEN_URL), when URL goes through a transaction
+	// pooler; empty: URL, unless that is pooled.
+	ListenURL string
+	// EventsPoll is how often the feeds of this replica's live streams are
+	// read when no connection can LISTEN (EVENTS_POLL_INTERVAL).
+	EventsPoll time.Duration
 }
 
 // Auth configures where tokens come from.

@@ -68,6 +68,9 @@ func TestDefaults(t *testing.T) {
 	if !c.HTTP.AllowLoopbackOrigins {
 		t.Fatal("development should allow pages on localhost, 127.0.0.1 and [::1]")
 	}
+	if c.Database.ListenURL != "" || c.Database.EventsPoll != time.Second {
+		t.Fatalf("listen URL %q, events poll %v; want none and 1s", c.Database.ListenURL, c.Database.EventsPoll)
+	}
 }
 
 func TestEnvironment(t *testing.T) {
@@ -96,6 +99,13 @@ func TestEnvironment(t *testing.T) {
 	c = MustLoad(t)
 	if c.HTTP.Addr != "127.0.0.1:7000" || c.Database.URL != "postgres://localhost/todo" {
 		t.Errorf("HTTP_ADDR over PORT and DATABASE_URL over NEON_DB_URL: %q %q", c.HTTP.Addr, c.Database.URL)
+	}
+
+	t.Setenv("DATABASE_LISTEN_URL", "postgres://direct.example.com/todo")
+	t.Setenv("EVENTS_POLL_INTERVAL", "250ms")
+	c = MustLoad(t)
+	if c.Database.ListenURL != "postgres://direct.example.com/todo" || c.Database.EventsPoll != 250*time.Millisecond {
+		t.Errorf("DATABASE_LISTEN_URL %q, EVENTS_POLL_INTERVAL %v", c.Database.ListenURL, c.Database.EventsPoll)
 	}
 }
 
@@ -163,6 +173,9 @@ func TestValidation(t *testing.T) {
 		{"ErrPgBouncerFlag", "DATABASE_URL", "postgres://u:secret@db/todo?pgbouncer=maybe", "pgbouncer"},
 		{"ErrMigrateURLScheme", "DATABASE_MIGRATE_URL", "mysql://u:secret@localhost/db", "DATABASE_MIGRATE_URL"},
 		{"ErrMigrateURLBesideSQLite", "DATABASE_MIGRATE_URL", "postgres://owner:secret@db/todo", "DATABASE_MIGRATE_URL: SQLite has no roles"},
+		{"ErrListenURLScheme", "DATABASE_LISTEN_URL", "mysql://u:secret@localhost/db", "DATABASE_LISTEN_URL"},
+		{"ErrListenURLBesideSQLite", "DATABASE_LISTEN_URL", "postgres://u:secret@db/todo", "DATABASE_LISTEN_URL: SQLite needs no listening connection"},
+		{"ErrEventsPoll", "EVENTS_POLL_INTERVAL", "0", "EVENTS_POLL_INTERVAL"},
 		{"ErrAppRoleTooLong", "DB_APP_ROLE", strings.Repeat("r", 64), "DB_APP_ROLE"},
 		{"ErrBetterAuthURL", "BETTER_AUTH_URL", "localhost:3000", "BETTER_AUTH_URL"},
 		{"ErrDuration", "AUTH_JWKS_REFRESH_INTERVAL", "soon", "AUTH_JWKS_REFRESH_INTERVAL"},

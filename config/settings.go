@@ -25,6 +25,8 @@ const (
 	KeyConnMaxIdleTime = "db_conn_max_idle_time"
 	KeyConnectRetry    = "db_connect_retry"
 	KeyIdempotencyTTL  = "idempotency_ttl"
+	KeyListenURL       = "database_listen_url"
+	KeyEventsPoll      = "events_poll_interval"
 	KeyBetterAuthURL   = "better_auth_url"
 	KeyJWKSURL         = "auth_jwks_url"
 	KeyIssuer          = "auth_issuer"
@@ -71,6 +73,7 @@ const (
 	DefaultConnMaxIdleTime = 4 * time.Minute
 	DefaultConnectRetry    = 30 * time.Second
 	DefaultIdempotencyTTL  = 24 * time.Hour
+	DefaultEventsPoll      = time.Second // without LISTEN, how late at most another replica's change reaches a stream
 	DefaultJWKSRefresh     = 15 * time.Minute
 	DefaultClockSkew       = 30 * time.Second
 	DefaultEnv             = Development
@@ -135,6 +138,8 @@ var Settings = []Setting{
 	{KeyConnMaxIdleTime, "db-conn-max-idle-time", SectionDatabase, DefaultConnMaxIdleTime, "close database connections idle this long"},
 	{KeyConnectRetry, "db-connect-retry", SectionDatabase, DefaultConnectRetry, "how long to retry reaching the database at start (0: try once)"},
 	{KeyIdempotencyTTL, "idempotency-ttl", SectionDatabase, DefaultIdempotencyTTL, "how long an Idempotency-Key and its response are kept"},
+	{KeyListenURL, "database-listen-url", SectionDatabase, "", "direct PostgreSQL URL for LISTEN when DATABASE_URL goes through a transaction pooler (default: DATABASE_URL unless pooled)"},
+	{KeyEventsPoll, "events-poll-interval", SectionDatabase, DefaultEventsPoll, "when no connection can LISTEN, how often the feeds of open live streams are polled"},
 	{KeyBetterAuthURL, "better-auth-url", SectionAuth, "", "Better Auth base URL: JWKS at /api/auth/jwks, expected iss and aud"},
 	{KeyJWKSURL, "auth-jwks-url", SectionAuth, "", "JWKS URL, overriding the one derived from BETTER_AUTH_URL"},
 	{KeyIssuer, "auth-issuer", SectionAuth, "", "expected iss, overriding the derived one"},

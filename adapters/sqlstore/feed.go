@@ -65,6 +65,9 @@ func (t *tx) Record(ctx context.Context, c task.Change) error {
 	change := []any{c.Op.String(), c.TaskID.String(), ta(c.At.Truncate(task.Precision)), body}
 	f := t.r.feed
 	if t.r.db.dialect == Postgres {
+		if n, ok := t.e.(interface{ notifyOnCommit() }); ok {
+			n.notifyOnCommit() // the other replicas' streams learn of it at commit
+		}
 		return t.e.exec(ctx, f.record, append([]any{owner, newEpoch()}, change...), wantRows(1))
 	}
 	if err := t.e.exec(ctx, f.recordHead, []any{owner, newEpoch()}, nil); err != nil { // made once, then left alone

@@ -117,6 +117,10 @@ func options(c config.Config, logger *slog.Logger) []fx.Option {
 		}),
 		sqlstore.Module,
 		events.Module,
+		// Changes made on other replicas reach this one's streams over
+		// PostgreSQL (a no-op on SQLite), woken through the hub.
+		sqlstore.LiveModule,
+		fx.Provide(func(h *events.Hub) sqlstore.Subscriptions { return h }),
 		jwtauth.Module,
 		ratelimit.Module,
 		httpapi.Module,
