@@ -49,12 +49,15 @@ type Server struct {
 	url  string // when set, requests go over the network to this base URL instead of h
 	repo *faultyRepo
 	logs *testkit.Buffer
+	svc  *app.TaskService
+	mem  *memory.TaskRepository // under repo: the housekeeping's store
 }
 
 // MustServer returns a fresh server; opts adjust its configuration.
 func MustServer(t *testing.T, opts ...func(*httpapi.Config)) *Server {
 	t.Helper()
-	repo := &faultyRepo{TaskRepository: memory.NewTaskRepository()}
+	mem := memory.NewTaskRepository()
+	repo := &faultyRepo{TaskRepository: mem}
 	svc := app.NewTaskService(repo, &stepClock{next: start}, system.IDs{})
 	logs := &testkit.Buffer{}
 	logger := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
@@ -62,7 +65,7 @@ func MustServer(t *testing.T, opts ...func(*httpapi.Config)) *Server {
 	for _, opt := range opts {
 		opt(&cfg)
 	}
-	return &Server{h: httpapi.New(cfg, svc, tokens{}, repo, logger), repo: repo, logs: logs}
+	return &Server{h: httpapi.New(cfg, svc, tokens{}, repo, logger), repo: repo, logs: logs, svc: svc, mem: mem}
 }
 
 // Req describes one request. Token, when set, is sent as a bearer token;
