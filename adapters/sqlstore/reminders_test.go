@@ -134,3 +134,101 @@ func testRemindersFireOnce(t *testing.T, url string) {
 		t.Fatalf("after remind_at moved, %d reminders fired; want 1", again.Load())
 	}
 }
+
+// TestMigrateArmsExistingReminders writes tasks as the release before
+// reminders did, then migrates: a reminder still ahead of a task not
+// completed is armed, and found due once its time comes; one already past,
+// and one of a completed task, are not.
+func TestMigrateArmsExistingReminders(t *testing.T) {
+	t.Parallel()
+	for _, tg := range targets {
+		t.Run(tg.name, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			databaseURL, _ := tg.freshURL(t)
+			db := sqlstoretest.MustOpen(t, databaseURL, sqlstore.Options{MaxOpenConns: 4})
+			if err := sqlstore.MigrateThrough(ctx, db, "20261206000002_feed_row_level_security"); err != nil {
+				t.Fatalf("MigrateThrough: %v", err)
+			}
+			owner, now := porttest.RandomOwner(), time.Now().UTC()
+			stamp := func(at time.Time) any {
+				if tg.dialect == sqlstore.SQLite {
+					return at.Format("2006-01-02T15:04:05.000000Z")
+				}
+				return at
+			}
+			ids := map[string]string{}
+			for _, tc := range []struct {
+				title     string
+				remind    time.Duration
+				completed bool
+			}{{"ahead", time.Hour, false}, {"past", -time.Hour, false}, {"done", time.Hour, true}} {
+				id := porttest.RandomID().String()
+				ids[tc.title] = id
+				var doneAt any
+				if tc.completed {
+					doneAt = stamp(now)
+				}
+				if err := db.Exec(ctx, "INSERT INTO tasks (id, user_id, title, completed, created_at, updated_at, version, remind_at, completed_at) "+
+					"VALUES ($1, $2, $3, $4, $5, $5, 1, $6, $7)", id, string(owner), tc.title, tc.completed, stamp(now), stamp(now.Add(tc.remind)), doneAt); err != nil {
+					t.Fatalf("insert %q: %v", tc.title, err)
+				}
+			}
+			if _, err := sqlstore.Migrate(ctx, db, nil); err != nil {
+				t.Fatalf("Migrate: %v", err)
+			}
+			repo := sqlstore.NewTaskRepository(db)
+			refs, err := repo.DueReminders(ctx, now.Add(2*time.Hour), 100)
+			if err != nil || len(refs) != 1 || refs[0].ID.String() != ids["ahead"] || refs[0].Owner != owner {
+				t.Fatalf("DueReminders after the migration = %+v, %v; want only the reminder still ahead (%s)", refs, err, ids["ahead"])
+			}
+			for title, want := range map[string]bool{"ahead": true, "past": false, "done": false} {
+				id, _ := task.ParseID(ids[title])
+				tk, err := repo.Get(ctx, owner, id)
+				if err != nil || tk.ReminderArmed() != want {
+					t.Errorf("%s: armed %v, %v; want %v", title, tk != nil && tk.ReminderArmed(), err, want)
+				}
+			}
+		})
+	}
+}
+
+// TestRemindersRowLevelSecurity: as the service's role, the housekeeping
+// (no user named) finds every user's due reminders but may change none of
+// them, nor read any task; a user changes only their own reminders.
+func TestRemindersRowLevelSecurity(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	roles := mustMigratedRoles(t)
+	db := sqlstoretest.MustOpen(t, roles.AppURL, sqlstore.Options{MaxOpenConns: 2})
+	repo := sqlstore.NewTaskRepository(db)
+	alice, bob := porttest.RandomOwner(), porttest.RandomOwner()
+	past := time.Now().Add(-time.Minute)
+	porttest.MustCreateReminding(t, repo, alice, "alice's", past)
+	porttest.MustCreateReminding(t, repo, bob, "bob's", past)
+
+	if refs, err := repo.DueReminders(ctx, time.Now(), 10); err != nil || len(refs) != 2 {
+		t.Fatalf("DueReminders = %+v, %v; want both users' reminders", refs, err)
+	}
+	if got, err := db.ReadAs(ctx, "", everyTask); err != nil || len(got) != 0 {
+		t.Fatalf("the housekeeping read %d tasks, %v; want none", len(got), err)
+	}
+	for actor, want := range map[identity.UserID]int64{"": 0, alice: 1} {
+		var changed, deleted int64
+		err := db.AtomicAs(ctx, actor, func(tx sqlstore.Tx) error {
+			if err := tx.Exec(ctx, &changed, "UPDATE reminders SET remind_at = remind_at"); err != nil {
+				return err
+			}
+			return tx.Exec(ctx, &deleted, "DELETE FROM reminders WHERE remind_at > now()")
+		})
+		if err != nil || changed != want || deleted != 0 {
+			t.Errorf("acting for %q: updated %d reminders, %v; want %d", actor, changed, err, want)
+		}
+	}
+	var n int64
+	err := db.AtomicAs(ctx, "", func(tx sqlstore.Tx) error {
+		return tx.Exec(ctx, &n, "INSERT INTO reminders (task_id, user_id, remind_at) VALUES ($1::uuid, $2::text, now())",
+			porttest.RandomID().String(), string(alice))
+	})
+	wantPolicyError(t, "the housekeeping writing a reminder", err)
+}
