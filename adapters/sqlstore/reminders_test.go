@@ -2,7 +2,9 @@ package sqlstore_test
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -231,4 +233,72 @@ func TestRemindersRowLevelSecurity(t *testing.T) {
 			porttest.RandomID().String(), string(alice))
 	})
 	wantPolicyError(t, "the housekeeping writing a reminder", err)
+}
+
+// TestDueRemindersPlan: the look every replica makes every second reads
+// the reminders through their index on remind_at, in its order, never the
+// whole table, among 20,000 armed reminders of which few are due.
+func TestDueRemindersPlan(t *testing.T) {
+	t.Parallel()
+	t.Run("postgres", func(t *testing.T) {
+		t.Parallel()
+		bound := sqlstoretest.MustCreateRole(t, "NOLOGIN")
+		databaseURL := sqlstoretest.MustCreatePostgresDB(t)
+		sqlstoretest.MustMigrate(t, sqlstoretest.MustOpen(t, databaseURL, sqlstore.Options{MaxOpenConns: 2}))
+		raw := mustRaw(t, "pgx", databaseURL)
+		if _, err := raw.Exec(`INSERT INTO tasks (id, user_id, title, created_at, updated_at, remind_at, reminder_armed)
+			SELECT gen_random_uuid(), 'user-' || (i % 400), 'Task ' || i, now(), now(), now() + (i - 50) * interval '1 minute', true
+			FROM generate_series(1, 20000) AS i;
+			INSERT INTO reminders (task_id, user_id, remind_at) SELECT id, user_id, remind_at FROM tasks;
+			ANALYZE;
+			GRANT SELECT ON reminders TO ` + bound); err != nil {
+			t.Fatalf("seed: %v", err)
+		}
+		for _, policies := range []bool{false, true} {
+			q := plannedQuery{name: "due reminders", sql: sqlstore.DueRemindersStatement(sqlstore.Postgres), args: []any{time.Now(), 200}}
+			plan := housekeepingPlan(t, raw, q, bound, policies)
+			if !strings.Contains(plan, `"Index Name": "reminders_remind_at_idx"`) || strings.Contains(plan, "Seq Scan") ||
+				strings.Contains(plan, `"Node Type": "Sort"`) {
+				t.Errorf("policies %v: %s; want reminders_remind_at_idx in order, no Seq Scan, no Sort", policies, plan)
+			}
+		}
+	})
+	t.Run("sqlite", func(t *testing.T) {
+		t.Parallel()
+		databaseURL := sqlstoretest.SQLiteURL(t)
+		sqlstoretest.MustMigrate(t, sqlstoretest.MustOpen(t, databaseURL, sqlstore.Options{}))
+		_, dsn, _ := sqlstore.ParseURL(databaseURL)
+		raw := mustRaw(t, "sqlite", dsn)
+		q := plannedQuery{name: "due reminders", sql: sqlstore.DueRemindersStatement(sqlstore.SQLite),
+			args: []any{time.Now().UTC().Format("2006-01-02T15:04:05.000000Z"), 200}}
+		if got := sqlitePlan(t, raw, q); !strings.Contains(got, "SEARCH reminders USING INDEX reminders_remind_at_idx") ||
+			strings.Contains(got, "TEMP B-TREE") {
+			t.Errorf("plan %q; want a SEARCH of reminders using reminders_remind_at_idx, in its order", got)
+		}
+	})
+}
+
+// housekeepingPlan returns the JSON plan of q: as the superuser raw
+// connects as, or, with policies, as role in a transaction of the
+// housekeeping's, as the store's engine sets it up.
+func housekeepingPlan(t *testing.T, raw *sql.DB, q plannedQuery, role string, policies bool) string {
+	t.Helper()
+	tx, err := raw.Begin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = tx.Rollback() }()
+	if policies {
+		if _, err := tx.Exec("SET LOCAL ROLE " + role); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tx.Exec("SELECT set_config('app.housekeeping', 'on', true)"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var plan string
+	if err := tx.QueryRow("EXPLAIN (FORMAT JSON) "+q.sql, q.args...).Scan(&plan); err != nil {
+		t.Fatalf("EXPLAIN %s: %v\n%s", q.name, err, q.sql)
+	}
+	return plan
 }
