@@ -74,6 +74,7 @@ func TestReminderFiresOnce(t *testing.T) {
 		t.Fatalf("reminders = %+v; want one, of %s (not %s, an hour ahead, nor %s, completed)", reminders, soon, later, done)
 	}
 	r := reminders[0]
+	t.Logf("recorded %v after remind_at", r.At.Sub(remindAt))
 	if lag := r.At.Sub(remindAt); lag < 0 || lag > 5*time.Second {
 		t.Errorf("the reminder was recorded at %v, %v after its remind_at %v; want at or after it, within 5 s", r.At, lag, remindAt)
 	}
