@@ -134,8 +134,9 @@ const setUser = "SELECT set_config('app.user_id', $1::text, true)"
 // setHousekeeping marks a transaction that acts for no user as the
 // housekeeping's: the policies of 20261206000002_feed_row_level_security
 // let it read, and only read, every user's trash and changes, to find what
-// is due for removal (see housekeeping.go); the removal itself acts for
-// each user.
+// is due for removal (see housekeeping.go), and those of
+// 20261208000001_reminders every user's armed reminders (reminders.go);
+// the removal or the firing itself acts for each user.
 const setHousekeeping = "SELECT set_config('app.housekeeping', 'on', true)"
 
 func (pgEngine) timeArg(t time.Time) any { return t.UTC() } // a binary timestamptz; PostgreSQL keeps microseconds
