@@ -483,20 +483,20 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        /** @description One change of the user's tasks. Apply changes in the order given; a client should skip an `op` it does not know (`reminder` will come with reminders). */
+        /** @description One change of the user's tasks. Apply changes in the order given; a client should skip an `op` it does not know. */
         Change: {
             /**
              * Format: date-time
-             * @description When the change was made.
+             * @description When the change was made; for `reminder`, when it fired (at or up to a few seconds after `remind_at`).
              */
             at: string;
             /** @description The position just after this change: `since` to read on from it. */
             cursor: string;
             /**
-             * @description `created` (also a recurring task's next occurrence), `updated` (update, toggle, complete), `deleted` (moved to the trash), `restored`, `purged` (removed from the trash for good).
+             * @description `created` (also a recurring task's next occurrence), `updated` (update, toggle, complete), `deleted` (moved to the trash), `restored`, `purged` (removed from the trash for good), `reminder` (the task's `remind_at` passed: show a reminder; the task itself did not change, nor did its `version`).
              * @enum {string}
              */
-            op: "created" | "updated" | "deleted" | "restored" | "purged";
+            op: "created" | "updated" | "deleted" | "restored" | "purged" | "reminder";
             /** @description The task as the change left it; null for `deleted` and `purged`. */
             task: components["schemas"]["Task"] | null;
             /** Format: uuid */

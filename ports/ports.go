@@ -156,6 +156,15 @@ type Housekeeper interface {
 	// that run it at once remove each change once. EUNAVAILABLE,
 	// EINTERNAL.
 	PruneChanges(ctx context.Context, before time.Time, limit int) (int, error)
+
+	// DueReminders returns up to limit tasks of any owner whose reminder
+	// is armed (task.Task.ReminderArmed) and due at now (remind_at not
+	// after now), the earliest remind_at first. Trashed tasks are never
+	// among them. It only reads: firing one is a transaction acting for
+	// its owner that reads it again (see task.Task.FireReminder), so
+	// replicas reading the same ones at once fire each once.
+	// EUNAVAILABLE, EINTERNAL.
+	DueReminders(ctx context.Context, now time.Time, limit int) ([]task.ReminderRef, error)
 }
 
 // TokenVerifier turns a bearer token into the principal it names.

@@ -52,12 +52,15 @@ type Server struct {
 	logs    *testkit.Buffer
 	clock   *stepClock
 	tickets *memory.EventTickets
+	svc     *app.TaskService
+	mem     *memory.TaskRepository // under repo: the housekeeping's store
 }
 
 // MustServer returns a fresh server; opts adjust its configuration.
 func MustServer(t *testing.T, opts ...func(*httpapi.Config)) *Server {
 	t.Helper()
-	repo := &faultyRepo{TaskRepository: memory.NewTaskRepository()}
+	mem := memory.NewTaskRepository()
+	repo := &faultyRepo{TaskRepository: mem}
 	clock := &stepClock{next: start}
 	// Writes go through the signalling decorator, as in the service, so
 	// that live streams hear of them.
@@ -71,7 +74,7 @@ func MustServer(t *testing.T, opts ...func(*httpapi.Config)) *Server {
 	for _, opt := range opts {
 		opt(&cfg)
 	}
-	return &Server{h: httpapi.New(cfg, svc, tokens{}, repo, logger), repo: repo, logs: logs, clock: clock, tickets: tickets}
+	return &Server{h: httpapi.New(cfg, svc, tokens{}, repo, logger), repo: repo, logs: logs, clock: clock, tickets: tickets, svc: svc, mem: mem}
 }
 
 // Req describes one request. Token, when set, is sent as a bearer token;

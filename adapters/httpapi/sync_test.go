@@ -346,3 +346,30 @@ func TestSyncIsolation(t *testing.T) {
 		t.Fatalf("alice's trash holds %d tasks, want 1", len(trash))
 	}
 }
+
+// TestReminderInTheFeed: a reminder that fired is a change of op reminder
+// carrying the task, whose version did not move, as the document says.
+func TestReminderInTheFeed(t *testing.T) {
+	t.Parallel()
+	s, user := MustServer(t), NewUser()
+	// Already past on the server's clock: armed when set, so it fires at
+	// the next look.
+	tk := MustCreate(t, s, tasksPaths, user, `{"title":"call","remind_at":"2026-11-25T19:00:00Z"}`)
+	since := changeCursor(t, s, user)
+	fired, err := s.svc.FireReminders(context.Background(), s.mem)
+	if err != nil || len(fired) != 1 {
+		t.Fatalf("FireReminders = %+v, %v; want the one reminder", fired, err)
+	}
+	page := MustChanges(t, s, user, "since="+since)
+	if got := ops(page); !slices.Equal(got, []string{"reminder"}) {
+		t.Fatalf("changes = %v, want [reminder]", got)
+	}
+	var reminded taskJSON
+	if err := json.Unmarshal(page.Changes[0].Task, &reminded); err != nil || reminded.ID != tk.ID || reminded.Version != 1 ||
+		page.Changes[0].TaskID != tk.ID {
+		t.Fatalf("the reminder's task = %+v, %v; want the task at version 1", reminded, err)
+	}
+	if again, _ := s.svc.FireReminders(context.Background(), s.mem); len(again) != 0 {
+		t.Fatalf("fired again: %+v", again)
+	}
+}

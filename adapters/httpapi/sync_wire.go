@@ -70,15 +70,15 @@ func syncSchemas(task obj) map[string]apidocs.Object {
 		"Change": {
 			"type": "object", "additionalProperties": false,
 			"required":    []any{"cursor", "op", "task_id", "task", "at"},
-			"description": "One change of the user's tasks. Apply changes in the order given; a client should skip an `op` it does not know (`reminder` will come with reminders).",
+			"description": "One change of the user's tasks. Apply changes in the order given; a client should skip an `op` it does not know.",
 			"properties": obj{
 				"cursor": obj{"allOf": []any{cursorSchema}, "description": "The position just after this change: `since` to read on from it."},
 				"op": obj{"type": "string", "enum": changeOps(),
-					"description": "`created` (also a recurring task's next occurrence), `updated` (update, toggle, complete), `deleted` (moved to the trash), `restored`, `purged` (removed from the trash for good)."},
+					"description": "`created` (also a recurring task's next occurrence), `updated` (update, toggle, complete), `deleted` (moved to the trash), `restored`, `purged` (removed from the trash for good), `reminder` (the task's `remind_at` passed: show a reminder; the task itself did not change, nor did its `version`)."},
 				"task_id": obj{"type": "string", "format": "uuid"},
 				"task": obj{"anyOf": []any{apidocs.SchemaRef("Task"), obj{"type": "null"}},
 					"description": "The task as the change left it; null for `deleted` and `purged`."},
-				"at": obj{"type": "string", "format": "date-time", "description": "When the change was made."},
+				"at": obj{"type": "string", "format": "date-time", "description": "When the change was made; for `reminder`, when it fired (at or up to a few seconds after `remind_at`)."},
 			},
 		},
 		"ChangesPage": {

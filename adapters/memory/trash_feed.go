@@ -125,6 +125,22 @@ func (r *TaskRepository) ExpiredTrash(_ context.Context, before time.Time, limit
 	return out[:min(limit, len(out))], nil
 }
 
+// DueReminders implements ports.Housekeeper.
+func (r *TaskRepository) DueReminders(_ context.Context, now time.Time, limit int) ([]task.ReminderRef, error) {
+	r.mu.RLock()
+	var out []task.ReminderRef
+	for owner, owned := range r.tasks {
+		for id, s := range owned {
+			if s.ReminderArmed && s.Plan.RemindAt != nil && !s.Plan.RemindAt.After(now) {
+				out = append(out, task.ReminderRef{Owner: owner, ID: id, RemindAt: *s.Plan.RemindAt})
+			}
+		}
+	}
+	r.mu.RUnlock()
+	slices.SortFunc(out, func(a, b task.ReminderRef) int { return a.RemindAt.Compare(b.RemindAt) })
+	return out[:min(limit, len(out))], nil
+}
+
 // PruneChanges implements ports.Housekeeper.
 func (r *TaskRepository) PruneChanges(_ context.Context, before time.Time, limit int) (int, error) {
 	r.mu.Lock()

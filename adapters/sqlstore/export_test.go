@@ -156,3 +156,12 @@ func (db *DB) Count(ctx context.Context, query string, args ...any) (int64, erro
 	err := db.read.DB.QueryRowContext(ctx, query, args...).Scan(&n)
 	return n, err
 }
+
+// DueRemindersStatement returns the SQL of DueReminders (parameters: now,
+// limit), so tests can EXPLAIN exactly that.
+func DueRemindersStatement(d Dialect) string {
+	if d == SQLite {
+		return sqliteSQL.feedStatements().dueReminders
+	}
+	return postgresSQL.feedStatements().dueReminders
+}

@@ -124,7 +124,10 @@ func (t *tx) Restore(ctx context.Context, tk *task.Task, limit int) error {
 	}
 	s := tk.Snapshot()
 	args := append([]any{s.ID.String(), string(s.Owner), t.r.db.engine.timeArg(s.CreatedAt)}, t.r.stateArgs(s)...)
-	return t.e.exec(ctx, t.r.sql.insert, args, wantRows(1))
+	if err := t.e.exec(ctx, t.r.sql.insert, args, wantRows(1)); err != nil {
+		return err
+	}
+	return t.keepReminder(ctx, s, nil)
 }
 
 // Purge implements ports.TaskTx.

@@ -29,6 +29,8 @@ type feedStatements struct {
 	changes string
 	// The housekeeping statements (see housekeeping.go).
 	claim, expiredTrash, pruneOwners, pruneFloor, pruneDelete string
+	// The armed reminders' (see reminders.go).
+	armReminder, disarmReminder, dueReminders string
 }
 
 // headSQL returns the statement that reads the owner's feed head (epoch,
@@ -139,6 +141,7 @@ func (d sqlDialect) feedStatements() feedStatements {
 		owner := p.add(nil, "text")
 		return "DELETE FROM changes WHERE user_id = " + owner + " AND seq <= (SELECT floor FROM feed_heads WHERE user_id = " + owner + ")"
 	})
+	d.reminderStatements(&s)
 	return s
 }
 

@@ -12,9 +12,10 @@ import (
 var _ ports.Housekeeper = (*TaskRepository)(nil)
 
 // Housekeeping reads across owners (which trashed tasks are old, which
-// owners have old changes) act for no owner: they run with an empty owner,
-// the engines' sign of a statement of the service itself. Everything that
-// writes an owner's rows runs in a transaction acting for that owner.
+// owners have old changes, which reminders are due) act for no owner: they
+// run with an empty owner, the engines' sign of a statement of the service
+// itself. Everything that writes an owner's rows runs in a transaction
+// acting for that owner.
 const noOwner identity.UserID = ""
 
 // Claim implements ports.Housekeeper: an upsert that moves the job's next

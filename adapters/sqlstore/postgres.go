@@ -135,8 +135,9 @@ const setUser = "SELECT set_config('app.user_id', $1::text, true)"
 // setHousekeeping marks a transaction that acts for no user as the
 // housekeeping's: the policies of 20261206000002_feed_row_level_security
 // let it read, and only read, every user's trash and changes, to find what
-// is due for removal (see housekeeping.go); the removal itself acts for
-// each user.
+// is due for removal (see housekeeping.go), and those of
+// 20261208000001_reminders every user's armed reminders (reminders.go);
+// the removal or the firing itself acts for each user.
 const setHousekeeping = "SELECT set_config('app.housekeeping', 'on', true)"
 
 func (pgEngine) timeArg(t time.Time) any { return t.UTC() } // a binary timestamptz; PostgreSQL keeps microseconds
@@ -355,25 +356,25 @@ type pgRow struct {
 	rows pgx.Rows
 	// Reused from row to row, so a row allocates only what the task keeps;
 	// task.FromSnapshot copies what it is given.
-	id                         [16]byte
-	owner, title, recurrence   string
-	description                pgtype.Text
-	completed, dueIsDate       bool
-	createdAt, updatedAt       time.Time
-	version                    int64
-	rank                       int16
-	tags                       []string
-	due, remindAt, completedAt pgtype.Timestamptz
-	next                       pgtype.UUID
-	total                      int
-	epoch, seq                 pgtype.Int8 // the owner's feed head (see withHead)
-	dest, listDest             []any       // pointers to the fields above, in column order
+	id                          [16]byte
+	owner, title, recurrence    string
+	description                 pgtype.Text
+	completed, dueIsDate, armed bool
+	createdAt, updatedAt        time.Time
+	version                     int64
+	rank                        int16
+	tags                        []string
+	due, remindAt, completedAt  pgtype.Timestamptz
+	next                        pgtype.UUID
+	total                       int
+	epoch, seq                  pgtype.Int8 // the owner's feed head (see withHead)
+	dest, listDest              []any       // pointers to the fields above, in column order
 }
 
 func newPgRow(rows pgx.Rows) *pgRow {
 	r := &pgRow{rows: rows}
 	r.dest = []any{&r.id, &r.owner, &r.title, &r.description, &r.completed, &r.createdAt, &r.updatedAt, &r.version,
-		&r.rank, &r.tags, &r.due, &r.dueIsDate, &r.remindAt, &r.recurrence, &r.completedAt, &r.next}
+		&r.rank, &r.tags, &r.due, &r.dueIsDate, &r.remindAt, &r.recurrence, &r.completedAt, &r.next, &r.armed}
 	return r
 }
 
@@ -416,6 +417,7 @@ func (r *pgRow) build() (*task.Task, error) {
 	s := task.Snapshot{
 		ID: r.id, Owner: identity.UserID(r.owner), Title: r.title, Completed: r.completed,
 		CreatedAt: r.createdAt, UpdatedAt: r.updatedAt, Version: r.version, Plan: pl, CompletedAt: timePtr(r.completedAt),
+		ReminderArmed: r.armed,
 	}
 	if r.description.Valid {
 		s.Description = &r.description.String

@@ -22,7 +22,7 @@ import (
 // taskColumns are the columns every statement reads, in the order the rows
 // are scanned (see pgRow and sqliteRow).
 const taskColumns = "id, user_id, title, description, completed, created_at, updated_at, version, " +
-	"priority, tags, due_at, due_is_date, remind_at, recurrence, completed_at, next_occurrence_id"
+	"priority, tags, due_at, due_is_date, remind_at, recurrence, completed_at, next_occurrence_id, reminder_armed"
 
 // sqlDialect is all the SQL text differs in between the databases.
 type sqlDialect struct {
@@ -133,10 +133,10 @@ var (
 	// never read back: task.FoldCase of the title, the description and each
 	// tag, which lists filter and sort on (see stateArgs).
 	stateColumns = []string{"title", "description", "completed", "updated_at", "version", "priority", "tags",
-		"due_at", "due_is_date", "remind_at", "recurrence", "completed_at", "next_occurrence_id",
+		"due_at", "due_is_date", "remind_at", "recurrence", "completed_at", "next_occurrence_id", "reminder_armed",
 		"title_key", "description_key", "tag_keys"}
 	stateTypes = []string{"text", "text", "boolean", "timestamptz", "bigint", "smallint", "text[]",
-		"timestamptz", "boolean", "timestamptz", "text", "timestamptz", "uuid",
+		"timestamptz", "boolean", "timestamptz", "text", "timestamptz", "uuid", "boolean",
 		"text", "text", "text[]"}
 )
 

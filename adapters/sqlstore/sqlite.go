@@ -107,11 +107,11 @@ const maxListShapes = 256
 func newSQLiteEngine(reader, writer *sql.DB) *sqliteEngine {
 	e := &sqliteEngine{reader: reader, writer: writer, onReader: map[string]*stmt{}, onWriter: map[string]*stmt{}}
 	s, f := sqliteSQL.statements(), sqliteSQL.feedStatements()
-	for _, text := range []string{s.get, s.listAll, s.getKey, f.listTrash, f.listTrashAfter, f.changes} {
+	for _, text := range []string{s.get, s.listAll, s.getKey, f.listTrash, f.listTrashAfter, f.changes, f.dueReminders} {
 		e.onReader[text] = newStmt(reader, text, true)
 	}
 	for _, text := range []string{s.getForUpdate, s.insert, s.update, s.delete, s.countUp, s.countDown, s.saveKey,
-		f.trashInsert, f.deleteRead, f.getTrashed, f.untrash, f.recordHead, f.recordChange} {
+		f.trashInsert, f.deleteRead, f.getTrashed, f.untrash, f.recordHead, f.recordChange, f.armReminder, f.disarmReminder} {
 		e.onWriter[text] = newStmt(writer, text, true)
 	}
 	return e
@@ -267,7 +267,7 @@ type sqliteRow struct {
 	version, priority          int64
 	tags, recurrence           string
 	due, remindAt, completedAt nullTimestamp
-	dueIsDate                  bool
+	dueIsDate, armed           bool
 	next                       nullRowID
 	total                      int
 	epoch, seq                 sql.NullInt64 // the owner's feed head (see withHead)
@@ -277,7 +277,7 @@ type sqliteRow struct {
 func newSQLiteRow(rows *sql.Rows) *sqliteRow {
 	r := &sqliteRow{rows: rows}
 	r.dest = []any{&r.id, &r.owner, &r.title, &r.description, &r.completed, &r.createdAt, &r.updatedAt, &r.version,
-		&r.priority, &r.tags, &r.due, &r.dueIsDate, &r.remindAt, &r.recurrence, &r.completedAt, &r.next}
+		&r.priority, &r.tags, &r.due, &r.dueIsDate, &r.remindAt, &r.recurrence, &r.completedAt, &r.next, &r.armed}
 	return r
 }
 
@@ -327,6 +327,6 @@ func (r *sqliteRow) build() (*task.Task, error) {
 	return task.FromSnapshot(task.Snapshot{
 		ID: task.ID(r.id), Owner: identity.UserID(r.owner), Title: r.title, Description: desc,
 		Completed: r.completed, CreatedAt: time.Time(r.createdAt), UpdatedAt: time.Time(r.updatedAt),
-		Version: r.version, Plan: pl, CompletedAt: r.completedAt.ptr(), Next: r.next.ptr(),
+		Version: r.version, Plan: pl, CompletedAt: r.completedAt.ptr(), Next: r.next.ptr(), ReminderArmed: r.armed,
 	}), nil
 }

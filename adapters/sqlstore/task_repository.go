@@ -193,6 +193,9 @@ type tx struct {
 	e     txEngine
 	owner identity.UserID
 	read  map[task.ID]int64 // the version Get read, for Save to compare
+	// The armed reminder Get read (absent or nil: none), for Save to
+	// compare (see keepReminder).
+	reminders map[task.ID]*time.Time
 }
 
 func (t *tx) Get(ctx context.Context, id task.ID) (*task.Task, error) {
@@ -209,6 +212,7 @@ func (t *tx) Get(ctx context.Context, id task.ID) (*task.Task, error) {
 		return nil, task.ErrNotFound()
 	}
 	t.read[id] = found.Version()
+	t.readReminder(found)
 	return found, nil
 }
 
@@ -218,7 +222,10 @@ func (t *tx) Create(ctx context.Context, tk *task.Task, limit int) error {
 	}
 	s := tk.Snapshot()
 	args := append([]any{s.ID.String(), string(s.Owner), t.r.db.engine.timeArg(s.CreatedAt)}, t.r.stateArgs(s)...)
-	return t.e.exec(ctx, t.r.sql.insert, args, wantRows(1))
+	if err := t.e.exec(ctx, t.r.sql.insert, args, wantRows(1)); err != nil {
+		return err
+	}
+	return t.keepReminder(ctx, s, nil)
 }
 
 // taskCount: each owner's tasks, the trash not counted, are counted in a
@@ -255,7 +262,12 @@ func (t *tx) Save(ctx context.Context, tk *task.Task) error {
 	}
 	t.read[s.ID] = s.Version
 	args := append(t.r.stateArgs(s), s.ID.String(), string(t.owner), read)
-	return t.e.exec(ctx, t.r.sql.update, args, wantRows(1))
+	if err := t.e.exec(ctx, t.r.sql.update, args, wantRows(1)); err != nil {
+		return err
+	}
+	was := t.reminders[s.ID]
+	t.readReminder(tk)
+	return t.keepReminder(ctx, s, was)
 }
 
 func (t *tx) Delete(ctx context.Context, id task.ID) error {
@@ -304,7 +316,7 @@ func (r *TaskRepository) stateArgs(s task.Snapshot) []any {
 	}
 	return []any{s.Title, s.Description, s.Completed, ta(s.UpdatedAt), s.Version, pl.Priority.Rank(), d.arrayArg(pl.Tags),
 		due, pl.Due.IsDate(), optionalTime(pl.RemindAt, ta), pl.Recurrence.String(), optionalTime(s.CompletedAt, ta), next,
-		task.FoldCase(s.Title), foldOptional(s.Description), d.arrayArg(tagKeys)}
+		s.ReminderArmed, task.FoldCase(s.Title), foldOptional(s.Description), d.arrayArg(tagKeys)}
 }
 
 func optionalTime(t *time.Time, timeArg func(time.Time) any) any {

@@ -4,6 +4,7 @@ import (
 	"database/sql"
 	"fmt"
 	"net/http"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -13,6 +14,11 @@ import (
 // seconds: from half a millisecond (a GET served from a warm pool) to the
 // 30 s write timeout's neighbourhood.
 var durationBuckets = []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10}
+
+// reminderLagBuckets are the reminder lag histogram's upper bounds, in
+// seconds: a reminder is looked for every second and must fire within 5;
+// the long tail is an outage's backlog.
+var reminderLagBuckets = []float64{.1, .25, .5, .75, 1, 1.5, 2, 3, 5, 10, 30, 60, 300}
 
 // The values of todo_jwks_fetches_total's result label.
 const (
@@ -32,6 +38,7 @@ type Metrics struct {
 	limited                     *prometheus.CounterVec
 	storeFailures               prometheus.Counter
 	streams                     prometheus.Gauge
+	reminderLag                 prometheus.Histogram
 	jwks                        map[string]prometheus.Counter // by result, all created up front
 }
 
@@ -61,13 +68,18 @@ func NewMetrics(version, commit string) *Metrics {
 		Name: "todo_event_streams",
 		Help: "Live event streams (GET /api/{user_id}/events) open now.",
 	})
+	m.reminderLag = prometheus.NewHistogram(prometheus.HistogramOpts{
+		Name:    "todo_reminder_lag_seconds",
+		Help:    "How long after its remind_at each reminder this replica fired was recorded (the contract allows 5 s).",
+		Buckets: reminderLagBuckets,
+	})
 	build := prometheus.NewGauge(prometheus.GaugeOpts{
 		Name:        "todo_build_info",
 		Help:        "Always 1; its labels name the running build.",
 		ConstLabels: prometheus.Labels{"version": version, "commit": commit},
 	})
 	build.Set(1)
-	reg.MustRegister(m.limited, m.storeFailures, m.streams, jwks, build,
+	reg.MustRegister(m.limited, m.storeFailures, m.streams, m.reminderLag, jwks, build,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -96,6 +108,10 @@ func (m *Metrics) EventStreams(delta int) { m.streams.Add(float64(delta)) }
 // which let its request pass (the rate limiter's OnStoreError; the limiter
 // logs the error).
 func (m *Metrics) RateLimitStoreFailed(error) { m.storeFailures.Inc() }
+
+// ReminderFired observes the lag of a reminder this replica fired: how
+// long after its remind_at it was recorded.
+func (m *Metrics) ReminderFired(lag time.Duration) { m.reminderLag.Observe(lag.Seconds()) }
 
 // RegisterDBPool adds the gauges and counters of a database/sql pool
 // (go_sql_*{db_name="name"}), read from its Stats at each scrape.

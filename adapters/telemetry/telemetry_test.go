@@ -16,6 +16,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/gin-gonic/gin"
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
@@ -268,7 +269,7 @@ func TestOtherMetrics(t *testing.T) {
 	m := MustTelemetry(t, nil).Metrics()
 	s := Scrape(t, m)
 	for _, series := range []string{`todo_rate_limited_total{scope="user"}`, `todo_rate_limited_total{scope="address"}`,
-		`todo_rate_limit_store_failures_total`, `todo_jwks_fetches_total{result="ok"}`} {
+		`todo_rate_limit_store_failures_total`, `todo_jwks_fetches_total{result="ok"}`, `todo_reminder_lag_seconds_count`} {
 		wantValue(t, s, series, 0)
 	}
 	wantValue(t, s, `todo_build_info{commit="abc123",version="v1.2.3"}`, 1)
@@ -277,6 +278,8 @@ func TestOtherMetrics(t *testing.T) {
 	m.RateLimited("user")
 	m.RateLimited("address")
 	m.RateLimitStoreFailed(errors.New("redis: connection refused"))
+	m.ReminderFired(300 * time.Millisecond)
+	m.ReminderFired(2 * time.Second)
 	db, err := sql.Open("sqlite", "file::memory:")
 	if err != nil {
 		t.Fatal(err)
@@ -293,6 +296,9 @@ func TestOtherMetrics(t *testing.T) {
 	wantValue(t, s, `todo_rate_limited_total{scope="user"}`, 2)
 	wantValue(t, s, `todo_rate_limited_total{scope="address"}`, 1)
 	wantValue(t, s, `todo_rate_limit_store_failures_total`, 1)
+	wantValue(t, s, `todo_reminder_lag_seconds_count`, 2)
+	wantValue(t, s, `todo_reminder_lag_seconds_bucket{le="0.5"}`, 1)
+	wantValue(t, s, `todo_reminder_lag_seconds_bucket{le="5"}`, 2)
 	wantValue(t, s, `go_sql_max_open_connections{db_name="test"}`, 3)
 	if !regexp.MustCompile(`(?m)^go_goroutines \d+$`).MatchString(s) || !strings.Contains(s, "process_cpu_seconds_total") {
 		t.Error("the Go runtime's and the process's metrics are missing")

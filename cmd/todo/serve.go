@@ -126,6 +126,7 @@ func options(c config.Config, logger *slog.Logger) []fx.Option {
 		httpapi.Module,
 		telemetryOptions(),
 		housekeeping,
+		reminders,
 		fx.Provide(
 			fx.Annotate(func() system.Clock { return system.Clock{} }, fx.As(new(ports.Clock))),
 			fx.Annotate(func() system.IDs { return system.IDs{} }, fx.As(new(ports.IDs))),

@@ -15,8 +15,7 @@ const (
 )
 
 // ChangeOp is what a change did to a task. The zero value is no operation;
-// a new kind of change (a reminder firing, say) is one more constant and
-// name here.
+// a new kind of change is one more constant and name here.
 type ChangeOp uint8
 
 // The operations of the change feed.
@@ -26,9 +25,10 @@ const (
 	ChangeDeleted                      // moved to the trash; the change carries no task
 	ChangeRestored                     // back from the trash
 	ChangePurged                       // removed from the trash for good; the change carries no task
+	ChangeReminder                     // the task's reminder fired; the task itself is unchanged (see Reminded)
 )
 
-var changeOpNames = [...]string{"", "created", "updated", "deleted", "restored", "purged"}
+var changeOpNames = [...]string{"", "created", "updated", "deleted", "restored", "purged", "reminder"}
 
 // String returns the operation's name as the feed spells it ("created").
 func (o ChangeOp) String() string {
@@ -72,7 +72,8 @@ type Change struct {
 	// Task is the task as the change left it; nil when Op is a tombstone.
 	Task *Task
 	// At is when the change was made: the task's UpdatedAt when it carries
-	// one, else the time of the deletion or purge.
+	// one, else the time of the deletion or purge; for a reminder, when it
+	// fired.
 	At time.Time
 }
 

@@ -51,7 +51,8 @@ type Task struct {
 	version     int64
 	plan        Plan
 	completedAt *time.Time
-	next        *ID // the occurrence completing this one made
+	next        *ID  // the occurrence completing this one made
+	armed       bool // the reminder will fire once remind_at has passed (see reminder.go)
 }
 
 // Draft is what a caller gives to create a task.
@@ -118,6 +119,7 @@ func NewFromPatch(id ID, owner identity.UserID, in Patch, now time.Time) (*Task,
 	if t.completed {
 		t.completedAt = &now
 	}
+	t.armed = !t.completed && t.plan.RemindAt != nil
 	return t, nil
 }
 
@@ -134,6 +136,10 @@ type Snapshot struct {
 	Plan        Plan
 	CompletedAt *time.Time
 	Next        *ID // NextOccurrenceID
+	// ReminderArmed: the reminder fires once RemindAt has passed (see
+	// Task.ReminderArmed). A store keeps it beside the task's fields; it
+	// is never set without a RemindAt, nor on a completed task.
+	ReminderArmed bool
 }
 
 // FromSnapshot rebuilds a task that a store read back. It trusts the store,
@@ -143,6 +149,7 @@ func FromSnapshot(s Snapshot) *Task {
 		id: s.ID, owner: s.Owner, title: s.Title, description: cloneString(s.Description),
 		completed: s.Completed, createdAt: s.CreatedAt.UTC(), updatedAt: s.UpdatedAt.UTC(),
 		version: s.Version, plan: s.Plan.clone(), completedAt: utcTime(s.CompletedAt), next: cloneID(s.Next),
+		armed: s.ReminderArmed && !s.Completed && s.Plan.RemindAt != nil,
 	}
 }
 
@@ -152,6 +159,7 @@ func (t *Task) Snapshot() Snapshot {
 		ID: t.id, Owner: t.owner, Title: t.title, Description: cloneString(t.description),
 		Completed: t.completed, CreatedAt: t.createdAt, UpdatedAt: t.updatedAt,
 		Version: t.version, Plan: t.plan.clone(), CompletedAt: cloneTime(t.completedAt), Next: cloneID(t.next),
+		ReminderArmed: t.armed,
 	}
 }
 
@@ -214,6 +222,7 @@ func (t *Task) Apply(p Patch, now time.Time) error {
 		return apperr.Invalid(fields...)
 	}
 
+	rearm := plan.remindAt && !equalTimes(t.plan.RemindAt, plan.plan.RemindAt)
 	changed := false
 	if p.Title.Present && title != t.title {
 		t.title, changed = title, true
@@ -233,6 +242,9 @@ func (t *Task) Apply(p Patch, now time.Time) error {
 	if p.Completed.Present && p.Completed.Value != t.completed {
 		t.setCompleted(p.Completed.Value, now)
 		changed = true
+	}
+	if rearm {
+		t.armReminder()
 	}
 	if changed {
 		t.touch(now)
@@ -254,14 +266,19 @@ func (t *Task) SetCompleted(done bool, now time.Time) {
 	}
 }
 
-// setCompleted sets the flag and when it became set.
+// setCompleted sets the flag and when it became set. Completing cancels
+// the reminder; un-completing arms it again only if it is still ahead
+// (see rearmIfAhead).
 func (t *Task) setCompleted(done bool, now time.Time) {
 	t.completed = done
 	t.completedAt = nil
+	t.armed = false
 	if done {
 		at := now.UTC().Truncate(Precision)
 		t.completedAt = &at
+		return
 	}
+	t.rearmIfAhead(now)
 }
 
 // Recur makes the next occurrence of a completed recurring task, with the
@@ -291,6 +308,7 @@ func (t *Task) Recur(id ID, now time.Time) *Task {
 		createdAt: now, updatedAt: now, version: 1, plan: t.plan.clone(),
 	}
 	next.plan.Due, next.plan.RemindAt = due, remind
+	next.armReminder()
 	t.next = cloneID(&id)
 	return next
 }

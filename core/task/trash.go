@@ -64,5 +64,13 @@ type TrashRef struct {
 }
 
 // Restore records that a trashed task came back as it was: a change, so
-// the version moves on and UpdatedAt moves forward.
-func (t *Task) Restore(now time.Time) { t.touch(now) }
+// the version moves on and UpdatedAt moves forward. Trashing cancelled its
+// reminder; it is armed again only if it is still ahead (a reminder whose
+// time passed in the trash stays missed, as one passed while completed).
+func (t *Task) Restore(now time.Time) {
+	t.armed = false
+	if !t.completed {
+		t.rearmIfAhead(now)
+	}
+	t.touch(now)
+}

@@ -64,6 +64,8 @@ func TaskRepository(t *testing.T, newRepo func(t *testing.T) ports.TaskRepositor
 		{"ExpiredTrash", testExpiredTrash},
 		{"PurgeRace", testPurgeRace},
 		{"PruneChanges", testPruneChanges},
+		{"DueReminders", testDueReminders},
+		{"FireRace", testFireRace},
 		{"KeyRoundTrip", testKeyRoundTrip},
 		{"KeyTaken", testKeyTaken},
 		{"KeyRolledBack", testKeyRolledBack},
