@@ -147,3 +147,12 @@ func (db *DB) Count(ctx context.Context, query string, args ...any) (int64, erro
 	err := db.read.DB.QueryRowContext(ctx, query, args...).Scan(&n)
 	return n, err
 }
+
+// PlanCounts returns how often PostgreSQL ran the prepared statement whose
+// text is st with a generic and with a custom plan, on the pool's
+// connection (open the DB with MaxOpenConns 1 so that there is one).
+func (db *DB) PlanCounts(ctx context.Context, st string) (generic, custom int64, err error) {
+	err = db.read.DB.QueryRowContext(ctx, `SELECT generic_plans, custom_plans FROM pg_prepared_statements
+		WHERE statement = $1`, st).Scan(&generic, &custom)
+	return generic, custom, err
+}

@@ -29,6 +29,13 @@ func wholeList(q task.Query) bool {
 		!paged(q)
 }
 
+// filtered reports whether q selects some of the owner's tasks only, by
+// a filter whose part of a list depends on its value and on the owner.
+func filtered(q task.Query) bool {
+	return q.Status != task.StatusAll || len(q.Priorities) > 0 || len(q.Tags) > 0 || q.Search != "" ||
+		q.DueFrom != nil || q.DueTo != nil || q.Overdue
+}
+
 // paged reports whether q asks for less than every task it matches.
 func paged(q task.Query) bool { return q.Limit > 0 || q.Offset > 0 || q.After != nil }
 
