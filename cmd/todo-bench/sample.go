@@ -15,7 +15,7 @@ import (
 // mix of priorities, a third completed, up to three tags of twenty (a few
 // common, most rare), a due date on most (some a date, some an instant,
 // from two months past to four months ahead), titles of 2-6 words and for
-// half the tasks a description of 8-25, drawn from 150 words with a skew.
+// half the tasks a description of 8-25, drawn from about 150 words with a skew.
 
 // sampleWords are drawn with a Zipf skew: the first are common.
 var sampleWords = strings.Fields(`the a to for and of on call email buy check
