@@ -4,6 +4,9 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -24,6 +27,9 @@ type plannedQuery struct {
 	args          []any
 	index         string
 	ordered, seek bool
+	// sortIndex, for a filtered page: the index of its sort, which SQLite
+	// must read in order, testing the filters on each row.
+	sortIndex string
 	// sortsUnderPolicies: under the row-level security policies the
 	// planner may read the user's few rows through the index and sort them
 	// (a first page of the trash or the feed: tens to hundreds of rows).
@@ -81,11 +87,24 @@ func plannedQueries(db *sqlstore.DB, owner identity.UserID, id task.ID, at time.
 		"due":      {DueFrom: &from, DueTo: &to},
 		"due from": {DueFrom: &from},
 		"overdue":  {Overdue: true, Now: at},
-		"counted":  {Count: true},
+		// A search tests the owner's rows as an index yields them: composed
+		// with other filters and sorts it must still start from one of
+		// the owner's indexes.
+		"search, status and tag by due date": {Search: "Task 7", Status: task.StatusPending, Tags: []string{"home"},
+			Sort: task.SortDueDate},
+		"search and priority by title": {Search: "Task 7", Priorities: []task.Priority{task.PriorityHigh}, Sort: task.SortTitle},
+		"counted":                      {Count: true},
 		"counted after": {Count: true, Sort: task.SortTitle,
 			After: &task.Position{Sort: task.SortTitle, Text: "task 7", ID: id}},
 	} {
 		page(name, "", false, q)
+		if !q.Count {
+			desc := 0
+			if q.Descending() {
+				desc = 1
+			}
+			out[len(out)-1].sortIndex = sortIndexes[q.Sort][desc]
+		}
 	}
 	return out
 }
@@ -267,6 +286,12 @@ func TestSQLitePlansUseIndexes(t *testing.T) {
 			t.Errorf("%s: plan %q; want a SEARCH of %s using %s, no SCAN, ordered=%v, seek=%v\n%s",
 				q.name, got, table, want, q.ordered, q.seek, q.sql)
 		}
+		// SQLite has no statistics to tell a narrow filter from a wide one:
+		// a filtered list reads its sort's index in order, so it stops once
+		// the page is full, and never sorts the owner's rows.
+		if q.sortIndex != "" && (!strings.Contains(got, "USING INDEX "+q.sortIndex+" (user_id=?)") || strings.Contains(got, "TEMP B-TREE")) {
+			t.Errorf("%s: plan %q; want %s read in order, with no sort\n%s", q.name, got, q.sortIndex, q.sql)
+		}
 	}
 }
 
@@ -298,4 +323,244 @@ func mustRaw(t *testing.T, driver, dsn string) *sql.DB {
 	}
 	t.Cleanup(func() { raw.Close() })
 	return raw
+}
+
+// largeOwnerLists are the lists whose plans are checked for an owner with
+// 10,000 tasks: every sort in both directions, a later page of two, every
+// filter, and the search composed with other filters. sortIndex names the
+// index a sort must read in order, with no sort of its own; filters may
+// instead read an index that narrows them (priority's, the due date's)
+// and sort what it finds, but must never sort all of the owner's rows.
+func largeOwnerLists(now time.Time) []struct {
+	name      string
+	q         task.Query
+	sortIndex string
+	page3     bool
+} {
+	type l = struct {
+		name      string
+		q         task.Query
+		sortIndex string
+		page3     bool
+	}
+	week := now.Add(7 * 24 * time.Hour)
+	var out []l
+	for f, indexes := range sortIndexes {
+		for i, o := range []task.Order{task.OrderAsc, task.OrderDesc} {
+			out = append(out, l{name: fmt.Sprintf("%s %s", f, o), q: task.Query{Sort: f, Order: o}, sortIndex: indexes[i]})
+		}
+	}
+	return append(out,
+		l{name: "page 3", q: task.Query{}, sortIndex: "tasks_user_id_created_at_id_idx", page3: true},
+		l{name: "due_date page 3", q: task.Query{Sort: task.SortDueDate}, sortIndex: "tasks_user_id_due_asc_id_idx", page3: true},
+		l{name: "status", q: task.Query{Status: task.StatusPending}},
+		l{name: "completed", q: task.Query{Status: task.StatusCompleted}},
+		l{name: "priority", q: task.Query{Priorities: []task.Priority{task.PriorityUrgent}}},
+		l{name: "status and priority", q: task.Query{Status: task.StatusPending, Priorities: []task.Priority{task.PriorityHigh}}},
+		l{name: "tag", q: task.Query{Tags: []string{"errands"}}},
+		l{name: "two tags", q: task.Query{Tags: []string{"work", "home"}}},
+		l{name: "search", q: task.Query{Search: "invoice"}},
+		l{name: "search, no match", q: task.Query{Search: "zzqx"}},
+		l{name: "due range", q: task.Query{DueFrom: &now, DueTo: &week}},
+		l{name: "due from", q: task.Query{DueFrom: &now}},
+		l{name: "overdue", q: task.Query{Overdue: true, Now: now}},
+		l{name: "search, status, tag by due date", q: task.Query{Search: "invoice", Status: task.StatusPending,
+			Tags: []string{"work"}, Sort: task.SortDueDate}},
+		l{name: "search and priority by title", q: task.Query{Search: "invoice",
+			Priorities: []task.Priority{task.PriorityHigh, task.PriorityUrgent}, Sort: task.SortTitle}},
+		l{name: "counted", q: task.Query{Count: true}},
+	)
+}
+
+// largeOwnerSeed fills tasks (PostgreSQL) with 200,000 rows: an owner
+// "heavy" with 10,000 and 2,000 owners with 95 each, as the load tool's
+// sample tasks are: a skewed mix of priorities, a third completed, up to
+// two tags of twenty (a few common), most with a due date, titles and for
+// half a description drawn from words with a skew.
+const largeOwnerSeed = `SELECT setseed(0.25);
+WITH w AS (SELECT ARRAY['the','to','for','call','email','buy','check','fix','send','book','pay','review','update',
+        'plan','report','team','client','project','invoice','doctor','milk','car','bank','tax','rent','garden','gift',
+        'flight','ticket','contract','slides','notes','backup','phone','form','refund','deploy','bug','test','recipe']::text[] AS words,
+    ARRAY['work','home','errands','family','health','finance','shopping','school','travel','garden','car','reading',
+        'fitness','kids','admin','calls','ideas','waiting','someday','volunteer']::text[] AS tags),
+r AS (SELECT i, CASE WHEN i <= 10000 THEN 'heavy' ELSE 'user-' || (i % 2000) END AS owner,
+        random() AS p, random() < 0.34 AS done, random() AS has_due, random() AS due, random() AS t1, random() AS t2,
+        random() < 0.5 AS has_desc, w.words, w.tags
+    FROM generate_series(1, 200000) AS i, w),
+s AS (SELECT r.*,
+        (SELECT string_agg(words[1 + floor(40 * random() ^ 2)::int], ' ' ORDER BY g) FROM generate_series(1, 2 + i % 5) AS g) AS title,
+        CASE WHEN has_desc THEN (SELECT string_agg(words[1 + floor(40 * random() ^ 2)::int], ' ' ORDER BY g)
+            FROM generate_series(1, 8 + i % 17) AS g) END AS description,
+        array_remove(ARRAY[CASE WHEN t1 < 0.6 THEN tags[1 + floor(10 * t1 ^ 2 / 0.36)::int] END,
+            CASE WHEN t2 < 0.3 THEN tags[11 + floor(10 * t2 / 0.3)::int] END], NULL) AS tagset
+    FROM r)
+INSERT INTO tasks (id, user_id, title, title_key, description, description_key, completed, completed_at,
+        created_at, updated_at, priority, tags, tag_keys, due_at)
+SELECT gen_random_uuid(), owner, title, title, description, description, done, CASE WHEN done THEN now() END,
+    now() - i * interval '1 minute', now() - i * interval '1 minute',
+    CASE WHEN p < 0.2 THEN 0 WHEN p < 0.7 THEN 1 WHEN p < 0.92 THEN 2 ELSE 3 END, tagset, tagset,
+    CASE WHEN has_due < 0.7 THEN now() + (due * 180 - 60) * interval '1 day' END
+FROM s`
+
+// TestPostgresPlansForALargeOwner checks the plans of every list of an
+// owner with 10,000 tasks (the per-user limit) among 200,000, through the
+// store's own ExplainList, as a role the row-level security policies bind:
+// both the custom plan, made for the owner's own values, and the generic
+// one, which the server's prepared statements switch to after five runs
+// and which judges by an average owner of 100 tasks. Every list must go
+// through one of the owner's indexes (a search or a tag filter too: they
+// test the owner's rows as an index yields them, never the whole table), a
+// sort must read its index in order, and no list may sort all of the
+// owner's rows.
+func TestPostgresPlansForALargeOwner(t *testing.T) {
+	t.Parallel()
+	roles := sqlstoretest.MustCreatePostgresDBWithRoles(t)
+	sqlstoretest.MustMigrate(t, sqlstoretest.MustOpen(t, roles.OwnerURL, sqlstore.Options{AppRole: roles.App}))
+	raw := mustRaw(t, "pgx", roles.AdminURL)
+	if _, err := raw.Exec(largeOwnerSeed); err != nil {
+		t.Fatalf("seed: %v", err)
+	}
+	if _, err := raw.Exec("ANALYZE tasks"); err != nil {
+		t.Fatal(err)
+	}
+	db := sqlstoretest.MustOpen(t, roles.AppURL, sqlstore.Options{MaxOpenConns: 1})
+	repo := sqlstore.NewTaskRepository(db)
+	ctx := t.Context()
+	for _, l := range largeOwnerLists(time.Now().UTC()) {
+		q := l.q
+		q.Limit = 50
+		if l.page3 {
+			for range 2 {
+				page, err := repo.List(ctx, "heavy", q)
+				if err != nil || page.Next == nil {
+					t.Fatalf("%s: %v, next %v", l.name, err, page.Next)
+				}
+				q.After = page.Next
+			}
+		}
+		p, err := repo.ExplainList(ctx, "heavy", q)
+		if err != nil {
+			t.Fatalf("%s: %v\n%s", l.name, err, p.Statement)
+		}
+		// What the server runs: a filtered list planned for its values every
+		// time; any other, after five runs, the generic plan if it does not
+		// look dearer.
+		for range 7 {
+			if _, err := repo.List(ctx, "heavy", q); err != nil {
+				t.Fatal(err)
+			}
+		}
+		generic, custom, err := db.PlanCounts(ctx, p.Statement)
+		if err != nil {
+			t.Fatalf("%s: %v", l.name, err)
+		}
+		plans := []struct{ kind, text string }{{"custom", p.Plan}, {"generic", p.Generic}}
+		if isFiltered(l.q) {
+			if generic > 0 || custom < 7 {
+				t.Errorf("%s: ran %d generic and %d custom plans, want custom ones only", l.name, generic, custom)
+			}
+			plans = plans[:1]
+		}
+		for _, plan := range plans {
+			read, matched := rowsRead(plan.text)
+			t.Logf("%s, %s plan: %s, %d rows read, %d matched, %s", l.name, plan.kind, strings.Join(planIndexRE.FindAllString(plan.text, -1), ", "),
+				read, matched, planTimeRE.FindString(plan.text))
+			if problem := largeOwnerPlanProblem(plan.text, l.sortIndex, l.q.Count); problem != "" {
+				t.Errorf("%s, %s plan: %s\n%s\n%s", l.name, plan.kind, problem, p.Statement, plan.text)
+			}
+		}
+		if l.name == "created asc" && !strings.Contains(p.Plan, "rows=51 loops=1") {
+			t.Errorf("the acting user's rows are not visible to ExplainList (want a page of 51 rows):\n%s", p.Plan)
+		}
+	}
+}
+
+// isFiltered reports whether q has a filter (the owner's aside).
+func isFiltered(q task.Query) bool {
+	return q.Status != task.StatusAll || len(q.Priorities) > 0 || len(q.Tags) > 0 || q.Search != "" ||
+		q.DueFrom != nil || q.DueTo != nil || q.Overdue
+}
+
+var (
+	planIndexRE = regexp.MustCompile(`(Index Scan|Index Only Scan|Bitmap Index Scan)(?: Backward)? (?:using|on) (\S+)`)
+	planScanRE  = regexp.MustCompile(`(?:Bitmap Heap Scan|Index Scan|Index Only Scan)(?: Backward)?(?: using \S+)? on tasks .*actual time=\S+ rows=(\d+) loops=(\d+)`)
+	planTimeRE  = regexp.MustCompile(`Execution Time: \S+ ms`)
+	planDropRE  = regexp.MustCompile(`Rows Removed by (?:Filter|Index Recheck): (\d+)`)
+)
+
+// largeOwnerPlanProblem says what is wrong with a plan of the large
+// owner's list, or "": a sequential scan of tasks, no index of the
+// owner's, another index than the sort's or a sort where the sort's index
+// must be read in order, or a sort after reading half the owner's rows or
+// more (unless counted: a count reads every match).
+func largeOwnerPlanProblem(plan, sortIndex string, counted bool) string {
+	if strings.Contains(plan, "Seq Scan on tasks") {
+		return "a sequential scan of tasks"
+	}
+	var owners []string
+	for _, m := range planIndexRE.FindAllStringSubmatch(plan, -1) {
+		if strings.HasPrefix(m[2], "tasks_user_id_") {
+			owners = append(owners, m[2])
+		}
+	}
+	sorts := strings.Contains(plan, "Sort Key:")
+	switch {
+	case len(owners) == 0:
+		return "no index of the owner's"
+	case sortIndex != "" && !slices.Contains(owners, sortIndex):
+		return "does not read " + sortIndex
+	case sortIndex != "" && sorts:
+		return "sorts instead of reading " + sortIndex + " in order"
+	case sorts && !counted:
+		// Reading half the owner's rows or more, then sorting the matches,
+		// when there are enough of them that the sort's index read in
+		// order would have filled the page after a fifth of that.
+		if read, matched := rowsRead(plan); read >= 5000 && matched >= 250 {
+			return "reads " + strconv.Itoa(read) + " of the owner's rows and sorts the " + strconv.Itoa(matched) + " that match"
+		}
+	}
+	return ""
+}
+
+// rowsRead adds up the rows the scans of tasks in an EXPLAIN ANALYZE
+// read (those they returned and those their filters dropped) and those
+// they returned.
+func rowsRead(plan string) (read, returned int) {
+	n, scanning := 0, false
+	for line := range strings.SplitSeq(plan, "\n") {
+		if m := planScanRE.FindStringSubmatch(line); m != nil {
+			rows, _ := strconv.Atoi(m[1])
+			loops, _ := strconv.Atoi(m[2])
+			n, scanning = n+rows*loops, true
+			returned += rows * loops
+			continue
+		}
+		if strings.Contains(line, "->") {
+			scanning = false
+		}
+		if m := planDropRE.FindStringSubmatch(line); m != nil && scanning {
+			dropped, _ := strconv.Atoi(m[1])
+			n += dropped
+		}
+	}
+	return n, returned
+}
+
+// TestSQLiteExplainList checks that ExplainList shows SQLite's plan of the
+// statement List sends, and how long it took.
+func TestSQLiteExplainList(t *testing.T) {
+	t.Parallel()
+	db := sqlstoretest.MustOpenSQLite(t, sqlstore.Options{})
+	repo := sqlstore.NewTaskRepository(db)
+	q := task.Query{Tags: []string{"home"}, Sort: task.SortDueDate, Limit: 50}
+	p, err := repo.ExplainList(t.Context(), "user-7", q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := db.ListStatement("user-7", q)
+	if p.Statement != want || p.Generic != "" ||
+		!strings.Contains(p.Plan, "SEARCH tasks USING INDEX tasks_user_id_due_asc_id_idx (user_id=?)") ||
+		!strings.Contains(p.Plan, "Execution Time: ") {
+		t.Errorf("ExplainList: %+v", p)
+	}
 }

@@ -165,3 +165,12 @@ func DueRemindersStatement(d Dialect) string {
 	}
 	return postgresSQL.feedStatements().dueReminders
 }
+
+// PlanCounts returns how often PostgreSQL ran the prepared statement whose
+// text is st with a generic and with a custom plan, on the pool's
+// connection (open the DB with MaxOpenConns 1 so that there is one).
+func (db *DB) PlanCounts(ctx context.Context, st string) (generic, custom int64, err error) {
+	err = db.read.DB.QueryRowContext(ctx, `SELECT generic_plans, custom_plans FROM pg_prepared_statements
+		WHERE statement = $1`, st).Scan(&generic, &custom)
+	return generic, custom, err
+}

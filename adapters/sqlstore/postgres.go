@@ -117,8 +117,26 @@ func (e pgEngine) withConn(ctx context.Context, fn func(context.Context, *pgx.Co
 // lasts, so the setting binds the statement and nothing after it, through
 // a transaction pooler too.
 func (e pgEngine) read(ctx context.Context, owner identity.UserID, st string, args []any, each func(row) error) error {
+	return e.readPlanned(ctx, owner, st, args, false, each)
+}
+
+// readFiltered is read for a filtered list, planned for its own values
+// every time (plan_cache_mode = force_custom_plan, set with the acting
+// user). A prepared statement otherwise switches to a generic plan after
+// five runs, one that does not look at the values and so judges every
+// owner by the average one: an owner of 100 tasks, for whom a filter
+// leaves a page's worth or less, so that reading all of them and sorting
+// what matches costs the same as reading the sort's index in order. For
+// an owner with 10,000 tasks the first reads all 10,000 to fill a page
+// that the second fills after a few hundred (see docs/benchmarks.md).
+// Planning a list costs a fraction of what such a read does.
+func (e pgEngine) readFiltered(ctx context.Context, owner identity.UserID, st string, args []any, each func(row) error) error {
+	return e.readPlanned(ctx, owner, st, args, true, each)
+}
+
+func (e pgEngine) readPlanned(ctx context.Context, owner identity.UserID, st string, args []any, custom bool, each func(row) error) error {
 	return e.withConn(ctx, func(ctx context.Context, c *pgx.Conn) error {
-		t := &pgTx{conn: c, ctx: ctx, owner: owner}
+		t := &pgTx{conn: c, ctx: ctx, owner: owner, customPlan: custom}
 		if err := t.flush(ctx, &pgWrite{sql: st, args: args}, each); err != nil {
 			t.rollback()
 			return err
@@ -131,6 +149,11 @@ func (e pgEngine) read(ctx context.Context, owner identity.UserID, st string, ar
 // policies of migrations/postgres/20261206000001_row_level_security let it
 // see and write only that user's rows. Every transaction sends it first.
 const setUser = "SELECT set_config('app.user_id', $1::text, true)"
+
+// setUserCustomPlan is setUser for a filtered list (see readFiltered): it
+// also has the statement after it planned for its own values, for the
+// rest of the transaction.
+const setUserCustomPlan = "SELECT set_config('app.user_id', $1::text, true), set_config('plan_cache_mode', 'force_custom_plan', true)"
 
 // setHousekeeping marks a transaction that acts for no user as the
 // housekeeping's: the policies of 20261206000002_feed_row_level_security
@@ -192,6 +215,9 @@ type pgTx struct {
 	begun   bool      // BEGIN was sent: the transaction spans several batches
 	sent    bool      // something reached the server: there may be a transaction to end
 	after   []pgWrite // statements sent just after the COMMIT, in its batch (see notifyChanges)
+	// customPlan: the first batch has its statements planned for their
+	// values (setUserCustomPlan instead of setUser).
+	customPlan bool
 }
 
 // notifyChanges tells the listeners of every replica (see Listener) that
@@ -274,6 +300,9 @@ func (t *pgTx) flush(ctx context.Context, read *pgWrite, each ...func(row) error
 			pending = append(pending, pgWrite{sql: "BEGIN"})
 		}
 		set := pgWrite{sql: setUser, args: []any{string(t.owner)}}
+		if t.customPlan {
+			set.sql = setUserCustomPlan
+		}
 		if t.owner == noOwner {
 			set = pgWrite{sql: setHousekeeping}
 		}

@@ -41,6 +41,10 @@ type sqlDialect struct {
 	// rowsOnExpressions: a row comparison whose first member is an
 	// expression still searches an index on that expression.
 	rowsOnExpressions bool
+	// dueFiltersOnColumn: a due date filter of a list sorted otherwise is
+	// written on the column, which no index has, instead of on the due
+	// date index's key (see dueFilter).
+	dueFiltersOnColumn bool
 	// substring is the function that finds text in text: position or 0.
 	substring string
 	// noLimit is what LIMIT takes for "all": SQLite needs a LIMIT before an
@@ -62,8 +66,8 @@ var (
 	// comes before year 1, hour 24 of the last day after its last
 	// microsecond.
 	sqliteSQL = sqlDialect{
-		jsonArrays: true,
-		beforeAll:  "'0000-01-01T00:00:00.000000Z'", afterAll: "'9999-12-31T24:00:00.000000Z'",
+		jsonArrays: true, dueFiltersOnColumn: true,
+		beforeAll: "'0000-01-01T00:00:00.000000Z'", afterAll: "'9999-12-31T24:00:00.000000Z'",
 		substring: "instr", noLimit: "-1", bun: sqlitedialect.New(),
 	}
 )

@@ -150,6 +150,13 @@ func (e *sqliteEngine) read(ctx context.Context, _ identity.UserID, st string, a
 	return scanSQLiteRows(rows, each)
 }
 
+// readFiltered is read: SQLite plans a statement once, when it is
+// prepared, without statistics (the store never runs ANALYZE), so its plan
+// never depends on the values.
+func (e *sqliteEngine) readFiltered(ctx context.Context, owner identity.UserID, st string, args []any, each func(row) error) error {
+	return e.read(ctx, owner, st, args, each)
+}
+
 // timeArg: SQLite keeps times as fixed-width text (see timestampLayout).
 func (*sqliteEngine) timeArg(t time.Time) any { return t.UTC().Format(timestampLayout) }
 

@@ -35,6 +35,10 @@ type TaskRepository struct {
 type engine interface {
 	// read runs one read statement on its own and calls each for every row.
 	read(ctx context.Context, owner identity.UserID, st string, args []any, each func(row) error) error
+	// readFiltered is read for a filtered list, whose best plan depends
+	// on its values: how many tasks the owner has, how many the filters
+	// leave.
+	readFiltered(ctx context.Context, owner identity.UserID, st string, args []any, each func(row) error) error
 	// atomic runs fn in one transaction.
 	atomic(ctx context.Context, owner identity.UserID, fn func(txEngine) error) error
 	// timeArg turns a time into the parameter the database stores.
@@ -106,7 +110,11 @@ func (r *TaskRepository) List(ctx context.Context, owner identity.UserID, q task
 	list := make([]*task.Task, 0, 16)
 	total := 0
 	var head task.FeedPosition
-	err := r.db.engine.read(ctx, owner, st, args, func(rw row) error {
+	read := r.db.engine.read
+	if filtered(q) {
+		read = r.db.engine.readFiltered
+	}
+	err := read(ctx, owner, st, args, func(rw row) error {
 		var t *task.Task
 		var err error
 		head, t, total, err = rw.listed(counted)

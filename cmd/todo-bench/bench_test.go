@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"os"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -27,7 +28,7 @@ func TestMain(m *testing.M) {
 func TestRunSQLite(t *testing.T) {
 	t.Parallel()
 	rep := mustRun(t, "--store", "sqlite", "--catchup", "250", "--catchup-page", "100")
-	checkReport(t, rep, "sqlite")
+	checkReport(t, rep, "sqlite", defaultOps)
 	if c := rep.Catchup; c == nil || c.Changes != 250 || c.PageSize != 100 || len(c.RunsSecs) != catchupRuns ||
 		c.Rate <= 0 || c.PageP50ms <= 0 || c.PageBytes <= 0 {
 		t.Errorf("catch-up report: %+v", rep.Catchup)
@@ -39,7 +40,51 @@ func TestRunPostgres(t *testing.T) {
 	admin := mustPostgres(t)
 	// net/http here, the raw client against SQLite: both drive the real server.
 	rep := mustRun(t, "--store", "postgres", "--pg-admin-url", admin, "--client", "net/http")
-	checkReport(t, rep, "postgres")
+	checkReport(t, rep, "postgres", defaultOps)
+}
+
+// TestRunListScenarios runs the list scenarios on both stores with a small
+// heavy user: each reads a page of 50 (the third through the Link of the
+// first two), and the plans of every filter and sort come back.
+func TestRunListScenarios(t *testing.T) {
+	t.Parallel()
+	ops := []string{"list", "list-filter", "list-tag", "list-search", "list-due", "list-page3"}
+	for _, store := range []string{"sqlite", "postgres"} {
+		t.Run(store, func(t *testing.T) {
+			t.Parallel()
+			args := []string{"--store", store, "--ops", strings.Join(ops, ","), "--heavy-users", "1", "--heavy-tasks", "600", "--explain"}
+			if store == "postgres" {
+				args = append(args, "--pg-admin-url", mustPostgres(t))
+			}
+			rep := mustRun(t, args...)
+			checkReport(t, rep, store, ops)
+			if len(rep.Scenarios) != len(ops)-1 {
+				t.Fatalf("scenarios %+v", rep.Scenarios)
+			}
+			for _, s := range rep.Scenarios {
+				filters := s.Op == "list-filter" || s.Op == "list-tag" || s.Op == "list-search"
+				if s.Tasks != 600 || s.Matches <= 0 || s.Matches > s.Tasks || filters == (s.Matches == s.Tasks) {
+					t.Errorf("%s selects %d of %d tasks", s.Op, s.Matches, s.Tasks)
+				}
+			}
+			for _, r := range rep.Ops {
+				if r.Op != "list" && (r.Service.MeanBytes < 50*200 || r.Service.MeanBytes > 51*1000) {
+					t.Errorf("%s answered %v bytes on average: not a page of 50 tasks", r.Op, r.Service.MeanBytes)
+				}
+			}
+			if len(rep.ListPlans) < 20 {
+				t.Fatalf("%d list plans", len(rep.ListPlans))
+			}
+			// A table this small PostgreSQL may read whole; the store's tests
+			// check the plans of a large owner.
+			for _, p := range rep.ListPlans {
+				uses := strings.Contains(p.Plan, "tasks_user_id_") || store == "postgres" && strings.Contains(p.Plan, "on tasks")
+				if !uses || !strings.Contains(p.Statement, "FROM tasks") || (store == "postgres") != (p.Generic != "") {
+					t.Errorf("plan of %s: %s\ngeneric: %s", p.Name, p.Plan, p.Generic)
+				}
+			}
+		})
+	}
 }
 
 // mustRun runs the tool with a tiny load and returns its JSON report.
@@ -58,7 +103,7 @@ func mustRun(t *testing.T, args ...string) *report {
 	return &rep
 }
 
-func checkReport(t *testing.T, rep *report, store string) {
+func checkReport(t *testing.T, rep *report, store string, wantOps []string) {
 	t.Helper()
 	if rep.Store != store || rep.Users != 3 || rep.TasksPerUser != 50 || rep.Conns != 4 {
 		t.Errorf("report describes store=%q users=%d tasks=%d conns=%d", rep.Store, rep.Users, rep.TasksPerUser, rep.Conns)
@@ -79,8 +124,8 @@ func checkReport(t *testing.T, rep *report, store string) {
 			t.Errorf("list answered %v bytes on average: not 50 tasks", r.Service.MeanBytes)
 		}
 	}
-	if !slices.Equal(ops, allOps) {
-		t.Errorf("ops %v, want %v", ops, allOps)
+	if !slices.Equal(ops, wantOps) {
+		t.Errorf("ops %v, want %v", ops, wantOps)
 	}
 }
 

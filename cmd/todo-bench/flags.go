@@ -15,7 +15,13 @@ import (
 // lists it reads are still the seeded 50 tasks before CREATE adds to them.
 // The keyed writes run right after their plain twins, so the two see the
 // same machine.
-var allOps = []string{"list", "get", "create", "create-key", "update", "update-key", "toggle"}
+// The list scenarios (heavy.go) run right after LIST, to be compared with
+// it; they are not in the default set, since they load heavy users.
+var allOps = []string{"list", "list-filter", "list-tag", "list-search", "list-due", "list-page3",
+	"get", "create", "create-key", "update", "update-key", "toggle"}
+
+// defaultOps are the operations run when --ops names none.
+var defaultOps = []string{"list", "get", "create", "create-key", "update", "update-key", "toggle"}
 
 // The load clients.
 const (
@@ -46,6 +52,8 @@ type options struct {
 	noise       float64 // cores of other work that make a measurement noisy; 0: no check
 	retries     int
 	large       bool
+	heavyUsers  int // users the list scenarios read, each with heavyTasks tasks
+	heavyTasks  int
 	catchup     int // changes the feed catch-up reads; 0: no catch-up
 	catchupPage int
 	explain     bool
@@ -73,11 +81,13 @@ func parseFlags(args []string, logw io.Writer) (options, error) {
 	fs.IntVar(&o.dbConns, "db-conns", 0, "connections of the DB ceiling's pool, the store's own (default: --conns)")
 	fs.DurationVar(&o.duration, "duration", 15*time.Second, "measured time per operation and ceiling")
 	fs.DurationVar(&o.warmup, "warmup", time.Second, "unmeasured time before each measurement")
-	fs.StringVar(&ops, "ops", strings.Join(allOps, ","), "operations to drive (always run in the order "+strings.Join(allOps, ",")+")")
+	fs.StringVar(&ops, "ops", strings.Join(defaultOps, ","), "operations to drive (always run in the order "+strings.Join(allOps, ",")+"); the list-* scenarios read heavy users' lists")
 	fs.StringVar(&o.client, "client", clientRaw, "load client: raw (one HTTP/1.1 connection per worker, wrk-like) or net/http")
 	fs.Float64Var(&o.noise, "noise", 0.15, "wait for a quiet machine before each measurement, and repeat one during which other work took more CPU cores than this (0: off)")
 	fs.IntVar(&o.retries, "retries", 2, "times a noisy measurement is repeated")
 	fs.BoolVar(&o.large, "large", false, "also load 10,000 users x 100 tasks (1,000,000 rows) through the store's repository")
+	fs.IntVar(&o.heavyUsers, "heavy-users", 2, "with a list-* scenario: users whose lists it reads, loaded through the store's repository")
+	fs.IntVar(&o.heavyTasks, "heavy-tasks", 10_000, "with a list-* scenario: sample tasks of each heavy user (at least 150: the third page)")
 	fs.IntVar(&o.catchup, "catchup", 0, "also make this many changes of one user, then read them from the change feed from the start (e.g. 100000)")
 	fs.IntVar(&o.catchupPage, "catchup-page", 1000, "the page size (limit) of the catch-up's reads, 1 to 1000")
 	fs.BoolVar(&o.explain, "explain", false, "PostgreSQL: print the generic plans of the store's Get and List (with --large: do they use the indexes?)")
@@ -147,8 +157,10 @@ func (o options) validate() error {
 		return errors.New("--client raw speaks plain HTTP only; use --client net/http for an https target")
 	case o.catchup < 0 || o.catchupPage < 1 || o.catchupPage > 1000:
 		return errors.New("--catchup must not be negative, --catchup-page from 1 to 1000")
-	case o.large && o.target != "" && o.databaseURL == "":
-		return errors.New("--large with --target needs --database-url")
+	case o.wantsHeavy() && (o.heavyUsers < 1 || o.heavyTasks < 3*50):
+		return errors.New("the list scenarios need --heavy-users of at least 1 and --heavy-tasks of at least 150")
+	case (o.large || o.wantsHeavy()) && o.target != "" && o.databaseURL == "":
+		return errors.New("--large and the list scenarios with --target need --database-url")
 	}
 	return nil
 }

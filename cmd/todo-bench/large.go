@@ -25,13 +25,12 @@ const (
 	largeConns = 4
 )
 
-// largeTask returns the k-th background task: user k/largePerUser's, made
-// as the server makes a task (a UUIDv7 id, the title trimmed, version 1),
-// created k microseconds after base, so all of them before every seeded
-// task.
-func largeTask(k int, base time.Time) (*task.Task, error) {
-	return task.New(system.IDs{}.NewID(), largeOwner(k/largePerUser),
-		task.Draft{Title: "Background task " + strconv.Itoa(k%largePerUser), Completed: k%3 == 0},
+// largeTask returns the k-th background task: user k/largePerUser's, a
+// sample task (see sample.go) made as the server makes a task (a UUIDv7
+// id, the title trimmed, version 1), created k microseconds after base, so
+// all of them before every seeded task.
+func largeTask(k int, s *sampler, base time.Time) (*task.Task, error) {
+	return task.New(system.IDs{}.NewID(), largeOwner(k/largePerUser), s.draft(),
 		base.Add(time.Duration(k)*time.Microsecond))
 }
 
@@ -102,9 +101,10 @@ feed:
 }
 
 func createLargeUser(ctx context.Context, repo ports.TaskRepository, u int, base time.Time) error {
+	s := newSampler(uint64(u), base)
 	return repo.Atomic(ctx, largeOwner(u), func(tx ports.TaskTx) error {
 		for k := u * largePerUser; k < (u+1)*largePerUser; k++ {
-			t, err := largeTask(k, base)
+			t, err := largeTask(k, s, base)
 			if err != nil {
 				return err
 			}

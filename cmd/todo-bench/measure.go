@@ -5,6 +5,7 @@ import (
 	"errors"
 	"math"
 	"net/http"
+	"strconv"
 )
 
 // report is the whole run, as --json prints it.
@@ -27,8 +28,22 @@ type report struct {
 	Ops            []opReport `json:"ops"`
 	// Plans are the hot statements' query plans (--explain), by operation.
 	Plans map[string]string `json:"plans,omitempty"`
+	// ListPlans are the plans of every filter and sort of a heavy user's
+	// list (--explain with a list scenario).
+	ListPlans []listPlan `json:"list_plans,omitempty"`
+	// Scenarios say how many of the heavy users' tasks each list scenario
+	// selects.
+	Scenarios []scenarioReport `json:"scenarios,omitempty"`
 	// Catchup is the feed catch-up scenario (--catchup).
 	Catchup *catchupReport `json:"catchup,omitempty"`
+}
+
+// scenarioReport is a list scenario's request and what it selects.
+type scenarioReport struct {
+	Op      string `json:"op"`
+	Request string `json:"request"` // the query, without the user
+	Matches int    `json:"matches"` // the heavy users' tasks its filters select
+	Tasks   int    `json:"tasks"`   // the heavy users' tasks
 }
 
 // opReport is one operation beside its ceilings.
@@ -52,6 +67,9 @@ func (b *bench) measure(ctx context.Context) (*report, error) {
 	if b.o.explain {
 		var err error
 		if rep.Plans, err = b.explain(ctx); err != nil {
+			return nil, err
+		}
+		if rep.ListPlans, err = b.explainLists(ctx); err != nil {
 			return nil, err
 		}
 	}
@@ -131,7 +149,21 @@ func wantStatus(op string) int {
 
 func (b *bench) newReport(ctx context.Context) *report {
 	o := b.o
+	var scen []scenarioReport
+	for _, op := range o.ops {
+		if s, ok := scenarioOf(op); ok {
+			req := "limit=" + strconv.Itoa(listPageSize)
+			if s.query != "" {
+				req += "&" + s.query
+			}
+			if s.pages > 0 {
+				req += ", then its Link " + strconv.Itoa(s.pages) + " times"
+			}
+			scen = append(scen, scenarioReport{Op: op, Request: req, Matches: b.matches[op], Tasks: o.heavyUsers * o.heavyTasks})
+		}
+	}
 	return &report{
+		Scenarios:      scen,
 		Machine:        b.machine(ctx),
 		Store:          string(b.store.dialect),
 		Target:         o.target,

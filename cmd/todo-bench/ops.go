@@ -25,6 +25,12 @@ type call struct {
 // random seeded user (and one of its seeded tasks), with that user's token.
 // Routes are the original family, /api/{user_id}/{task_id}.
 func (b *bench) callsOf(op string) func(w *worker) call {
+	if _, ok := scenarioOf(op); ok {
+		return func(w *worker) call {
+			h := b.pickHeavy(w)
+			return call{method: http.MethodGet, path: h.paths[op], header: h.auth, want: http.StatusOK}
+		}
+	}
 	switch op {
 	case "list":
 		return func(w *worker) call {

@@ -49,9 +49,75 @@ func writeTable(w io.Writer, rep *report) {
 			thousands(float64(c.Changes)), c.PageSize, secs(c.RunsSecs), thousands(c.Rate), c.PageP50ms, c.PageP99ms, c.PageMaxms,
 			thousands(c.PageBytes), c.SeedSecs)
 	}
+	writeScenarios(w, rep)
 	writeCeilingDetails(w, rep)
 	writePlans(w, rep)
+	writeListPlans(w, rep)
 	writeErrors(w, rep)
+}
+
+// writeScenarios shows each list scenario beside the plain LIST of the
+// same run, against the target: at least half LIST's requests per second,
+// p99 at most 25 ms.
+func writeScenarios(w io.Writer, rep *report) {
+	if len(rep.Scenarios) == 0 {
+		return
+	}
+	var list *result
+	for i := range rep.Ops {
+		if rep.Ops[i].Op == "list" {
+			list = &rep.Ops[i].Service
+		}
+	}
+	fmt.Fprintf(w, "\nlist scenarios: heavy users' lists (%s sample tasks in all), pages of %d; LIST is a seeded user's whole list of %d\n",
+		thousands(float64(rep.Scenarios[0].Tasks)), listPageSize, rep.TasksPerUser)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "op\trequest\tselects\treq/s\tof LIST\tp50 ms\tp99 ms\ttarget (>= 50 % of LIST, p99 <= 25 ms)\t")
+	for _, sc := range rep.Scenarios {
+		var r *result
+		for i := range rep.Ops {
+			if rep.Ops[i].Op == sc.Op {
+				r = &rep.Ops[i].Service
+			}
+		}
+		if r == nil {
+			continue
+		}
+		ratio, verdict := "-", "-"
+		if list != nil && list.RPS > 0 {
+			ratio = percent(r.RPS / list.RPS)
+			verdict = "met"
+			if r.RPS < list.RPS/2 || r.P99ms > 25 {
+				verdict = "NOT met"
+			}
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s (%.1f %%)\t%s\t%s\t%.2f\t%.2f\t%s\t\n", sc.Op, sc.Request, thousands(float64(sc.Matches)),
+			100*float64(sc.Matches)/float64(max(sc.Tasks, 1)), thousands(r.RPS), ratio, r.P50ms, r.P99ms, verdict)
+	}
+	_ = tw.Flush()
+}
+
+// writeListPlans lists a line about each plan, then the plans.
+func writeListPlans(w io.Writer, rep *report) {
+	if len(rep.ListPlans) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "\nplans of a heavy user's lists (limit %d): the owner's indexes read; PostgreSQL: custom plan, then generic\n", listPageSize)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	for _, p := range rep.ListPlans {
+		fmt.Fprintf(tw, "%s\t%s\t", p.Name, planSummary(p.Plan))
+		if p.Generic != "" {
+			fmt.Fprintf(tw, "%s\t", planSummary(p.Generic))
+		}
+		fmt.Fprintln(tw)
+	}
+	_ = tw.Flush()
+	for _, p := range rep.ListPlans {
+		fmt.Fprintf(w, "\nplan of %s:\n  %s\n", p.Name, strings.ReplaceAll(p.Plan, "\n", "\n  "))
+		if p.Generic != "" {
+			fmt.Fprintf(w, "generic plan of %s:\n  %s\n", p.Name, strings.ReplaceAll(p.Generic, "\n", "\n  "))
+		}
+	}
 }
 
 func writePlans(w io.Writer, rep *report) {

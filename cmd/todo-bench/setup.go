@@ -15,8 +15,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-
-	"github.com/todoapi/todo/adapters/sqlstore"
 )
 
 // bench is one run: the store, the two server processes, the clients and
@@ -36,6 +34,8 @@ type bench struct {
 	stats      *sql.DB      // reads pg_stat_activity for the CPU accounting
 	secret     []byte
 	users      []*user
+	heavy      []*heavyUser   // the list scenarios' users
+	matches    map[string]int // tasks of the heavy users each list scenario selects
 	ready      time.Duration
 	seedTime   time.Duration
 	largeTime  time.Duration
@@ -43,16 +43,13 @@ type bench struct {
 }
 
 func setUp(ctx context.Context, o options, logw io.Writer) (*bench, error) {
-	b := &bench{o: o, t0: time.Now(), log: logw, client: newClient(o.conns)}
+	b := &bench{o: o, t0: time.Now(), log: logw, client: newClient(o.conns), matches: map[string]int{}}
 	var err error
 	if b.dir, err = os.MkdirTemp("", "todo-bench-"); err != nil {
 		return nil, err
 	}
 	if b.store, err = newStore(ctx, o, b.dir); err != nil {
 		return b, err
-	}
-	if o.explain && b.store.dialect != sqlstore.Postgres {
-		return b, errors.New("--explain needs PostgreSQL: only it shows the store's statements (the store's tests check SQLite's plans)")
 	}
 	if err := b.startServer(ctx); err != nil {
 		return b, err
@@ -64,7 +61,12 @@ func setUp(ctx context.Context, o options, logw io.Writer) (*bench, error) {
 		return b, err
 	}
 	if o.large {
-		return b, b.loadLarge(ctx)
+		if err := b.loadLarge(ctx); err != nil {
+			return b, err
+		}
+	}
+	if o.wantsHeavy() {
+		return b, b.seedHeavy(ctx)
 	}
 	return b, nil
 }
