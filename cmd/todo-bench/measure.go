@@ -29,6 +29,8 @@ type report struct {
 	Plans map[string]string `json:"plans,omitempty"`
 	// Catchup is the feed catch-up scenario (--catchup).
 	Catchup *catchupReport `json:"catchup,omitempty"`
+	// Streams is the live events scenario (--streams).
+	Streams *streamsReport `json:"streams,omitempty"`
 }
 
 // opReport is one operation beside its ceilings.
@@ -76,6 +78,11 @@ func (b *bench) measure(ctx context.Context) (*report, error) {
 			return nil, err
 		}
 	}
+	if b.o.streams > 0 {
+		if rep.Streams, err = b.streams(ctx); err != nil {
+			return nil, err
+		}
+	}
 	if b.serverPid > 0 {
 		if _, hwm, err := memStatus(b.serverPid); err == nil {
 			rep.PeakRSSBytes = hwm
@@ -118,6 +125,9 @@ func (rep *report) errors() int64 {
 				n += c.Errors
 			}
 		}
+	}
+	if s := rep.Streams; s != nil {
+		n += s.WriteErrors + s.StreamErrors + s.Missing + s.Duplicates + s.Unexpected
 	}
 	return n
 }
