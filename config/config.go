@@ -29,6 +29,7 @@ type Config struct {
 	RateLimit RateLimit
 	Telemetry Telemetry
 	Retention Retention
+	Tasks     Tasks
 }
 
 // HTTP configures the listener and the HTTP adapter.
@@ -69,6 +70,13 @@ type Database struct {
 	// IdempotencyTTL is how long the store keeps an idempotency key and
 	// the response under it (IDEMPOTENCY_TTL).
 	IdempotencyTTL time.Duration
+	// ListenURL is a direct connection to the same PostgreSQL database for
+	// LISTEN (DATABASE_LISTEN_URL), when URL goes through a transaction
+	// pooler; empty: URL, unless that is pooled.
+	ListenURL string
+	// EventsPoll is how often the feeds of this replica's live streams are
+	// read when no connection can LISTEN (EVENTS_POLL_INTERVAL).
+	EventsPoll time.Duration
 }
 
 // Auth configures where tokens come from.
@@ -114,6 +122,13 @@ func (d Database) ForMigrations() Database {
 type Retention struct {
 	Trash   time.Duration // TRASH_RETENTION: a deleted task, in the trash
 	Changes time.Duration // CHANGE_RETENTION: a change, in the feed
+}
+
+// Tasks says what one user may keep.
+type Tasks struct {
+	// MaxPerUser is MAX_TASKS_PER_USER: how many tasks one user may keep,
+	// the trash not counted; 0: no limit. Never negative.
+	MaxPerUser int
 }
 
 // IsProduction reports whether the service runs in production.

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/todoapi/todo/config"
+	"github.com/todoapi/todo/core/task"
 )
 
 // clearEnv empties every variable the config reads, so the machine's own
@@ -67,6 +68,9 @@ func TestDefaults(t *testing.T) {
 	if !c.HTTP.AllowLoopbackOrigins {
 		t.Fatal("development should allow pages on localhost, 127.0.0.1 and [::1]")
 	}
+	if c.Database.ListenURL != "" || c.Database.EventsPoll != time.Second {
+		t.Fatalf("listen URL %q, events poll %v; want none and 1s", c.Database.ListenURL, c.Database.EventsPoll)
+	}
 }
 
 func TestEnvironment(t *testing.T) {
@@ -95,6 +99,13 @@ func TestEnvironment(t *testing.T) {
 	c = MustLoad(t)
 	if c.HTTP.Addr != "127.0.0.1:7000" || c.Database.URL != "postgres://localhost/todo" {
 		t.Errorf("HTTP_ADDR over PORT and DATABASE_URL over NEON_DB_URL: %q %q", c.HTTP.Addr, c.Database.URL)
+	}
+
+	t.Setenv("DATABASE_LISTEN_URL", "postgres://direct.example.com/todo")
+	t.Setenv("EVENTS_POLL_INTERVAL", "250ms")
+	c = MustLoad(t)
+	if c.Database.ListenURL != "postgres://direct.example.com/todo" || c.Database.EventsPoll != 250*time.Millisecond {
+		t.Errorf("DATABASE_LISTEN_URL %q, EVENTS_POLL_INTERVAL %v", c.Database.ListenURL, c.Database.EventsPoll)
 	}
 }
 
@@ -162,6 +173,9 @@ func TestValidation(t *testing.T) {
 		{"ErrPgBouncerFlag", "DATABASE_URL", "postgres://u:secret@db/todo?pgbouncer=maybe", "pgbouncer"},
 		{"ErrMigrateURLScheme", "DATABASE_MIGRATE_URL", "mysql://u:secret@localhost/db", "DATABASE_MIGRATE_URL"},
 		{"ErrMigrateURLBesideSQLite", "DATABASE_MIGRATE_URL", "postgres://owner:secret@db/todo", "DATABASE_MIGRATE_URL: SQLite has no roles"},
+		{"ErrListenURLScheme", "DATABASE_LISTEN_URL", "mysql://u:secret@localhost/db", "DATABASE_LISTEN_URL"},
+		{"ErrListenURLBesideSQLite", "DATABASE_LISTEN_URL", "postgres://u:secret@db/todo", "DATABASE_LISTEN_URL: SQLite needs no listening connection"},
+		{"ErrEventsPoll", "EVENTS_POLL_INTERVAL", "0", "EVENTS_POLL_INTERVAL"},
 		{"ErrAppRoleTooLong", "DB_APP_ROLE", strings.Repeat("r", 64), "DB_APP_ROLE"},
 		{"ErrBetterAuthURL", "BETTER_AUTH_URL", "localhost:3000", "BETTER_AUTH_URL"},
 		{"ErrDuration", "AUTH_JWKS_REFRESH_INTERVAL", "soon", "AUTH_JWKS_REFRESH_INTERVAL"},
@@ -442,6 +456,28 @@ func TestRetentionSettings(t *testing.T) {
 		t.Setenv(tc.env, tc.value)
 		if _, err := load(t); err == nil || !strings.Contains(err.Error(), tc.env) {
 			t.Errorf("%s=%s: err = %v", tc.env, tc.value, err)
+		}
+	}
+}
+
+// MAX_TASKS_PER_USER: the core's default, 0 for no limit, and a negative
+// number or anything but a whole number refused at start, naming it.
+func TestMaxTasksSetting(t *testing.T) {
+	clearEnv(t)
+	if got := MustLoad(t).Tasks.MaxPerUser; got != task.DefaultMaxTasks || config.DefaultMaxTasks != task.DefaultMaxTasks {
+		t.Fatalf("default: %d (config's %d), want the core's %d", got, config.DefaultMaxTasks, task.DefaultMaxTasks)
+	}
+	t.Setenv("MAX_TASKS_PER_USER", "0")
+	if got := MustLoad(t).Tasks.MaxPerUser; got != 0 {
+		t.Fatalf("MAX_TASKS_PER_USER=0: %d, want 0 (no limit)", got)
+	}
+	if got := MustLoad(t, "--max-tasks-per-user", "250").Tasks.MaxPerUser; got != 250 {
+		t.Fatalf("--max-tasks-per-user 250: %d", got)
+	}
+	for _, value := range []string{"-1", "ten", "1.5"} {
+		t.Setenv("MAX_TASKS_PER_USER", value)
+		if _, err := load(t); err == nil || !strings.Contains(err.Error(), "MAX_TASKS_PER_USER") {
+			t.Errorf("MAX_TASKS_PER_USER=%s: err = %v, want it refused", value, err)
 		}
 	}
 }

@@ -91,6 +91,7 @@ func Load(v *viper.Viper) (Config, error) {
 	loadMigrations(v, &c.Database, bad)
 	c.Retention.Trash = parseDuration(v, KeyTrashRetention, bad)
 	c.Retention.Changes = parseDuration(v, KeyChangeRetention, bad)
+	c.Tasks.MaxPerUser = parseInt(v, KeyMaxTasks, 0, bad)
 	for _, o := range c.HTTP.AllowedOrigins {
 		if err := checkOrigin(o); err != nil {
 			bad(KeyCORSOrigins, "%v", err)
@@ -151,6 +152,17 @@ func loadMigrations(v *viper.Viper, d *Database, bad func(string, string, ...any
 	case err == nil && mdialect != dialect:
 		bad(KeyMigrateURL, "names a %s database and DATABASE_URL a %s one: both must name the same database", mdialect, dialect)
 	}
+	d.ListenURL = strings.TrimSpace(v.GetString(KeyListenURL))
+	switch ldialect, _, lerr := ParseDatabaseURL(d.ListenURL); {
+	case d.ListenURL == "":
+	case lerr != nil:
+		bad(KeyListenURL, "%v", lerr)
+	case err == nil && dialect == DialectSQLite:
+		bad(KeyListenURL, "SQLite needs no listening connection: changes reach live streams within the process; leave it unset")
+	case ldialect != DialectPostgres:
+		bad(KeyListenURL, "names a %s database: want a postgres:// URL", ldialect)
+	}
+	d.EventsPoll = parseDuration(v, KeyEventsPoll, bad)
 	d.AppRole = strings.TrimSpace(v.GetString(KeyAppRole))
 	if len(d.AppRole) > 63 {
 		bad(KeyAppRole, "%q is longer than PostgreSQL's 63 bytes for a role name", d.AppRole)

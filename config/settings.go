@@ -25,6 +25,8 @@ const (
 	KeyConnMaxIdleTime = "db_conn_max_idle_time"
 	KeyConnectRetry    = "db_connect_retry"
 	KeyIdempotencyTTL  = "idempotency_ttl"
+	KeyListenURL       = "database_listen_url"
+	KeyEventsPoll      = "events_poll_interval"
 	KeyBetterAuthURL   = "better_auth_url"
 	KeyJWKSURL         = "auth_jwks_url"
 	KeyIssuer          = "auth_issuer"
@@ -49,6 +51,8 @@ const (
 	// How long deleted tasks and changes are kept (housekeeping).
 	KeyTrashRetention  = "trash_retention"
 	KeyChangeRetention = "change_retention"
+	// What one user may keep (core/app).
+	KeyMaxTasks = "max_tasks_per_user"
 )
 
 // Defaults, as the contract states them. Each is written here only: the
@@ -69,6 +73,7 @@ const (
 	DefaultConnMaxIdleTime = 4 * time.Minute
 	DefaultConnectRetry    = 30 * time.Second
 	DefaultIdempotencyTTL  = 24 * time.Hour
+	DefaultEventsPoll      = time.Second // without LISTEN, how late at most another replica's change reaches a stream
 	DefaultJWKSRefresh     = 15 * time.Minute
 	DefaultClockSkew       = 30 * time.Second
 	DefaultEnv             = Development
@@ -83,6 +88,9 @@ const (
 	// Thirty days.
 	DefaultTrashRetention  = 720 * time.Hour
 	DefaultChangeRetention = 720 * time.Hour
+	// Tasks one user may keep, the trash not counted (task.DefaultMaxTasks);
+	// 0 turns the limit off.
+	DefaultMaxTasks = 10000
 )
 
 // Section is the part of the service a setting configures. Each command
@@ -98,6 +106,7 @@ const (
 	SectionRateLimit                // the rate limits and the proxies trusted to name the client
 	SectionTelemetry                // the admin listener (metrics, profiles)
 	SectionRetention                // how long the trash and the change feed keep what they hold
+	SectionTasks                    // what one user may keep
 )
 
 // Setting describes one setting for flags and help text. Default's type is
@@ -129,6 +138,8 @@ var Settings = []Setting{
 	{KeyConnMaxIdleTime, "db-conn-max-idle-time", SectionDatabase, DefaultConnMaxIdleTime, "close database connections idle this long"},
 	{KeyConnectRetry, "db-connect-retry", SectionDatabase, DefaultConnectRetry, "how long to retry reaching the database at start (0: try once)"},
 	{KeyIdempotencyTTL, "idempotency-ttl", SectionDatabase, DefaultIdempotencyTTL, "how long an Idempotency-Key and its response are kept"},
+	{KeyListenURL, "database-listen-url", SectionDatabase, "", "direct PostgreSQL URL for LISTEN when DATABASE_URL goes through a transaction pooler (default: DATABASE_URL unless pooled)"},
+	{KeyEventsPoll, "events-poll-interval", SectionDatabase, DefaultEventsPoll, "when no connection can LISTEN, how often the feeds of open live streams are polled"},
 	{KeyBetterAuthURL, "better-auth-url", SectionAuth, "", "Better Auth base URL: JWKS at /api/auth/jwks, expected iss and aud"},
 	{KeyJWKSURL, "auth-jwks-url", SectionAuth, "", "JWKS URL, overriding the one derived from BETTER_AUTH_URL"},
 	{KeyIssuer, "auth-issuer", SectionAuth, "", "expected iss, overriding the derived one"},
@@ -144,6 +155,7 @@ var Settings = []Setting{
 	{KeyAdminAddr, "admin-addr", SectionTelemetry, DefaultAdminAddr, "address serving /metrics and /debug/pprof/ (empty: no admin listener)"},
 	{KeyTrashRetention, "trash-retention", SectionRetention, DefaultTrashRetention, "how long a deleted task stays in the trash before it is removed for good"},
 	{KeyChangeRetention, "change-retention", SectionRetention, DefaultChangeRetention, "how long the change feed keeps a change (at least)"},
+	{KeyMaxTasks, "max-tasks-per-user", SectionTasks, DefaultMaxTasks, "tasks one user may keep, the trash not counted (0: no limit)"},
 }
 
 // SettingsOf returns the settings of the given sections, in Settings' order.

@@ -92,6 +92,52 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/{user_id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The user's id; must equal the token's `sub`. */
+                user_id: components["parameters"]["UserID"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Stream the user's changes live (server-sent events)
+         * @description A `text/event-stream`: `retry: 3000` first, then each change of the feed as an event with `id:` the change's cursor, `event: task.<op>` (`task.created`, `task.updated`, ...) and `data:` the change's JSON, exactly as `GET /api/{user_id}/changes` renders it; a comment line every 15 seconds keeps proxies open. With `Last-Event-ID` (an `EventSource` sends it when it reconnects) or `since`, the changes after that cursor come first, then live ones, with no gap and no duplicate; without either, only changes made from now on. A cursor older than `CHANGE_RETENTION`, or never issued for this user, is a 410 before the stream starts. Authenticate with the bearer header or, from a browser's `EventSource`, with `?ticket=` from `POST /api/{user_id}/events/tickets`. The stream ends when the token behind it expires, and when the server shuts down (after a `retry:` hint): reconnect with a new ticket and `Last-Event-ID`.
+         */
+        get: operations["streamEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/{user_id}/events/tickets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The user's id; must equal the token's `sub`. */
+                user_id: components["parameters"]["UserID"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Get a ticket that opens the user's event stream
+         * @description For a browser's `EventSource`, which cannot send an `Authorization` header: open `GET /api/{user_id}/events?ticket=...` within `expires_in` seconds. A ticket opens one stream, once, on any replica, and only the user's own (another user's path is a 403; a used, expired or unknown ticket a 401). The stream it opens ends when the token that asked for the ticket expires.
+         */
+        post: operations["createEventTicket"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/{user_id}/tasks": {
         parameters: {
             query?: never;
@@ -464,6 +510,21 @@ export interface components {
             /** @description Where to read on from: the last change's cursor, or `since` when there were none. */
             next: string;
         };
+        /**
+         * @example {
+         *       "expires_in": 30,
+         *       "ticket": "YWxpY2U.2n3BfVq0Zb0bQn8CkJ2yXl9Zr4Q7uSxkq0mT1pA6d5E"
+         *     }
+         */
+        EventTicket: {
+            /**
+             * @description Seconds left to use it.
+             * @example 30
+             */
+            expires_in: number;
+            /** @description Opaque; pass it as `ticket` to the event stream, once. */
+            ticket: string;
+        };
         /** @description An RFC 9457 problem. */
         Problem: {
             /** @description A human-readable explanation. */
@@ -473,7 +534,7 @@ export interface components {
             title: string;
             /**
              * Format: uri-reference
-             * @description Always `about:blank`: the status says what kind of problem it is.
+             * @description `about:blank`: the status says what kind of problem it is; except `/problems/task-limit` (see TaskLimitProblem), relative to the API's URL.
              */
             type: string;
         };
@@ -646,6 +707,12 @@ export interface components {
             tags?: string[] | null;
             /** @description Surrounding white space is trimmed; 1 to 200 characters (Unicode code points) after trimming. */
             title: string;
+        };
+        TaskLimitProblem: components["schemas"]["Problem"] & {
+            /** @constant */
+            status?: 422;
+            /** @constant */
+            type: "/problems/task-limit";
         };
         /**
          * @description Only the fields present change. Read-only and unknown fields are ignored. Members may also be sent under their other names (`due_at`, `reminder_at`, `reminder_time`, `recurrence_pattern`, `recurrence_rule`); a member sent under two names must say the same under both, else 422.
@@ -873,6 +940,16 @@ export interface components {
                 "application/problem+json": components["schemas"]["ValidationProblem"];
             };
         };
+        /** @description A rule is broken, or an `Idempotency-Key` was sent again with another request, as for any 422 (`errors` names each field); or the user keeps as many tasks as `MAX_TASKS_PER_USER` allows already (10000 by default; tasks in the trash do not count): then `type` is `/problems/task-limit`, `detail` names the limit, there is no `errors`, and nothing changed. Delete (or purge) tasks to make room. */
+        InvalidOrLimit: {
+            headers: {
+                "X-Request-Id": components["headers"]["XRequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["ValidationProblem"] | components["schemas"]["TaskLimitProblem"];
+            };
+        };
         /** @description No such task for this user (also when the id is not a UUID, or the task is another user's). */
         NotFound: {
             headers: {
@@ -976,6 +1053,8 @@ export interface components {
         IfMatch: string;
         /** @description The `ETag` you hold (or several). A read answers 304, without a body, while it is still current (compared weakly); a write answers 412 when it names the task's current version, and `*` always does. */
         IfNoneMatch: string;
+        /** @description The `id` of the last event received: the stream resumes after it. An `EventSource` sends it by itself when it reconnects. */
+        LastEventID: string;
         /** @description The page size. */
         Limit: number;
         /** @description `asc` or `desc`. By default created and updated run descending (newest first), title ascending (ignoring case), due_date ascending, priority descending (urgent first). Tasks without a due date come last either way. */
@@ -1002,12 +1081,16 @@ export interface components {
         SortOrder: string;
         /** @description `all` (the default), `pending` or `completed`, in any case; `open`, `incomplete` and `todo` mean pending, `done` and `complete` mean completed. With `completed` too, both must say the same. */
         Status: string;
+        /** @description A change cursor to resume after, as `Last-Event-ID` (which wins when both are sent): a list's `X-Change-Cursor`, or a change's `cursor`. */
+        StreamSince: string;
         /** @description Comma-separated tags, or the parameter repeated: tasks with all of them, compared case-insensitively. `tag` and `tags` add up. */
         Tag: string[];
         /** @description The same as `tag`. */
         Tags: string[];
         /** @description The task's id (a UUID; anything else is a 404). */
         TaskID: string;
+        /** @description A ticket from `POST /api/{user_id}/events/tickets`, instead of the `Authorization` header (which wins when both are sent). */
+        Ticket: string;
         /** @description The user's id; must equal the token's `sub`. */
         UserID: string;
     };
@@ -1179,7 +1262,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["TooLarge"];
-            422: components["responses"]["Invalid"];
+            422: components["responses"]["InvalidOrLimit"];
             429: components["responses"]["TooMany"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
@@ -1303,7 +1386,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["TooLarge"];
-            422: components["responses"]["Invalid"];
+            422: components["responses"]["InvalidOrLimit"];
             429: components["responses"]["TooMany"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
@@ -1341,6 +1424,76 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             410: components["responses"]["Gone"];
+            429: components["responses"]["TooMany"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    streamEvents: {
+        parameters: {
+            query?: {
+                /** @description A change cursor to resume after, as `Last-Event-ID` (which wins when both are sent): a list's `X-Change-Cursor`, or a change's `cursor`. */
+                since?: components["parameters"]["StreamSince"];
+                /** @description A ticket from `POST /api/{user_id}/events/tickets`, instead of the `Authorization` header (which wins when both are sent). */
+                ticket?: components["parameters"]["Ticket"];
+            };
+            header?: {
+                /** @description The `id` of the last event received: the stream resumes after it. An `EventSource` sends it by itself when it reconnects. */
+                "Last-Event-ID"?: components["parameters"]["LastEventID"];
+            };
+            path: {
+                /** @description The user's id; must equal the token's `sub`. */
+                user_id: components["parameters"]["UserID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The stream, until the client leaves, the token expires or the server shuts down. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            410: components["responses"]["Gone"];
+            429: components["responses"]["TooMany"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    createEventTicket: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The user's id; must equal the token's `sub`. */
+                user_id: components["parameters"]["UserID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A new ticket. */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventTicket"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             429: components["responses"]["TooMany"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
@@ -1464,7 +1617,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["TooLarge"];
-            422: components["responses"]["Invalid"];
+            422: components["responses"]["InvalidOrLimit"];
             429: components["responses"]["TooMany"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
@@ -1588,7 +1741,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["TooLarge"];
-            422: components["responses"]["Invalid"];
+            422: components["responses"]["InvalidOrLimit"];
             429: components["responses"]["TooMany"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
@@ -1944,7 +2097,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             412: components["responses"]["PreconditionFailed"];
             413: components["responses"]["TooLarge"];
-            422: components["responses"]["Invalid"];
+            422: components["responses"]["InvalidOrLimit"];
             429: components["responses"]["TooMany"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];

@@ -73,8 +73,14 @@ type TaskTx interface {
 	// ENOTFOUND if there is none.
 	Get(ctx context.Context, id task.ID) (*task.Task, error)
 
-	// Create stores a new task of the owner. ECONFLICT if its id is taken.
-	Create(ctx context.Context, t *task.Task) error
+	// Create stores a new task of the owner, counted among the owner's
+	// tasks. With limit above 0, ELIMIT (and nothing stored) when the owner
+	// keeps limit tasks or more already, the trash not counted; the count
+	// and the check are one step, so of transactions racing to create, no
+	// more commit than fit under the limit. With limit 0 nothing is
+	// checked, and the count may pass a limit. ECONFLICT if its id is
+	// taken.
+	Create(ctx context.Context, t *task.Task, limit int) error
 
 	// Save stores a task that this transaction read with Get and then
 	// changed. The store writes it only over the version Get read.
@@ -82,14 +88,15 @@ type TaskTx interface {
 	Save(ctx context.Context, t *task.Task) error
 
 	// Delete removes the owner's task that this transaction read with Get,
-	// for good, without putting it in the trash. ENOTFOUND if there is
-	// none.
+	// for good, without putting it in the trash, and counts it no more.
+	// ENOTFOUND if there is none.
 	Delete(ctx context.Context, id task.ID) error
 
 	// Trash moves the owner's task that this transaction read with Get to
-	// the trash, deleted at at: it leaves every list and Get, and can be
-	// restored as it was. ECONFLICT if the version Get read is no longer
-	// the stored one.
+	// the trash, deleted at at: it leaves every list and Get, no longer
+	// counts among the owner's tasks (see Create), and can be restored as
+	// it was. ECONFLICT if the version Get read is no longer the stored
+	// one.
 	Trash(ctx context.Context, t *task.Task, at time.Time) error
 
 	// GetTrashed returns the owner's trashed task with the id and keeps
@@ -98,13 +105,15 @@ type TaskTx interface {
 	GetTrashed(ctx context.Context, id task.ID) (task.Trashed, error)
 
 	// Restore takes a task that this transaction read with GetTrashed out
-	// of the trash and stores it, as t, among the owner's tasks.
-	// ENOTFOUND if it is no longer in the trash; ECONFLICT if a task
-	// with its id is there already.
-	Restore(ctx context.Context, t *task.Task) error
+	// of the trash and stores it, as t, among the owner's tasks, where it
+	// counts again: ELIMIT as for Create with the same limit. ENOTFOUND if
+	// it is no longer in the trash; ECONFLICT if a task with its id is
+	// there already.
+	Restore(ctx context.Context, t *task.Task, limit int) error
 
-	// Purge removes a trashed task of the owner for good. ENOTFOUND if it
-	// is not in the trash.
+	// Purge removes a trashed task of the owner for good; the count of
+	// the owner's tasks stays as it was. ENOTFOUND if it is not in the
+	// trash.
 	Purge(ctx context.Context, id task.ID) error
 
 	// Record appends a change to the owner's change feed. The store
@@ -193,4 +202,38 @@ type ChangeSignals interface {
 	// changes may have been lost (a notification connection dropped), so
 	// every stream reads its feed again.
 	NotifyAll()
+}
+
+// EventTickets keeps the short-lived, single-use tickets that authenticate
+// a live stream opened without an Authorization header (a browser's
+// EventSource cannot send one). A ticket is stored only as a hash of it,
+// under its owner, so any replica sharing the store can redeem it. Every
+// method returns EUNAVAILABLE when the store cannot be reached, ECANCELED
+// when ctx was cancelled first, and EINTERNAL for anything unexpected.
+type EventTickets interface {
+	// Issue stores a ticket of the owner under its hash: valid until
+	// t.Expires, and standing for a credential valid until
+	// t.TokenExpires. ECONFLICT if the owner has a ticket with that hash
+	// already.
+	Issue(ctx context.Context, owner identity.UserID, t Ticket) error
+
+	// Redeem takes the owner's ticket with the hash out of the store, so
+	// that no one can redeem it again, and returns it if it is still
+	// valid at now. ENOTFOUND when the owner has no such ticket: never
+	// issued, redeemed already, or expired at now (an expired ticket is
+	// removed all the same).
+	Redeem(ctx context.Context, owner identity.UserID, hash []byte, now time.Time) (Ticket, error)
+
+	// PruneTickets removes the tickets of every owner that expired before
+	// before and returns how many it removed. Removing what is already
+	// gone is no error.
+	PruneTickets(ctx context.Context, before time.Time) (int64, error)
+}
+
+// Ticket is a stored event-stream ticket: the hash of what its holder
+// presents, and how long it and the credential it stands for are valid.
+type Ticket struct {
+	Hash         []byte    // the SHA-256 of the ticket; 32 bytes
+	Expires      time.Time // the ticket is refused from then on
+	TokenExpires time.Time // a stream opened with it ends then; zero: never
 }

@@ -80,6 +80,19 @@ func (h *Hub) NotifyAll() {
 	}
 }
 
+// Owners returns the owners with at least one open subscription, in no
+// particular order: those whose feeds a process that cannot be told of
+// changes must watch itself (see sqlstore's Poller).
+func (h *Hub) Owners() []identity.UserID {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	out := make([]identity.UserID, 0, len(h.owners))
+	for owner := range h.owners {
+		out = append(out, owner)
+	}
+	return out
+}
+
 // Subscribers returns how many subscriptions are open, for the streams
 // gauge and for tests.
 func (h *Hub) Subscribers() int {

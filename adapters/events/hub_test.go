@@ -1,6 +1,7 @@
 package events_test
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/todoapi/todo/adapters/events"
@@ -65,6 +66,29 @@ func TestHub(t *testing.T) {
 		h.NotifyAll()
 		if !signalled(a) || !signalled(b) {
 			t.Error("NotifyAll missed a subscription")
+		}
+	})
+	t.Run("Owners", func(t *testing.T) {
+		h := events.NewHub()
+		if got := h.Owners(); len(got) != 0 {
+			t.Fatalf("Owners() of an empty hub = %v", got)
+		}
+		_, cancelA := h.Subscribe("alice")
+		_, cancelA2 := h.Subscribe("alice")
+		_, cancelB := h.Subscribe("bob")
+		got := h.Owners()
+		slices.Sort(got)
+		if want := []identity.UserID{"alice", "bob"}; !slices.Equal(got, want) {
+			t.Errorf("Owners() = %v, want %v", got, want)
+		}
+		cancelA()
+		cancelB()
+		if got, want := h.Owners(), []identity.UserID{"alice"}; !slices.Equal(got, want) {
+			t.Errorf("after cancels, Owners() = %v, want %v", got, want)
+		}
+		cancelA2()
+		if got := h.Owners(); len(got) != 0 {
+			t.Errorf("after every cancel, Owners() = %v", got)
 		}
 	})
 	t.Run("CancelRemoves", func(t *testing.T) {

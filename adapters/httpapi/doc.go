@@ -14,7 +14,10 @@
 //     "about:blank" and "title" the HTTP status text, as RFC 9457 defines for
 //     problems that mean no more than their status. Each status has one cause
 //     in the contract's table, so clients switch on "status" and show "detail".
-//     "errors" appears on 422 only.
+//     "errors" appears on 422 only. The one exception is the task limit, a
+//     422 that is no broken rule: "type" "/problems/task-limit" (relative,
+//     so it names the problem on any host), no "errors", and a "detail"
+//     that names the limit.
 //   - Times: RFC 3339 in UTC with exactly six fractional digits
 //     ("2026-11-25T19:40:00.123456Z"), the precision the core keeps.
 //   - Request bodies: the Content-Type is not checked. fetch() sends

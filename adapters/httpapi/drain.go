@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -18,11 +19,39 @@ import (
 // connection afresh (through its load balancer, to another replica) and
 // the server closes this one once the response is out. Nothing is refused
 // meanwhile: a client that has not yet seen /readyz fail is still answered.
+// Event streams end when it begins (see Done), so that their clients
+// reconnect elsewhere and nothing holds the server's Shutdown up.
 // The zero Drain has not begun; a nil *Drain never begins.
-type Drain struct{ begun atomic.Bool }
+type Drain struct {
+	begun atomic.Bool
+	once  sync.Once
+	mu    sync.Mutex
+	done  chan struct{} // closed by Begin; made on first use
+}
 
-// Begin starts the drain.
-func (d *Drain) Begin() { d.begun.Store(true) }
+// Begin starts the drain. A second call does nothing more.
+func (d *Drain) Begin() {
+	d.begun.Store(true)
+	d.once.Do(func() { close(d.doneChan()) })
+}
+
+// Done returns a channel closed once the drain has begun; nil (never
+// ready) for a nil Drain.
+func (d *Drain) Done() <-chan struct{} {
+	if d == nil {
+		return nil
+	}
+	return d.doneChan()
+}
+
+func (d *Drain) doneChan() chan struct{} {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.done == nil {
+		d.done = make(chan struct{})
+	}
+	return d.done
+}
 
 // Draining reports whether the drain has begun.
 func (d *Drain) Draining() bool { return d != nil && d.begun.Load() }

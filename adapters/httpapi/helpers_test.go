@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/todoapi/todo/adapters/events"
 	"github.com/todoapi/todo/adapters/httpapi"
 	"github.com/todoapi/todo/adapters/memory"
 	"github.com/todoapi/todo/adapters/system"
@@ -45,24 +46,32 @@ const step = 544 * time.Microsecond
 // Server is the real router and middleware over the memory repository,
 // wrapped so a test can make the store fail, with its log captured.
 type Server struct {
-	h    http.Handler
-	url  string // when set, requests go over the network to this base URL instead of h
-	repo *faultyRepo
-	logs *testkit.Buffer
+	h       http.Handler
+	url     string // when set, requests go over the network to this base URL instead of h
+	repo    *faultyRepo
+	logs    *testkit.Buffer
+	clock   *stepClock
+	tickets *memory.EventTickets
 }
 
 // MustServer returns a fresh server; opts adjust its configuration.
 func MustServer(t *testing.T, opts ...func(*httpapi.Config)) *Server {
 	t.Helper()
 	repo := &faultyRepo{TaskRepository: memory.NewTaskRepository()}
-	svc := app.NewTaskService(repo, &stepClock{next: start}, system.IDs{})
+	clock := &stepClock{next: start}
+	// Writes go through the signalling decorator, as in the service, so
+	// that live streams hear of them.
+	hub := events.NewHub()
+	signalling := events.NewRepository(repo, hub)
+	svc := app.NewTaskService(signalling, clock, system.IDs{})
+	tickets := memory.NewEventTickets()
 	logs := &testkit.Buffer{}
 	logger := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	cfg := httpapi.Config{AllowedOrigins: []string{allowedOrigin}}
+	cfg := httpapi.Config{AllowedOrigins: []string{allowedOrigin}, Events: app.NewEvents(signalling, hub, tickets, clock)}
 	for _, opt := range opts {
 		opt(&cfg)
 	}
-	return &Server{h: httpapi.New(cfg, svc, tokens{}, repo, logger), repo: repo, logs: logs}
+	return &Server{h: httpapi.New(cfg, svc, tokens{}, repo, logger), repo: repo, logs: logs, clock: clock, tickets: tickets}
 }
 
 // Req describes one request. Token, when set, is sent as a bearer token;
@@ -147,6 +156,13 @@ func (tokens) Verify(_ context.Context, token string) (identity.Principal, error
 	if uid, ok := strings.CutPrefix(token, "valid-"); ok && uid != "" {
 		return identity.Principal{UserID: identity.UserID(uid)}, nil
 	}
+	// "expiring-<ms>-<user>" names the user for that many milliseconds more.
+	if rest, ok := strings.CutPrefix(token, "expiring-"); ok {
+		ms, uid, _ := strings.Cut(rest, "-")
+		if d, err := time.ParseDuration(ms + "ms"); err == nil && uid != "" {
+			return identity.Principal{UserID: identity.UserID(uid), Expires: time.Now().Add(d)}, nil
+		}
+	}
 	if token == "weird" { // a reason that cannot go into a header as it is
 		return identity.Principal{}, apperr.Errorf(apperr.EUNAUTHORIZED, "Key \"k1\" unknown.\n")
 	}
@@ -173,7 +189,7 @@ func MustSeed(t *testing.T, s *Server, user string, n int) {
 			if err != nil {
 				return err
 			}
-			if err := tx.Create(context.Background(), tk); err != nil {
+			if err := tx.Create(context.Background(), tk, 0); err != nil {
 				return err
 			}
 		}
@@ -187,6 +203,13 @@ func MustSeed(t *testing.T, s *Server, user string, n int) {
 type stepClock struct {
 	mu   sync.Mutex
 	next time.Time
+}
+
+// Advance moves the clock on by d.
+func (c *stepClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.next = c.next.Add(d)
 }
 
 func (c *stepClock) Now() time.Time {

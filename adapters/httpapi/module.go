@@ -24,16 +24,19 @@ import (
 // requests finish within HTTP.ShutdownTimeout.
 var Module = fx.Module("httpapi",
 	fx.Provide(func() *Drain { return new(Drain) }, fx.Private),
-	fx.Provide(fx.Annotate(func(c config.HTTP, svc *app.TaskService, v ports.TokenVerifier, ready ports.Pinger, logger *slog.Logger, rl *ratelimit.Limiter, d *Drain, inst Instrumentation) *gin.Engine {
+	fx.Provide(fx.Annotate(func(c config.HTTP, svc *app.TaskService, v ports.TokenVerifier, ready ports.Pinger, logger *slog.Logger, rl *ratelimit.Limiter, d *Drain, inst Instrumentation, ev *app.Events) *gin.Engine {
 		cfg := Config{AllowedOrigins: c.AllowedOrigins, AllowLoopbackOrigins: c.AllowLoopbackOrigins, BodyLimit: c.BodyLimit, Drain: d,
-			Middleware: inst.Middleware}
+			Middleware: inst.Middleware, OnStream: inst.OnStream, Events: ev}
 		if rl != nil { // without ratelimit.Module, no limits
 			cfg.RateLimiter = rl
 		}
 		return New(cfg, svc, v, ready, logger)
-	}, fx.ParamTags("", "", "", "", "", `optional:"true"`, "", `optional:"true"`))),
+	}, fx.ParamTags("", "", "", "", "", `optional:"true"`, "", `optional:"true"`, `optional:"true"`))),
 	fx.Invoke(func(lc fx.Lifecycle, sd fx.Shutdowner, c config.HTTP, e *gin.Engine, logger *slog.Logger, d *Drain) {
 		srv := newServer(c.Addr, d.Handler(e), logger)
+		// Streams end when the drain begins; a Shutdown without one (none
+		// here, but cheap to be sure of) must not wait for them either.
+		srv.RegisterOnShutdown(d.Begin)
 		lc.Append(fx.Hook{
 			OnStart: func(ctx context.Context) error { return start(ctx, srv, sd, logger) },
 			OnStop:  func(ctx context.Context) error { return shutdown(ctx, srv, d, c, logger) },
@@ -45,6 +48,7 @@ var Module = fx.Module("httpapi",
 // it is wired: see Config.Middleware.
 type Instrumentation struct {
 	Middleware []gin.HandlerFunc
+	OnStream   func(delta int) // see Config.OnStream
 }
 
 // docsURL is where a browser on this machine finds the docs page of a

@@ -188,8 +188,8 @@ func TestOpenAPITaskOperations(t *testing.T) {
 			}
 		}
 	}
-	if n != 22 {
-		t.Errorf("%d task operations in the document, want the 18 of both route families and the 4 of the trash and the feed", n)
+	if n != 24 {
+		t.Errorf("%d task operations in the document, want the 18 of both route families, the 4 of the trash and the feed and the 2 of live events", n)
 	}
 	taskSchema := s.doc.Components.Schemas["Task"].Value
 	if got := taskSchema.Properties["title"].Value.MaxLength; got == nil || *got != task.MaxTitleLength {
@@ -315,5 +315,6 @@ func TestOpenAPIConditionsAndKeys(t *testing.T) {
 // and purge (a task removed for good has no state to compare or replay).
 func syncRead(method, path string) bool {
 	return path == "/api/{user_id}/trash" || path == "/api/{user_id}/changes" ||
+		strings.HasPrefix(path, "/api/{user_id}/events") ||
 		method == "DELETE" && strings.HasPrefix(path, "/api/{user_id}/trash/")
 }

@@ -24,9 +24,23 @@ var statusOf = map[apperr.Code]int{
 	apperr.EPRECONDITION: http.StatusPreconditionFailed,
 	apperr.EUNAVAILABLE:  http.StatusServiceUnavailable,
 	apperr.EGONE:         http.StatusGone,
+	apperr.ELIMIT:        http.StatusUnprocessableEntity,
 	apperr.EINTERNAL:     http.StatusInternalServerError,
 	apperr.ECANCELED:     statusClientClosedRequest,
 }
+
+// problemTypeOf is the problem type of each code whose status alone does
+// not say what went wrong; every other problem is about:blank. A 422 of
+// the task limit is not one of a broken rule: it has no "errors", and a
+// client tells it apart by its type. The types are relative URIs, so they
+// name the problem on whichever host serves the API.
+var problemTypeOf = map[apperr.Code]string{
+	apperr.ELIMIT: TaskLimitProblem,
+}
+
+// TaskLimitProblem is the type of the problem that refuses a create or a
+// restore at the per-user task limit.
+const TaskLimitProblem = "/problems/task-limit"
 
 // statusClientClosedRequest is nginx's 499: the client hung up before its
 // answer. The client never sees it; the access log and whatever counts
@@ -86,7 +100,11 @@ func (s *server) fail(c *gin.Context, err error) {
 	if status >= 500 {
 		_ = c.Error(err)
 	}
-	writeProblem(c, status, detail, fields)
+	typ, ok := problemTypeOf[code]
+	if !ok {
+		typ = "about:blank"
+	}
+	writeTypedProblem(c, typ, status, detail, fields)
 }
 
 // fieldsDetail names every broken field in one line, as "errors" does in
@@ -103,11 +121,19 @@ func fieldsDetail(fields []apperr.FieldError) string {
 	return b.String()
 }
 
-// writeProblem writes an RFC 9457 problem and stops the handler chain.
-// "errors" is written only for 422, where it names each broken field.
+// writeProblem writes an RFC 9457 problem of type about:blank and stops
+// the handler chain. "errors" is written only for 422, where it names each
+// broken field.
 func writeProblem(c *gin.Context, status int, detail string, fields []apperr.FieldError) {
+	writeTypedProblem(c, "about:blank", status, detail, fields)
+}
+
+// writeTypedProblem writes a problem of the type given, as writeProblem.
+func writeTypedProblem(c *gin.Context, typ string, status int, detail string, fields []apperr.FieldError) {
 	bp := getBuf()
-	b := append((*bp)[:0], `{"type":"about:blank","title":`...)
+	b := append((*bp)[:0], `{"type":`...)
+	b = appendString(b, typ)
+	b = append(b, `,"title":`...)
 	b = appendString(b, statusText(status))
 	b = append(b, `,"status":`...)
 	b = strconv.AppendInt(b, int64(status), 10)

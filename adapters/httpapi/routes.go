@@ -89,6 +89,8 @@ func (s *server) routeTable() []route {
 		syncPaths.task(post, "/api/:user_id/trash/:task_id/restore", "restoreTask", s.restore, restoreDoc),
 		syncPaths.task(del, "/api/:user_id/trash/:task_id", "purgeTask", s.purge, purgeDoc),
 		syncPaths.task(get, "/api/:user_id/changes", "listChanges", s.changes, changesDoc),
+		syncPaths.task(get, "/api/:user_id/events", "streamEvents", s.stream, eventsDoc),
+		syncPaths.task(post, "/api/:user_id/events/tickets", "createEventTicket", s.issueTicket, ticketDoc),
 	}
 }
 
@@ -113,7 +115,8 @@ var (
 		Body:       &apidocs.Body{Schema: "TaskCreate", Required: true},
 		Success: apidocs.Response{Status: http.StatusCreated, Description: "The created task.", Schema: taskResponse, Location: true,
 			Headers: []string{"ETag", replayedHeader}},
-		Errors: []int{http.StatusBadRequest, http.StatusConflict, http.StatusRequestEntityTooLarge, http.StatusUnprocessableEntity},
+		Errors:    []int{http.StatusBadRequest, http.StatusConflict, http.StatusRequestEntityTooLarge, http.StatusUnprocessableEntity},
+		Responses: limited,
 	}
 	getDoc = apidocs.Operation{
 		Summary:    "Get one task",
@@ -121,6 +124,9 @@ var (
 		Success:    apidocs.Response{Status: http.StatusOK, Description: "The task.", Schema: taskResponse, Headers: []string{"ETag"}},
 		Errors:     []int{http.StatusNotModified, http.StatusBadRequest, http.StatusNotFound, http.StatusPreconditionFailed},
 	}
+	// limited gives the writes that the task limit can refuse (create,
+	// restore) its 422.
+	limited = map[int]string{http.StatusUnprocessableEntity: apidocs.InvalidOrLimit}
 	// writeErrors are those of every write on a task.
 	writeErrors = []int{http.StatusBadRequest, http.StatusNotFound, http.StatusConflict, http.StatusPreconditionFailed,
 		http.StatusRequestEntityTooLarge, http.StatusUnprocessableEntity}
@@ -188,6 +194,12 @@ func api(table []route) apidocs.API {
 	}
 	for name, o := range syncParameters {
 		params[name] = o
+	}
+	for name, o := range eventParameters {
+		params[name] = o
+	}
+	for name, o := range eventSchemas {
+		schemas[name] = o
 	}
 	for name, o := range changeCursorHeader {
 		headers[name] = o

@@ -6,7 +6,7 @@ import (
 )
 
 // The paths of the table that another path's parameter would take over
-// are the /tasks collection, the trash and the feed, from the short item
+// are the /tasks collection, the trash, the feed and the event stream, from the short item
 // routes.
 func TestRefusals(t *testing.T) {
 	got := refusals((&server{}).routeTable())
@@ -14,6 +14,7 @@ func TestRefusals(t *testing.T) {
 		{"/api/:user_id/tasks", []string{"PUT", "PATCH", "DELETE"}, "GET, POST"},
 		{"/api/:user_id/trash", []string{"PUT", "PATCH", "DELETE"}, "GET"},
 		{"/api/:user_id/changes", []string{"PUT", "PATCH", "DELETE"}, "GET"},
+		{"/api/:user_id/events", []string{"PUT", "PATCH", "DELETE"}, "GET"},
 	}
 	if !slices.EqualFunc(got, want, func(a, b refusal) bool {
 		return a.path == b.path && slices.Equal(a.methods, b.methods) && a.allow == b.allow

@@ -3,6 +3,7 @@ package httpapi
 import (
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -34,6 +35,15 @@ type Config struct {
 	// Drain, when set, is the shutdown whose beginning makes /readyz
 	// answer 503 (see drain.go).
 	Drain *Drain
+	// Events serves the live event stream and its tickets; nil answers
+	// them 503.
+	Events *app.Events
+	// KeepAlive is how often an idle event stream sends a comment line;
+	// 0 means DefaultKeepAlive.
+	KeepAlive time.Duration
+	// OnStream, when set, is told of each event stream that opens (+1) and
+	// ends (-1): the todo_event_streams gauge.
+	OnStream func(delta int)
 	// Middleware runs before every other handler, outermost first, for
 	// every request (404s and 405s included): telemetry, whose request
 	// context (a span) the access log and the handlers then see.
@@ -51,6 +61,8 @@ type server struct {
 	refusals  []refusal
 	limiter   RateLimiter // nil: no limits
 	drain     *Drain      // nil: never drains
+	events    *app.Events // nil: no live events
+	streams   *Streams
 }
 
 // New returns the router serving the contract's routes, /healthz, /readyz,
@@ -71,6 +83,7 @@ func New(cfg Config, svc *app.TaskService, verifier ports.TokenVerifier, ready p
 		svc: svc, verifier: verifier, ready: ready, log: logger,
 		bodyLimit: cfg.BodyLimit, origins: newOriginPolicy(cfg.AllowedOrigins, cfg.AllowLoopbackOrigins),
 		limiter: cfg.RateLimiter, drain: cfg.Drain,
+		events: cfg.Events, streams: newStreams(cfg.KeepAlive, cfg.OnStream),
 	}
 
 	e := gin.New()
@@ -104,7 +117,10 @@ func (s *server) routes(e *gin.Engine) {
 	table := s.routeTable()
 	for _, r := range table {
 		h := r.public
-		if r.authed != nil {
+		switch {
+		case r.authed != nil && r.doc.Ticket:
+			h = s.streamAuthed(r.authed)
+		case r.authed != nil:
 			h = s.authed(r.authed)
 		}
 		e.Handle(r.doc.Method, r.doc.Path, h)

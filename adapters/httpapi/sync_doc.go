@@ -32,6 +32,7 @@ var (
 		Parameters: writeConditions,
 		Success:    apidocs.Response{Status: http.StatusOK, Description: "The restored task.", Schema: taskResponse, Headers: []string{"ETag", replayedHeader}},
 		Errors:     writeErrors,
+		Responses:  limited,
 	}
 	purgeDoc = apidocs.Operation{
 		Summary: "Remove a task from the trash for good",

@@ -137,6 +137,9 @@ func (v *TokenVerifier) Verify(ctx context.Context, token string) (identity.Prin
 		return identity.Principal{}, v.refusal(tok, &c, err)
 	}
 	p := identity.Principal{UserID: identity.UserID(c.Subject), Email: string(c.Email), Name: string(c.Name)}
+	if c.ExpiresAt.set {
+		p.Expires = c.ExpiresAt.Time
+	}
 	v.remember(sum, p, &c, used)
 	return p, nil
 }

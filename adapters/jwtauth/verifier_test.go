@@ -28,8 +28,13 @@ func TestVerify_Algorithms(t *testing.T) {
 			t.Parallel()
 			k := newSigner(t, alg)
 			v := betterAuthVerifier(t, k)
-			p := MustAccept(t, v, k.sign(t, betterAuthClaims("user-"+alg, time.Now())))
-			want := identity.Principal{UserID: identity.UserID("user-" + alg), Email: "alice@example.test", Name: "alice"}
+			now := time.Now()
+			p := MustAccept(t, v, k.sign(t, betterAuthClaims("user-"+alg, now)))
+			want := identity.Principal{UserID: identity.UserID("user-" + alg), Email: "alice@example.test", Name: "alice",
+				Expires: time.Unix(now.Add(15*time.Minute).Unix(), 0)}
+			if p.Expires.Equal(want.Expires) {
+				p.Expires = want.Expires // the same instant, whatever its location
+			}
 			if p != want {
 				t.Errorf("principal = %+v, want %+v", p, want)
 			}
@@ -41,7 +46,8 @@ func TestVerify_BetterAuthToken(t *testing.T) {
 	t.Parallel()
 	k := newSigner(t, "EdDSA")
 	v := betterAuthVerifier(t, k)
-	token := k.sign(t, betterAuthClaims("ld9lkXk3f9Qp2", time.Now()))
+	now := time.Now()
+	token := k.sign(t, betterAuthClaims("ld9lkXk3f9Qp2", now))
 
 	// The test is only worth something if the token really has Better
 	// Auth's header: alg and a 32-character kid, no typ.
@@ -54,9 +60,18 @@ func TestVerify_BetterAuthToken(t *testing.T) {
 	if got, want := len(header), 2; got != want || header["alg"] != "EdDSA" || len(header["kid"].(string)) != 32 {
 		t.Fatalf("header = %v, want only alg EdDSA and a 32-char kid", header)
 	}
-	p := MustAccept(t, v, token)
-	if got, want := p, (identity.Principal{UserID: "ld9lkXk3f9Qp2", Email: "alice@example.test", Name: "alice"}); got != want {
-		t.Errorf("principal = %+v, want %+v", got, want)
+	// The second time from the cache, which must say the same. Expires is
+	// the token's exp: a live stream opened with it ends then.
+	exp := time.Unix(now.Add(15*time.Minute).Unix(), 0)
+	for range 2 {
+		p := MustAccept(t, v, token)
+		if !p.Expires.Equal(exp) {
+			t.Errorf("Expires = %v, want the token's exp %v", p.Expires, exp)
+		}
+		p.Expires = time.Time{}
+		if got, want := p, (identity.Principal{UserID: "ld9lkXk3f9Qp2", Email: "alice@example.test", Name: "alice"}); got != want {
+			t.Errorf("principal = %+v, want %+v", got, want)
+		}
 	}
 }
 

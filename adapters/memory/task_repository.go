@@ -222,7 +222,7 @@ func (t *tx) Get(_ context.Context, id task.ID) (*task.Task, error) {
 	return task.FromSnapshot(s), nil
 }
 
-func (t *tx) Create(_ context.Context, tk *task.Task) error {
+func (t *tx) Create(_ context.Context, tk *task.Task, limit int) error {
 	id := tk.ID()
 	_, taken := t.r.owner[id]
 	if s, ok := t.staged[id]; ok {
@@ -231,8 +231,36 @@ func (t *tx) Create(_ context.Context, tk *task.Task) error {
 	if taken {
 		return apperr.Errorf(apperr.ECONFLICT, "A task with this id already exists.")
 	}
+	if err := t.withinLimit(limit); err != nil {
+		return err
+	}
 	s := tk.Snapshot()
 	t.staged[id] = &s
+	return nil
+}
+
+// withinLimit returns ELIMIT when the owner keeps limit tasks or more, as
+// this transaction sees them (its staged writes included). Transactions
+// run one at a time, so counting is checking: no other can add a task
+// in between. The trash holds tasks apart, so it is not counted.
+func (t *tx) withinLimit(limit int) error {
+	if limit <= 0 {
+		return nil
+	}
+	owned := t.r.tasks[t.owner]
+	n := len(owned)
+	for id, s := range t.staged {
+		_, stored := owned[id]
+		switch {
+		case s != nil && !stored:
+			n++
+		case s == nil && stored:
+			n--
+		}
+	}
+	if n >= limit {
+		return task.ErrLimit(limit, nil)
+	}
 	return nil
 }
 

@@ -183,13 +183,16 @@ func (t *tx) GetTrashed(_ context.Context, id task.ID) (task.Trashed, error) {
 	return tr.get(), nil
 }
 
-func (t *tx) Restore(_ context.Context, tk *task.Task) error {
+func (t *tx) Restore(_ context.Context, tk *task.Task, limit int) error {
 	id := tk.ID()
 	if _, ok := t.trashed(id); !ok {
 		return task.ErrNotFound()
 	}
 	if _, live := t.current(id); live {
 		return apperr.Errorf(apperr.ECONFLICT, "A task with this id already exists.")
+	}
+	if err := t.withinLimit(limit); err != nil {
+		return err
 	}
 	s := tk.Snapshot()
 	t.trash[id] = nil

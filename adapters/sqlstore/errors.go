@@ -34,6 +34,8 @@ func dbError(err error) error {
 		return err // decided already, by a check or a rule
 	case errors.Is(err, context.Canceled):
 		return apperr.Wrap(apperr.ECANCELED, err, "The request was cancelled.")
+	case limitReached(err):
+		return apperr.Wrap(apperr.ELIMIT, err, "The task limit is reached.")
 	case uniqueViolation(err) && onKeys(err):
 		return apperr.Wrap(apperr.ECONFLICT, err, apperr.MessageOf(idempotency.ErrTaken()))
 	case uniqueViolation(err):
@@ -58,6 +60,22 @@ func onKeys(err error) bool {
 	}
 	return strings.Contains(err.Error(), "idempotency_keys.")
 }
+
+// limitReached reports whether err is the refusal of countUp: the
+// constraint task_counts_limit broken.
+func limitReached(err error) bool {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		return pgErr.Code == "23514" && pgErr.ConstraintName == taskLimitConstraint
+	}
+	var liteErr *sqlite.Error
+	return errors.As(err, &liteErr) && liteErr.Code() == sqlite3.SQLITE_CONSTRAINT_CHECK &&
+		strings.Contains(liteErr.Error(), taskLimitConstraint)
+}
+
+// taskLimitConstraint is the constraint of task_counts that countUp breaks
+// at the limit (migrations 20261207000001_task_counts).
+const taskLimitConstraint = "task_counts_limit"
 
 // keyHeld reports whether err is claim_idempotency_key's: another
 // transaction holds the key.

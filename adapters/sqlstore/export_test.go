@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"time"
 
 	"github.com/uptrace/bun/migrate"
 
@@ -121,6 +122,14 @@ func (t Tx) Exec(ctx context.Context, affected *int64, st string, args ...any) e
 		return nil
 	})
 }
+
+// SetPing sets how long the listener's connection may stay quiet before
+// it is pinged; call it before Start.
+func (l *Listener) SetPing(d time.Duration) { l.ping = d }
+
+// AfterCommit queues a statement to run just after the transaction's
+// COMMIT, as the notification of its changes runs (PostgreSQL only).
+func (t Tx) AfterCommit(st string, args ...any) { t.e.(*pgTx).afterCommit(st, args...) }
 
 // ReadAs runs one read of TaskColumns as the repository's reads run,
 // acting for owner, and returns its tasks.

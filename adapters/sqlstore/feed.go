@@ -65,6 +65,9 @@ func (t *tx) Record(ctx context.Context, c task.Change) error {
 	change := []any{c.Op.String(), c.TaskID.String(), ta(c.At.Truncate(task.Precision)), body}
 	f := t.r.feed
 	if t.r.db.dialect == Postgres {
+		if n, ok := t.e.(interface{ notifyOnCommit() }); ok {
+			n.notifyOnCommit() // the other replicas' streams learn of it at commit
+		}
 		return t.e.exec(ctx, f.record, append([]any{owner, newEpoch()}, change...), wantRows(1))
 	}
 	if err := t.e.exec(ctx, f.recordHead, []any{owner, newEpoch()}, nil); err != nil { // made once, then left alone
@@ -87,7 +90,10 @@ func (t *tx) Trash(ctx context.Context, tk *task.Task, at time.Time) error {
 	if err := t.e.exec(ctx, t.r.feed.trashInsert, args, wantRows(1)); err != nil {
 		return err
 	}
-	return t.e.exec(ctx, t.r.feed.deleteRead, []any{id.String(), string(t.owner), read}, wantRows(1))
+	if err := t.e.exec(ctx, t.r.feed.deleteRead, []any{id.String(), string(t.owner), read}, wantRows(1)); err != nil {
+		return err
+	}
+	return t.countDown(ctx)
 }
 
 // GetTrashed implements ports.TaskTx.
@@ -107,9 +113,13 @@ func (t *tx) GetTrashed(ctx context.Context, id task.ID) (task.Trashed, error) {
 	return found, nil
 }
 
-// Restore implements ports.TaskTx: out of the trash, back into tasks.
-func (t *tx) Restore(ctx context.Context, tk *task.Task) error {
+// Restore implements ports.TaskTx: out of the trash, back into tasks and
+// their count.
+func (t *tx) Restore(ctx context.Context, tk *task.Task, limit int) error {
 	if err := t.untrash(ctx, tk.ID()); err != nil {
+		return err
+	}
+	if err := t.countUp(ctx, limit); err != nil {
 		return err
 	}
 	s := tk.Snapshot()

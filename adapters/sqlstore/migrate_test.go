@@ -283,3 +283,64 @@ func titles(ts []*task.Task) []string {
 	}
 	return out
 }
+
+// TestMigrateCountsExistingTasks writes tasks as the release before the
+// task limit did, then migrates: 20261207000001_task_counts counts each
+// user's tasks, whatever row-level security hides from the role that
+// migrates (the tables' owner, without BYPASSRLS, as in production), so
+// the limit holds from the first create after it.
+func TestMigrateCountsExistingTasks(t *testing.T) {
+	t.Parallel()
+	for _, tg := range append(targets, target{name: "postgres-owner", dialect: sqlstore.Postgres}) {
+		t.Run(tg.name, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			var databaseURL string
+			if tg.name == "postgres-owner" {
+				databaseURL = sqlstoretest.MustCreatePostgresDBWithRoles(t).OwnerURL
+			} else {
+				databaseURL, _ = tg.freshURL(t)
+			}
+			db := sqlstoretest.MustOpen(t, databaseURL, sqlstore.Options{MaxOpenConns: 4})
+			if err := sqlstore.MigrateThrough(ctx, db, "20261206000002_feed_row_level_security"); err != nil {
+				t.Fatalf("MigrateThrough: %v", err)
+			}
+			var when any = time.Now().UTC()
+			insert := "INSERT INTO tasks (id, user_id, title, created_at, updated_at) VALUES ($1::uuid, $2::text, 'before', $3, $3)"
+			if tg.dialect == sqlstore.SQLite {
+				when = time.Now().UTC().Format("2006-01-02T15:04:05.000000Z")
+				insert = "INSERT INTO tasks (id, user_id, title, created_at, updated_at) VALUES ($1, $2, 'before', $3, $3)"
+			}
+			full, some, none := porttest.RandomOwner(), porttest.RandomOwner(), porttest.RandomOwner()
+			for owner, n := range map[identity.UserID]int{full: 5, some: 3} {
+				err := db.AtomicAs(ctx, owner, func(tx sqlstore.Tx) error {
+					var affected int64
+					for range n {
+						if err := tx.Exec(ctx, &affected, insert, porttest.RandomID().String(), string(owner), when); err != nil {
+							return err
+						}
+					}
+					return nil
+				})
+				if err != nil {
+					t.Fatalf("insert %d tasks: %v", n, err)
+				}
+			}
+
+			if _, err := sqlstore.Migrate(ctx, db, nil); err != nil {
+				t.Fatalf("Migrate: %v", err)
+			}
+			repo := sqlstore.NewTaskRepository(db)
+			for owner, room := range map[identity.UserID]int{full: 0, some: 2, none: 5} {
+				for i := range room {
+					if _, err := porttest.CreateWithin(ctx, repo, owner, 5); err != nil {
+						t.Fatalf("create %d of %d under a limit of 5: %v", i+1, room, err)
+					}
+				}
+				if _, err := porttest.CreateWithin(ctx, repo, owner, 5); apperr.CodeOf(err) != apperr.ELIMIT {
+					t.Fatalf("a create past the limit after %d more = %v, want ELIMIT", room, err)
+				}
+			}
+		})
+	}
+}

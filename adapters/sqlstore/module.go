@@ -11,7 +11,7 @@ import (
 )
 
 // Module opens the database DATABASE_URL names and provides the task
-// repository, the readiness probe and the housekeeping chores over it. At start it logs how it talks
+// repository, the event-stream tickets, the readiness probe and the housekeeping chores over it. At start it logs how it talks
 // to the database, waits for it to answer (DB_CONNECT_RETRY), applies
 // pending migrations over DATABASE_MIGRATE_URL unless DB_AUTO_MIGRATE=false
 // (see ConnectConfig) and warns when its role bypasses row-level security
@@ -20,6 +20,7 @@ var Module = fx.Module("sqlstore",
 	fx.Provide(
 		fx.Annotate(open, fx.ParamTags("", "", "", `optional:"true"`)),
 		fx.Annotate(NewTaskRepository, fx.As(new(ports.TaskRepository)), fx.As(new(ports.Pinger)), fx.As(new(ports.Housekeeper))),
+		fx.Annotate(NewEventTickets, fx.As(new(ports.EventTickets))),
 	),
 )
 

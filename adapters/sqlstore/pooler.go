@@ -36,6 +36,10 @@ type StatementMode struct {
 	Mode string
 	// Reason says where Mode comes from, for the start-up log.
 	Reason string
+	// Pooled is set when the URL says a transaction pooler is in between
+	// (pgbouncer=true, or a Neon "-pooler" host): it can carry NOTIFY but
+	// not LISTEN, so live events need another way (see ListenPlan).
+	Pooled bool
 	// explicit is set when the URL chose the mode (default_query_exec_mode,
 	// or pgbouncer=true|false), which the pooler check then trusts.
 	explicit bool
@@ -51,20 +55,22 @@ func statementMode(dsn string) (string, StatementMode, error) {
 		return "", StatementMode{}, fmt.Errorf("postgres: %w", redacted(err))
 	}
 	q := u.Query()
+	neon := strings.Contains(u.Host, "-pooler.")
 	if mode := q.Get(execModeParam); mode != "" {
-		dsn, _, err := withoutPoolerParam(u, dsn)
-		return dsn, StatementMode{Mode: mode, Reason: execModeParam + " in DATABASE_URL", explicit: true}, err
+		dsn, flag, err := withoutPoolerParam(u, dsn)
+		return dsn, StatementMode{Mode: mode, Reason: execModeParam + " in DATABASE_URL", explicit: true,
+			Pooled: flag == "true" || (flag == "" && neon)}, err
 	}
 	dsn, flag, err := withoutPoolerParam(u, dsn)
 	switch {
 	case err != nil:
 		return "", StatementMode{}, err
 	case flag == "true":
-		return dsn, StatementMode{Mode: "exec", Reason: "pgbouncer=true in DATABASE_URL", explicit: true}, nil
+		return dsn, StatementMode{Mode: "exec", Reason: "pgbouncer=true in DATABASE_URL", explicit: true, Pooled: true}, nil
 	case flag == "false":
 		return dsn, StatementMode{Mode: "cache_statement", Reason: "pgbouncer=false in DATABASE_URL", explicit: true}, nil
-	case strings.Contains(u.Host, "-pooler."):
-		return dsn, StatementMode{Mode: "exec", Reason: "Neon pooled endpoint (-pooler host)"}, nil
+	case neon:
+		return dsn, StatementMode{Mode: "exec", Reason: "Neon pooled endpoint (-pooler host)", Pooled: true}, nil
 	}
 	return dsn, StatementMode{Mode: "cache_statement", Reason: "pgx default, for a direct connection"}, nil
 }

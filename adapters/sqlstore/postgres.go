@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"sync/atomic"
 	"time"
@@ -161,7 +162,14 @@ func (e pgEngine) atomic(ctx context.Context, owner identity.UserID, fn func(txE
 			t.rollback()
 			return err
 		}
-		if t.begun {
+		if len(t.after) > 0 {
+			// The write commits on its own, and the notification after it
+			// (see notifyChanges): the implicit transaction of a batch
+			// lasts to its end, so the write needs BEGIN and COMMIT.
+			t.begun = true
+			t.queue("COMMIT", nil, nil)
+			t.pending = append(t.pending, t.after...)
+		} else if t.begun {
 			t.queue("COMMIT", nil, nil)
 		}
 		if len(t.pending) == 0 {
@@ -180,18 +188,66 @@ type pgTx struct {
 	ctx     context.Context // what its statements run on, whatever ctx a caller passes (see withConn)
 	owner   identity.UserID // whom setUser names
 	pending []pgWrite
-	begun   bool // BEGIN was sent: the transaction spans several batches
-	sent    bool // something reached the server: there may be a transaction to end
+	begun   bool      // BEGIN was sent: the transaction spans several batches
+	sent    bool      // something reached the server: there may be a transaction to end
+	after   []pgWrite // statements sent just after the COMMIT, in its batch (see notifyChanges)
+}
+
+// notifyChanges tells the listeners of every replica (see Listener) that
+// the owner's feed moved on. It goes in the batch of the commit, no round
+// trip of its own, once per transaction however many changes it records,
+// just after the COMMIT: the rest of a batch is skipped when a statement
+// fails, so a transaction that rolls back notifies nobody, and listeners
+// hear of a change only once it is visible. The payload is the owner's id
+// alone (PostgreSQL takes up to 8000 bytes; a user id is at most 255).
+// NOTIFY needs no privilege and no session state, so it works as the
+// service's role and through a transaction pooler.
+//
+// Why not in the writing transaction itself, where PostgreSQL would
+// deliver it at the same commit: a transaction that notifies holds a lock
+// of the whole cluster from its commit's start to its end, its WAL flush
+// included, so that notifications queue in commit order. Writes that
+// notify then commit one at a time, each waiting for its own flush, where
+// they would otherwise share flushes (group commit): BenchmarkPostgres's
+// CreateRecorded fell to a fifth or a quarter (docs/benchmarks.md). On its own, after
+// the write, the notification's transaction writes nothing that needs
+// flushing, so it skips the wait (synchronous_commit off, for it alone)
+// and holds that lock only for an instant. A crash may lose it, as it may
+// lose any notification; a listener that loses its connection fills the
+// gap from the feed (see Listener).
+const notifyChanges = "SELECT set_config('synchronous_commit', 'off', true), pg_notify('" + changesChannel + "', $1::text)"
+
+// changesChannel is the channel notifyChanges sends on and Listener
+// listens to.
+const changesChannel = "todo_changes"
+
+// notifyOnCommit marks the transaction as one that recorded a change:
+// notifyChanges follows its commit, once.
+func (t *pgTx) notifyOnCommit() {
+	if len(t.after) == 0 {
+		t.afterCommit(notifyChanges, string(t.owner))
+	}
+}
+
+// afterCommit queues a statement to run just after the transaction
+// commits, in the same batch, in a transaction of its own; a failure of
+// it fails nothing.
+func (t *pgTx) afterCommit(st string, args ...any) {
+	t.after = append(t.after, pgWrite{sql: st, args: args, afterCommit: true})
 }
 
 type pgWrite struct {
 	sql   string
 	args  []any
 	check func(int64) error
+	// afterCommit marks a statement sent after the COMMIT (notifyChanges):
+	// when it fails, the write before it has committed all the same, and
+	// must not be reported as failed.
+	afterCommit bool
 }
 
 func (t *pgTx) queue(st string, args []any, check func(int64) error) {
-	t.pending = append(t.pending, pgWrite{st, args, check})
+	t.pending = append(t.pending, pgWrite{sql: st, args: args, check: check})
 }
 
 func (t *pgTx) exec(_ context.Context, st string, args []any, check func(int64) error) error {
@@ -232,11 +288,19 @@ func (t *pgTx) flush(ctx context.Context, read *pgWrite, each ...func(row) error
 	t.pending = t.pending[:0:0]
 	t.sent = true
 	br := t.conn.SendBatch(ctx, &b)
-	var first error
+	var first, lost error
 	for _, w := range pending {
 		tag, err := br.Exec()
 		if err == nil && w.check != nil {
 			err = w.check(tag.RowsAffected())
+		}
+		if err != nil && first == nil && w.afterCommit {
+			// Only the word of the change is lost (a full notification
+			// queue, a connection dropped after the COMMIT): streams
+			// elsewhere see it with the owner's next change, or when
+			// their listener reconnects.
+			lost = err
+			continue
 		}
 		if err != nil && first == nil {
 			first = err
@@ -249,7 +313,7 @@ func (t *pgTx) flush(ctx context.Context, read *pgWrite, each ...func(row) error
 		}
 		first = err
 	}
-	if err := br.Close(); err != nil && first == nil {
+	if err := br.Close(); err != nil && first == nil && (lost == nil || !errors.Is(err, lost)) {
 		first = err
 	}
 	return first

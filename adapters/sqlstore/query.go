@@ -117,6 +117,9 @@ func (d sqlDialect) fixed(build func(p *params) string) string {
 // statements are the repository's constant statements in one dialect.
 type statements struct {
 	get, getForUpdate, listAll, insert, update, delete string
+	// countUp and countDown keep the owner's count of tasks (see
+	// taskCount).
+	countUp, countDown string
 	// Idempotency keys' (keys.go); claimKey is "" where none is needed.
 	claimKey, getKey, saveKey, expireKeys string
 }
@@ -164,6 +167,18 @@ func (d sqlDialect) statements() statements {
 				" AND user_id = " + p.add(nil, "text") + " AND version = " + p.add(nil, "bigint")
 		}),
 		delete: d.fixed(func(p *params) string { return "DELETE" + where(p) }),
+		// The count rises by one, unless the limit (when above 0) is
+		// reached: then it would fall to -1, which the constraint
+		// task_counts_limit refuses, failing the statement and so the
+		// transaction (see taskCount).
+		countUp: d.fixed(func(p *params) string {
+			owner, limit := p.add(nil, "text"), p.add(nil, "bigint")
+			return "INSERT INTO task_counts AS c (user_id, n) VALUES (" + owner + ", 1) ON CONFLICT (user_id) DO UPDATE" +
+				" SET n = CASE WHEN " + limit + " <= 0 OR c.n < " + limit + " THEN c.n + 1 ELSE -1 END"
+		}),
+		countDown: d.fixed(func(p *params) string {
+			return "UPDATE task_counts SET n = n - 1 WHERE user_id = " + p.add(nil, "text") + " AND n > 0"
+		}),
 	}
 	d.keyStatements(&s)
 	return s

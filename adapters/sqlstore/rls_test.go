@@ -154,8 +154,8 @@ func TestRowLevelSecurity(t *testing.T) {
 	}
 }
 
-// TestTaskRepositoryAsAppRole runs the contract suite as the service's
-// role, which the policies bind: directly and through PgBouncer.
+// TestTaskRepositoryAsAppRole runs the contract suites (tasks, tickets)
+// as the service's role, which the policies bind: directly and through PgBouncer.
 func TestTaskRepositoryAsAppRole(t *testing.T) {
 	t.Parallel()
 	roles := mustMigratedRoles(t)
@@ -166,8 +166,15 @@ func TestTaskRepositoryAsAppRole(t *testing.T) {
 	for name, u := range urls {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			repo := sqlstore.NewTaskRepository(sqlstoretest.MustOpen(t, u, sqlstore.Options{MaxOpenConns: 6}))
+			db := sqlstoretest.MustOpen(t, u, sqlstore.Options{MaxOpenConns: 6})
+			repo := sqlstore.NewTaskRepository(db)
 			porttest.TaskRepository(t, func(*testing.T) ports.TaskRepository { return repo })
+			// The tickets too: redeemed acting for their owner, pruned
+			// across owners as the housekeeping.
+			tickets := sqlstore.NewEventTickets(db)
+			t.Run("EventTickets", func(t *testing.T) {
+				porttest.EventTickets(t, func(*testing.T) ports.EventTickets { return tickets })
+			})
 		})
 	}
 }

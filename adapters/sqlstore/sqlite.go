@@ -110,7 +110,7 @@ func newSQLiteEngine(reader, writer *sql.DB) *sqliteEngine {
 	for _, text := range []string{s.get, s.listAll, s.getKey, f.listTrash, f.listTrashAfter, f.changes} {
 		e.onReader[text] = newStmt(reader, text, true)
 	}
-	for _, text := range []string{s.getForUpdate, s.insert, s.update, s.delete, s.saveKey,
+	for _, text := range []string{s.getForUpdate, s.insert, s.update, s.delete, s.countUp, s.countDown, s.saveKey,
 		f.trashInsert, f.deleteRead, f.getTrashed, f.untrash, f.recordHead, f.recordChange} {
 		e.onWriter[text] = newStmt(writer, text, true)
 	}

@@ -212,10 +212,39 @@ func (t *tx) Get(ctx context.Context, id task.ID) (*task.Task, error) {
 	return found, nil
 }
 
-func (t *tx) Create(ctx context.Context, tk *task.Task) error {
+func (t *tx) Create(ctx context.Context, tk *task.Task, limit int) error {
+	if err := t.countUp(ctx, limit); err != nil {
+		return err
+	}
 	s := tk.Snapshot()
 	args := append([]any{s.ID.String(), string(s.Owner), t.r.db.engine.timeArg(s.CreatedAt)}, t.r.stateArgs(s)...)
 	return t.e.exec(ctx, t.r.sql.insert, args, wantRows(1))
+}
+
+// taskCount: each owner's tasks, the trash not counted, are counted in a
+// row of task_counts that every write adding or removing a task moves in
+// its own transaction, so a create does not count the owner's tasks
+// (thousands of them, at the limit). The check of the limit is the same
+// statement as the count (countUp): on PostgreSQL it takes the row's lock
+// until the commit, so that racing creates of one owner count one after
+// the other, each from the count the one before committed, and stop
+// exactly at the limit; SQLite runs one writer at a time. The statement
+// fails rather than changing no row, because on PostgreSQL a create's
+// statements go in one batch that commits unless a statement fails (see
+// pgEngine.atomic). The count is taken before the change is recorded, as
+// every write does, so locks are always taken in one order: the count,
+// then the feed's head.
+
+// countUp counts one more task of the owner, refused with ELIMIT when it
+// keeps limit or more (limit above 0).
+func (t *tx) countUp(ctx context.Context, limit int) error {
+	return t.e.exec(ctx, t.r.sql.countUp, []any{string(t.owner), int64(max(limit, 0))}, nil)
+}
+
+// countDown counts one task fewer; never below 0, so a count that missed
+// tasks (made by an earlier version of the server) cannot fail a delete.
+func (t *tx) countDown(ctx context.Context) error {
+	return t.e.exec(ctx, t.r.sql.countDown, []any{string(t.owner)}, nil)
 }
 
 func (t *tx) Save(ctx context.Context, tk *task.Task) error {
@@ -231,12 +260,16 @@ func (t *tx) Save(ctx context.Context, tk *task.Task) error {
 
 func (t *tx) Delete(ctx context.Context, id task.ID) error {
 	delete(t.read, id)
-	return t.e.exec(ctx, t.r.sql.delete, []any{id.String(), string(t.owner)}, func(n int64) error {
+	err := t.e.exec(ctx, t.r.sql.delete, []any{id.String(), string(t.owner)}, func(n int64) error {
 		if n == 0 {
 			return task.ErrNotFound()
 		}
 		return nil
 	})
+	if err != nil {
+		return err
+	}
+	return t.countDown(ctx)
 }
 
 // wantRows is the check of a write that must change exactly n rows. Get

@@ -31,6 +31,7 @@ type Metrics struct {
 	limitedUser, limitedAddress prometheus.Counter
 	limited                     *prometheus.CounterVec
 	storeFailures               prometheus.Counter
+	streams                     prometheus.Gauge
 	jwks                        map[string]prometheus.Counter // by result, all created up front
 }
 
@@ -56,13 +57,17 @@ func NewMetrics(version, commit string) *Metrics {
 	for _, r := range []string{jwksOK, jwksHTTPError, jwksNetworkError} {
 		m.jwks[r] = jwks.WithLabelValues(r)
 	}
+	m.streams = prometheus.NewGauge(prometheus.GaugeOpts{
+		Name: "todo_event_streams",
+		Help: "Live event streams (GET /api/{user_id}/events) open now.",
+	})
 	build := prometheus.NewGauge(prometheus.GaugeOpts{
 		Name:        "todo_build_info",
 		Help:        "Always 1; its labels name the running build.",
 		ConstLabels: prometheus.Labels{"version": version, "commit": commit},
 	})
 	build.Set(1)
-	reg.MustRegister(m.limited, m.storeFailures, jwks, build,
+	reg.MustRegister(m.limited, m.storeFailures, m.streams, jwks, build,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -82,6 +87,10 @@ func (m *Metrics) RateLimited(scope string) {
 		m.limited.WithLabelValues(scope).Inc()
 	}
 }
+
+// EventStreams moves the open event streams gauge by delta: +1 as a stream
+// opens, -1 as it ends (the HTTP adapter's OnStream).
+func (m *Metrics) EventStreams(delta int) { m.streams.Add(float64(delta)) }
 
 // RateLimitStoreFailed counts a rate-limit check the store could not make,
 // which let its request pass (the rate limiter's OnStoreError; the limiter

@@ -103,7 +103,7 @@ func (b *bench) makeChanges(ctx context.Context, u *user, n int) error {
 				if err != nil {
 					return err
 				}
-				if err := tx.Create(ctx, t); err != nil {
+				if err := tx.Create(ctx, t, 0); err != nil {
 					return err
 				}
 				if err := tx.Record(ctx, task.Created(t)); err != nil {

@@ -99,7 +99,7 @@ func (d *dbCeiling) create(ctx context.Context, w *worker) (int, error) {
 		return 0, err
 	}
 	return 0, d.repo.Atomic(ctx, owner, func(tx ports.TaskTx) error {
-		if err := tx.Create(ctx, t); err != nil {
+		if err := tx.Create(ctx, t, 0); err != nil {
 			return err
 		}
 		return tx.Record(ctx, task.Created(t))
@@ -119,7 +119,7 @@ func (d *dbCeiling) createKey(ctx context.Context, w *worker) (int, error) {
 		if err := tx.ClaimKey(ctx, key); err != nil {
 			return err
 		}
-		if err := tx.Create(ctx, t); err != nil {
+		if err := tx.Create(ctx, t, 0); err != nil {
 			return err
 		}
 		if err := tx.Record(ctx, task.Created(t)); err != nil {

@@ -108,7 +108,7 @@ func createLargeUser(ctx context.Context, repo ports.TaskRepository, u int, base
 			if err != nil {
 				return err
 			}
-			if err := tx.Create(ctx, t); err != nil {
+			if err := tx.Create(ctx, t, 0); err != nil {
 				return err
 			}
 		}

@@ -179,6 +179,26 @@ func TestBrowserCORS(t *testing.T) {
 	srv.Stop(t)
 }
 
+// A page on an allowed origin follows its tasks live: it gets a ticket with
+// fetch, opens an EventSource with it, creates a task with fetch and sees
+// its own task.created event, whose lastEventId is the change's cursor.
+func TestBrowserLiveEvents(t *testing.T) {
+	t.Parallel()
+	browser := MustBrowser(t)
+	allowed := pages(t, nil)
+	dir := t.TempDir()
+	env := cleanEnv("CORS_ALLOWED_ORIGINS=" + allowed.URL)
+	srv := MustStart(t, dir, env)
+	const user = "live_user"
+	token := MustToken(t, dir, env, user)
+	fragment := "#" + url.Values{"api": {srv.URL}, "user": {user}, "token": {token}}.Encode()
+	res := browser.MustRun(t, allowed.URL+"/events.html"+fragment)
+	if !res.OK || strings.Join(res.Steps, ",") != "ticket,open,create,event" {
+		t.Fatalf("page on %s: %+v; want every step to pass\nconsole:\n%s\nserver:\n%s", allowed.URL, res, browser.console, srv.logs)
+	}
+	srv.Stop(t)
+}
+
 // The documented frontend code (README, docs/better-auth.md), in a browser: a page served from the same
 // origin as Better Auth (Better Auth behind the frontend's /api/auth/, as in
 // a Next.js app; BETTER_AUTH_URL is the frontend's URL) signs up, gets its

@@ -24,6 +24,9 @@ func TestServeThroughPgBouncer(t *testing.T) {
 	if logs := srv.logs.String(); !strings.Contains(logs, "statement_mode=exec") || !strings.Contains(logs, "migration applied") {
 		t.Fatalf("start-up log does not show exec mode and the migration:\n%s", logs)
 	}
+	if logs := srv.logs.String(); !strings.Contains(logs, "DATABASE_LISTEN_URL") || !strings.Contains(logs, "polls the feeds of its streams every 1s") {
+		t.Errorf("start-up log does not warn that live events are polled, naming DATABASE_LISTEN_URL:\n%s", logs)
+	}
 	alice, bob := MustToken(t, dir, env, "alice"), MustToken(t, dir, env, "bob")
 	for _, family := range []routeFamily{seedRoutes, specRoutes} {
 		t.Run(family.name, func(t *testing.T) {

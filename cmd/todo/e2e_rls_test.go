@@ -25,6 +25,9 @@ func TestServeWithTwoRoles(t *testing.T) {
 		strings.Contains(logs, "row-level security") {
 		t.Fatalf("start-up log: want the migrations and the grants, and no row-level security warning:\n%s", logs)
 	}
+	if !strings.Contains(logs, "live events travel through PostgreSQL LISTEN/NOTIFY") {
+		t.Errorf("start-up log does not say that live events travel by LISTEN/NOTIFY:\n%s", logs)
+	}
 	alice, bob := MustToken(t, dir, env, "alice"), MustToken(t, dir, env, "bob")
 	for _, family := range []routeFamily{seedRoutes, specRoutes} {
 		t.Run(family.name, func(t *testing.T) {

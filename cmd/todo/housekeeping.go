@@ -13,14 +13,16 @@ import (
 )
 
 // housekeeping runs the store's chores in the background while the server
-// runs: the trash purge and the change retention, each acting in one
+// runs: the trash purge, the change retention and the expiry of event
+// tickets, each acting in one
 // replica per round (see app.Housekeeping). A job that fails is logged and
 // tried again next round; it never stops the server.
 var housekeeping = fx.Invoke(func(lc fx.Lifecycle, c config.Retention, svc *app.TaskService, store ports.Housekeeper,
-	clock ports.Clock, logger *slog.Logger) {
+	tickets ports.EventTickets, clock ports.Clock, logger *slog.Logger) {
 	h := app.NewHousekeeping(store, clock,
 		svc.PurgeTrashJob(store, c.Trash),
 		app.PruneChangesJob(store, c.Changes),
+		app.TicketsJob(tickets),
 	)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})

@@ -59,7 +59,7 @@ Example:
 				return err
 			}
 			defer db.Close()
-			svc := app.NewTaskService(sqlstore.NewTaskRepository(db), system.Clock{}, system.IDs{})
+			svc := app.NewTaskService(sqlstore.NewTaskRepository(db), system.Clock{}, system.IDs{}, app.MaxTasks(c.Tasks.MaxPerUser))
 			owner := identity.UserID(user)
 			actor := identity.Principal{UserID: owner}
 			now := time.Now()
@@ -75,7 +75,7 @@ Example:
 	}
 	cmd.Flags().StringVar(&user, "user", "", "user id whose list to fill (a token's sub); required")
 	cmd.Flags().IntVar(&n, "tasks", 40, "how many tasks to add")
-	addConfigFlags(cmd, config.SettingsOf(config.SectionGeneral, config.SectionDatabase))
+	addConfigFlags(cmd, config.SettingsOf(config.SectionGeneral, config.SectionDatabase, config.SectionTasks))
 	return cmd
 }
 

@@ -106,7 +106,7 @@ const startTimeout = 2 * time.Minute
 // of the settings, plus the core's use cases.
 func options(c config.Config, logger *slog.Logger) []fx.Option {
 	return []fx.Option{
-		fx.Supply(c.HTTP, c.Database, c.Auth, c.RateLimit, c.Telemetry, c.Retention, logger),
+		fx.Supply(c.HTTP, c.Database, c.Auth, c.RateLimit, c.Telemetry, c.Retention, c.Tasks, logger),
 		fx.WithLogger(func() fxevent.Logger {
 			// fx's own account of a failure (the hook, the rollback) is for
 			// debugging: the error it returns is printed as one line.
@@ -117,6 +117,10 @@ func options(c config.Config, logger *slog.Logger) []fx.Option {
 		}),
 		sqlstore.Module,
 		events.Module,
+		// Changes made on other replicas reach this one's streams over
+		// PostgreSQL (a no-op on SQLite), woken through the hub.
+		sqlstore.LiveModule,
+		fx.Provide(func(h *events.Hub) sqlstore.Subscriptions { return h }),
 		jwtauth.Module,
 		ratelimit.Module,
 		httpapi.Module,
@@ -125,8 +129,14 @@ func options(c config.Config, logger *slog.Logger) []fx.Option {
 		fx.Provide(
 			fx.Annotate(func() system.Clock { return system.Clock{} }, fx.As(new(ports.Clock))),
 			fx.Annotate(func() system.IDs { return system.IDs{} }, fx.As(new(ports.IDs))),
-			app.NewTaskService,
+			newTaskService,
+			app.NewEvents,
 		),
 		fx.Invoke(expireKeys),
 	}
+}
+
+// newTaskService makes the use cases with the limits of the settings.
+func newTaskService(repo ports.TaskRepository, clock ports.Clock, ids ports.IDs, c config.Tasks) *app.TaskService {
+	return app.NewTaskService(repo, clock, ids, app.MaxTasks(c.MaxPerUser))
 }

@@ -30,7 +30,11 @@ func telemetryOptions() fx.Option {
 			// which stops in the reverse order of starting, stops it after
 			// the API's server: metrics can be scraped while it drains.
 			func(t *telemetry.Telemetry, _ *telemetry.Admin) httpapi.Instrumentation {
-				return httpapi.Instrumentation{Middleware: t.HTTPMiddleware()}
+				inst := httpapi.Instrumentation{Middleware: t.HTTPMiddleware()}
+				if m := t.Metrics(); m != nil {
+					inst.OnStream = m.EventStreams
+				}
+				return inst
 			},
 			func(t *telemetry.Telemetry) jwtauth.Instrumentation {
 				return jwtauth.Instrumentation{Transport: t.JWKSTransport(nil)}

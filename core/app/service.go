@@ -15,14 +15,37 @@ import (
 // TaskService runs the task use cases over a repository, a clock and an id
 // maker.
 type TaskService struct {
-	repo  ports.TaskRepository
-	clock ports.Clock
-	ids   ports.IDs
+	repo     ports.TaskRepository
+	clock    ports.Clock
+	ids      ports.IDs
+	maxTasks int // 0: no limit
+}
+
+// Option configures a TaskService.
+type Option func(*TaskService)
+
+// MaxTasks sets how many tasks one owner may keep, the trash not counted
+// (task.DefaultMaxTasks unless set): a create or a restore that would make
+// one more is ELIMIT. 0 (or less) sets no limit.
+func MaxTasks(n int) Option {
+	return func(s *TaskService) { s.maxTasks = max(n, 0) }
 }
 
 // NewTaskService returns a TaskService over its ports.
-func NewTaskService(repo ports.TaskRepository, clock ports.Clock, ids ports.IDs) *TaskService {
-	return &TaskService{repo: repo, clock: clock, ids: ids}
+func NewTaskService(repo ports.TaskRepository, clock ports.Clock, ids ports.IDs, opts ...Option) *TaskService {
+	s := &TaskService{repo: repo, clock: clock, ids: ids, maxTasks: task.DefaultMaxTasks}
+	for _, opt := range opts {
+		opt(s)
+	}
+	return s
+}
+
+// limited gives the store's ELIMIT the message that names the limit.
+func (s *TaskService) limited(err error) error {
+	if apperr.CodeOf(err) == apperr.ELIMIT {
+		return task.ErrLimit(s.maxTasks, err)
+	}
+	return err
 }
 
 // authorize returns EFORBIDDEN unless the actor is the owner. It runs before
@@ -37,8 +60,10 @@ func authorize(actor identity.Principal, owner identity.UserID) error {
 
 // Create makes a task for the owner from the fields given and stores it.
 // EFORBIDDEN unless actor is owner; EINVALID when the fields break a rule
-// (a missing title included). Of the options, only Once applies: there is
-// no task yet to require anything of.
+// (a missing title included); ELIMIT when the owner keeps as many tasks as
+// the limit allows already (see MaxTasks). Of the options, only Once
+// applies: there is no task yet to require anything of. A create refused
+// by the limit is a failed write: it stores nothing under its key.
 func (s *TaskService) Create(ctx context.Context, actor identity.Principal, owner identity.UserID, in task.Patch, opts ...WriteOption) (*task.Task, error) {
 	if err := authorize(actor, owner); err != nil {
 		return nil, err
@@ -47,12 +72,13 @@ func (s *TaskService) Create(ctx context.Context, actor identity.Principal, owne
 	if err != nil {
 		return nil, err
 	}
-	return s.atomic(ctx, owner, optionsOf(opts), func(tx ports.TaskTx) (*task.Task, error) {
-		if err := tx.Create(ctx, t); err != nil {
+	created, err := s.atomic(ctx, owner, optionsOf(opts), func(tx ports.TaskTx) (*task.Task, error) {
+		if err := tx.Create(ctx, t, s.maxTasks); err != nil {
 			return nil, err
 		}
 		return t, tx.Record(ctx, task.Created(t))
 	})
+	return created, s.limited(err)
 }
 
 // Get returns one of the owner's tasks. EFORBIDDEN unless actor is owner;
@@ -131,7 +157,9 @@ func (s *TaskService) Delete(ctx context.Context, actor identity.Principal, owne
 // change reads the task in a transaction, checks the precondition, applies
 // fn and saves the result if fn changed it (a change moves the version
 // on). A recurring task that the change completed makes its next
-// occurrence in the same transaction.
+// occurrence in the same transaction, whatever the task limit: refusing to
+// complete a task would surprise more than an owner passing the limit by
+// one, who then creates nothing more until back under it.
 func (s *TaskService) change(ctx context.Context, actor identity.Principal, owner identity.UserID, taskID string, opts []WriteOption, fn func(*task.Task) error) (*task.Task, error) {
 	id, err := s.lookup(actor, owner, taskID)
 	if err != nil {
@@ -154,7 +182,7 @@ func (s *TaskService) change(ctx context.Context, actor identity.Principal, owne
 			return t, nil // nothing changed: nothing to store
 		}
 		if next := t.Recur(s.ids.NewID(), s.clock.Now()); next != nil {
-			if err := tx.Create(ctx, next); err != nil {
+			if err := tx.Create(ctx, next, 0); err != nil {
 				return nil, err
 			}
 			if err := tx.Record(ctx, task.Created(next)); err != nil {

@@ -24,14 +24,15 @@ func (s *TaskService) ListTrash(ctx context.Context, actor identity.Principal, o
 // the write options of Update (a precondition on the trashed task's
 // version, an idempotency key). EFORBIDDEN unless actor is owner;
 // ENOTFOUND when the id is malformed or the owner has no such task in the
-// trash (a live task included); EPRECONDITION as for Update.
+// trash (a live task included); EPRECONDITION as for Update; ELIMIT as for
+// Create, when the owner keeps as many tasks as the limit allows already.
 func (s *TaskService) Restore(ctx context.Context, actor identity.Principal, owner identity.UserID, taskID string, opts ...WriteOption) (*task.Task, error) {
 	id, err := s.lookup(actor, owner, taskID)
 	if err != nil {
 		return nil, err
 	}
 	o := optionsOf(opts)
-	return s.atomic(ctx, owner, o, func(tx ports.TaskTx) (*task.Task, error) {
+	restored, err := s.atomic(ctx, owner, o, func(tx ports.TaskTx) (*task.Task, error) {
 		tr, err := tx.GetTrashed(ctx, id)
 		if err != nil {
 			return nil, err
@@ -41,11 +42,12 @@ func (s *TaskService) Restore(ctx context.Context, actor identity.Principal, own
 			return nil, err
 		}
 		t.Restore(s.clock.Now())
-		if err := tx.Restore(ctx, t); err != nil {
+		if err := tx.Restore(ctx, t, s.maxTasks); err != nil {
 			return nil, err
 		}
 		return t, tx.Record(ctx, task.Restored(t))
 	})
+	return restored, s.limited(err)
 }
 
 // Purge removes one of the owner's trashed tasks for good. Errors as for

@@ -22,6 +22,7 @@ const (
 	EUNAVAILABLE  Code = "unavailable"  // a dependency (the database) cannot be reached; retry later
 	ECANCELED     Code = "canceled"     // the caller gave up (a client hung up) before the answer: no failure of ours
 	EGONE         Code = "gone"         // a position that is no longer (or never was) valid; start again
+	ELIMIT        Code = "limit"        // the owner holds as much as a limit allows; nothing changed
 	EINTERNAL     Code = "internal"     // anything else; details belong in the log only
 )
 

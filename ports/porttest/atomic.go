@@ -98,10 +98,10 @@ func testAtomicAllOrNothing(t *testing.T, r ports.TaskRepository) {
 	fresh, _ := task.New(RandomID(), owner, task.Draft{Title: "fresh"}, base)
 	dup, _ := task.New(taken.ID(), owner, task.Draft{Title: "duplicate"}, base)
 	err := r.Atomic(ctx, owner, func(tx ports.TaskTx) error {
-		if err := tx.Create(ctx, fresh); err != nil {
+		if err := tx.Create(ctx, fresh, 0); err != nil {
 			return err
 		}
-		return tx.Create(ctx, dup)
+		return tx.Create(ctx, dup, 0)
 	})
 	assertCode(t, err, apperr.ECONFLICT)
 	_, err = r.Get(ctx, owner, fresh.ID())
@@ -123,7 +123,7 @@ func testAtomicReadsItsWrites(t *testing.T, r ports.TaskRepository) {
 	var saved *task.Task
 	err := r.Atomic(ctx, owner, func(tx ports.TaskTx) error {
 		for _, tk := range []*task.Task{kept, gone} {
-			if err := tx.Create(ctx, tk); err != nil {
+			if err := tx.Create(ctx, tk, 0); err != nil {
 				return err
 			}
 		}
@@ -179,7 +179,7 @@ func testAtomicFnError(t *testing.T, r ports.TaskRepository) {
 		if err := tx.Save(ctx, got); err != nil {
 			return err
 		}
-		if err := tx.Create(ctx, fresh); err != nil {
+		if err := tx.Create(ctx, fresh, 0); err != nil {
 			return err
 		}
 		return boom

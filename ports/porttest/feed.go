@@ -16,10 +16,10 @@ import (
 )
 
 // CreateRecorded stores a new task with its created change, as the use
-// case does.
+// case does, under the default task limit.
 func CreateRecorded(ctx context.Context, r ports.TaskRepository, t *task.Task) error {
 	return r.Atomic(ctx, t.Owner(), func(tx ports.TaskTx) error {
-		if err := tx.Create(ctx, t); err != nil {
+		if err := tx.Create(ctx, t, task.DefaultMaxTasks); err != nil {
 			return err
 		}
 		return tx.Record(ctx, task.Created(t))

@@ -31,7 +31,7 @@ func CreateOnce(ctx context.Context, r ports.TaskRepository, owner identity.User
 		if err := tx.ClaimKey(ctx, key); err != nil {
 			return err
 		}
-		if err := tx.Create(ctx, tk); err != nil {
+		if err := tx.Create(ctx, tk, 0); err != nil {
 			return err
 		}
 		return tx.SaveKey(ctx, idempotency.Record{Key: key, Fingerprint: "fp " + title, Response: []byte(title), CreatedAt: at.Truncate(task.Precision)})
@@ -72,7 +72,7 @@ func testKeyRoundTrip(t *testing.T, r ports.TaskRepository) {
 		if err := tx.ClaimKey(ctx, key); err != nil {
 			return err
 		}
-		if err := tx.Create(ctx, tk); err != nil {
+		if err := tx.Create(ctx, tk, 0); err != nil {
 			return err
 		}
 		return tx.SaveKey(ctx, want)

@@ -69,6 +69,11 @@ func TaskRepository(t *testing.T, newRepo func(t *testing.T) ports.TaskRepositor
 		{"KeyRolledBack", testKeyRolledBack},
 		{"KeyConcurrent", testKeyConcurrent},
 		{"ExpireKeys", testExpireKeys},
+		{"LimitReached", testLimitReached},
+		{"LimitTrash", testLimitTrash},
+		{"LimitCount", testLimitCount},
+		{"LimitRace", testLimitRace},
+		{"LimitRestoreRace", testLimitRestoreRace},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -113,7 +118,7 @@ func MustCreate(t *testing.T, r ports.TaskRepository, owner identity.UserID, tit
 
 // Create stores a new task in a transaction of its own.
 func Create(ctx context.Context, r ports.TaskRepository, t *task.Task) error {
-	return r.Atomic(ctx, t.Owner(), func(tx ports.TaskTx) error { return tx.Create(ctx, t) })
+	return r.Atomic(ctx, t.Owner(), func(tx ports.TaskTx) error { return tx.Create(ctx, t, 0) })
 }
 
 // Update reads the owner's task in a transaction, calls fn on it and saves

@@ -37,7 +37,7 @@ func RestoreFromTrash(ctx context.Context, r ports.TaskRepository, owner identit
 		}
 		t = tr.Task
 		t.Restore(now)
-		if err := tx.Restore(ctx, t); err != nil {
+		if err := tx.Restore(ctx, t, 0); err != nil {
 			return err
 		}
 		return tx.Record(ctx, task.Restored(t))

@@ -38,11 +38,20 @@ type Operation struct {
 	Summary     string
 	Description string
 	Public      bool     // needs no bearer token
+	Ticket      bool     // an event-stream ticket (?ticket=) may stand in for the bearer token
 	Parameters  []string // names of API.Parameters it takes, besides its path's
 	Body        *Body    // the request body; nil when the operation reads none
 	Success     Response
 	Errors      []int // the error statuses it answers, each one of the document's shared responses
+	// Responses names, for a status of Errors, the shared response that
+	// replaces the one the status has everywhere else (see
+	// InvalidOrLimit).
+	Responses map[int]string
 }
+
+// InvalidOrLimit is the shared 422 of the writes that the per-user task
+// limit can refuse: a broken rule, or the limit's problem.
+const InvalidOrLimit = "InvalidOrLimit"
 
 // Body is a request body: JSON of one of API.Schemas.
 type Body struct {
@@ -54,7 +63,8 @@ type Body struct {
 type Response struct {
 	Status      int
 	Description string
-	Schema      Object   // of its JSON body; nil when it has none
+	Schema      Object   // of its body (JSON unless ContentType says otherwise); nil when it has none
+	ContentType string   // the body's media type; "" is application/json
 	Location    bool     // it carries a Location header
 	Headers     []string // names of API.Headers it may carry
 }

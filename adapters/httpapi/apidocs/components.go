@@ -19,6 +19,12 @@ func components(api API) obj {
 	invalid := problem("A rule is broken: `errors` names each field, and `detail` names them all in one line. " +
 		"Also an `Idempotency-Key` sent again with another request (method, path or body): `errors` names `Idempotency-Key`.")
 	invalid["content"] = obj{"application/problem+json": obj{"schema": ref("schemas", "ValidationProblem")}}
+	invalidOrLimit := problem("A rule is broken, or an `Idempotency-Key` was sent again with another request, as for any 422 " +
+		"(`errors` names each field); or the user keeps as many tasks as `MAX_TASKS_PER_USER` allows already (10000 by default; " +
+		"tasks in the trash do not count): then `type` is `/problems/task-limit`, `detail` names the limit, there is no `errors`, " +
+		"and nothing changed. Delete (or purge) tasks to make room.")
+	invalidOrLimit["content"] = obj{"application/problem+json": obj{"schema": obj{
+		"anyOf": []any{ref("schemas", "ValidationProblem"), ref("schemas", "TaskLimitProblem")}}}}
 	preconditionFailed := problem("`If-Match` names no current version of the task (or `If-None-Match` names the current one): " +
 		"nothing changed. `ETag` is the current one: read the task again, or send no precondition to overwrite it.")
 	preconditionFailed["headers"] = obj{"ETag": ref("headers", "ETag"), "X-Request-Id": ref("headers", "XRequestId")}
@@ -49,6 +55,10 @@ func components(api API) obj {
 		"securitySchemes": obj{"bearerAuth": obj{
 			"type": "http", "scheme": "bearer", "bearerFormat": "JWT",
 			"description": "A JWT from Better Auth's JWT plugin (`GET {BETTER_AUTH_URL}/api/auth/token`), or one signed HS256 with `BETTER_AUTH_SECRET` when that is configured. In development, `todo token --user ID` prints one.",
+		}, "eventTicket": obj{
+			"type": "apiKey", "in": "query", "name": "ticket",
+			"description": "A ticket from `POST /api/{user_id}/events/tickets`, for a browser's `EventSource`, which cannot send an `Authorization` header: " +
+				"single use, valid for 30 seconds, on any replica, for its user's event stream only.",
 		}},
 		"responses": obj{
 			"BadRequest":   problem("The body is not valid JSON, a field has the wrong JSON type, or a query parameter has a value outside its set (`detail` names the parameter and what it allows)."),
@@ -62,11 +72,12 @@ func components(api API) obj {
 			"TooLarge":           problem("The body is larger than the limit (64 KiB by default)."),
 			"Gone": problem("The change cursor was never issued for this user's feed, or the changes after it are no longer kept " +
 				"(`CHANGE_RETENTION`): list the tasks again and read the changes from that list's `X-Change-Cursor`."),
-			"Invalid":     invalid,
-			"TooMany":     tooMany,
-			"Internal":    problem("Something unexpected; the details are in the server's log, not here."),
-			"Unavailable": unavailable,
-			"Problem":     problem("Any other error, such as the router's own 404 or 405."),
+			"Invalid":      invalid,
+			InvalidOrLimit: invalidOrLimit,
+			"TooMany":      tooMany,
+			"Internal":     problem("Something unexpected; the details are in the server's log, not here."),
+			"Unavailable":  unavailable,
+			"Problem":      problem("Any other error, such as the router's own 404 or 405."),
 		},
 	}
 }
@@ -91,11 +102,20 @@ func problemSchemas() obj {
 			"description": "An RFC 9457 problem.",
 			"required":    []any{"type", "title", "status", "detail"},
 			"properties": obj{
-				"type":   obj{"type": "string", "format": "uri-reference", "description": "Always `about:blank`: the status says what kind of problem it is."},
+				"type": obj{"type": "string", "format": "uri-reference", "description": "`about:blank`: the status says what kind of problem " +
+					"it is; except `/problems/task-limit` (see TaskLimitProblem), relative to the API's URL."},
 				"title":  obj{"type": "string", "description": "The status's reason phrase."},
 				"status": obj{"type": "integer", "minimum": 400, "maximum": 599},
 				"detail": obj{"type": "string", "description": "A human-readable explanation."},
 			},
+		},
+		"TaskLimitProblem": obj{
+			"allOf": []any{ref("schemas", "Problem"), obj{
+				"type":        "object",
+				"description": "The user keeps as many tasks as the limit allows already; `detail` names the limit.",
+				"required":    []any{"type"},
+				"properties":  obj{"type": obj{"type": "string", "const": "/problems/task-limit"}, "status": obj{"const": 422}},
+			}},
 		},
 		"ValidationProblem": obj{
 			"allOf": []any{ref("schemas", "Problem"), obj{

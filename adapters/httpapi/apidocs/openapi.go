@@ -124,8 +124,11 @@ func operation(op Operation) obj {
 	if op.Description != "" {
 		o["description"] = op.Description
 	}
-	if op.Public {
+	switch {
+	case op.Public:
 		o["security"] = []any{}
+	case op.Ticket:
+		o["security"] = []any{obj{"bearerAuth": []any{}}, obj{"eventTicket": []any{}}}
 	}
 	if len(op.Parameters) > 0 {
 		params := make([]any, len(op.Parameters))
@@ -141,6 +144,9 @@ func operation(op Operation) obj {
 	responses := obj{strconv.Itoa(op.Success.Status): success(op.Success)}
 	for _, status := range op.Errors {
 		name, ok := errorResponses[status]
+		if n, given := op.Responses[status]; given {
+			name, ok = n, true
+		}
 		if !ok {
 			panic("apidocs: no shared response for status " + strconv.Itoa(status))
 		}
@@ -173,7 +179,11 @@ func success(r Response) obj {
 	}
 	out := obj{"description": r.Description, "headers": headers}
 	if r.Schema != nil {
-		out["content"] = obj{"application/json": obj{"schema": r.Schema}}
+		mediaType := r.ContentType
+		if mediaType == "" {
+			mediaType = "application/json"
+		}
+		out["content"] = obj{mediaType: obj{"schema": r.Schema}}
 	}
 	return out
 }
