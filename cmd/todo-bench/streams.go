@@ -68,8 +68,8 @@ type liveStream struct {
 	got    map[string]int // task id -> created events read
 	seen   atomic.Int64   // distinct task ids in got, for waitDelivered
 	lat    []time.Duration
-	last   string // the last id: line
-	dups   int64  // ids that did not move forward
+	ids    map[string]struct{} // every id: line read
+	dups   int64               // id: lines read before
 	err    error
 	closed atomic.Bool
 	done   chan struct{}
@@ -176,7 +176,7 @@ func openStream(ctx context.Context, base string, u *user) (*liveStream, error) 
 		conn.Close()
 		return nil, fmt.Errorf("GET /events: status %d", resp.StatusCode)
 	}
-	s := &liveStream{u: u, conn: conn, got: map[string]int{}, done: make(chan struct{})}
+	s := &liveStream{u: u, conn: conn, got: map[string]int{}, ids: map[string]struct{}{}, done: make(chan struct{})}
 	go s.read(bufio.NewReaderSize(resp.Body, 4<<10))
 	return s, nil
 }
@@ -197,10 +197,10 @@ func (s *liveStream) read(r *bufio.Reader) {
 		switch {
 		case strings.HasPrefix(text, "id:"):
 			id := strings.TrimSpace(text[3:])
-			if id == s.last || (s.last != "" && cursorBefore(id, s.last)) {
+			if _, seen := s.ids[id]; seen {
 				s.dups++
 			}
-			s.last = id
+			s.ids[id] = struct{}{}
 		case strings.HasPrefix(text, "data:"):
 			var c struct {
 				Op     string    `json:"op"`
@@ -219,16 +219,6 @@ func (s *liveStream) read(r *bufio.Reader) {
 			}
 		}
 	}
-}
-
-// cursorBefore reports whether feed cursor a sorts before b. Cursors of
-// one stream are opaque but, being one user's feed positions, grow; the
-// same length and a smaller string, or a shorter one, comes first.
-func cursorBefore(a, b string) bool {
-	if len(a) != len(b) {
-		return len(a) < len(b)
-	}
-	return a < b
 }
 
 func (s *liveStream) close() {
