@@ -87,6 +87,33 @@ func TestRunListScenarios(t *testing.T) {
 	}
 }
 
+// The live events scenario: every stream gets every create of its user
+// once, on one server and across replicas.
+func TestRunStreams(t *testing.T) {
+	t.Parallel()
+	check := func(t *testing.T, rep *report, replicas int) {
+		t.Helper()
+		s := rep.Streams
+		if s == nil {
+			t.Fatal("no streams report")
+		}
+		if s.Streams != 12 || s.Users != 4 || s.Replicas != replicas || s.Writes == 0 || s.Expected != 3*s.Writes ||
+			s.Delivered != s.Expected || s.Missing != 0 || s.Duplicates != 0 || s.Unexpected != 0 || s.P99ms <= 0 {
+			t.Errorf("streams report: %+v", *s)
+		}
+	}
+	args := []string{"--ops", "none", "--streams", "12", "--stream-users", "4", "--stream-rate", "40"}
+	t.Run("SQLite", func(t *testing.T) {
+		t.Parallel()
+		check(t, mustRun(t, append(args, "--store", "sqlite")...), 1)
+	})
+	t.Run("PostgresReplicas", func(t *testing.T) {
+		t.Parallel()
+		admin := mustPostgres(t)
+		check(t, mustRun(t, append(args, "--store", "postgres", "--pg-admin-url", admin, "--replicas", "3")...), 3)
+	})
+}
+
 // mustRun runs the tool with a tiny load and returns its JSON report.
 func mustRun(t *testing.T, args ...string) *report {
 	t.Helper()

@@ -57,6 +57,10 @@ type options struct {
 	catchup     int // changes the feed catch-up reads; 0: no catch-up
 	catchupPage int
 	explain     bool
+	streams     int     // live event streams to hold open; 0: no streams scenario
+	streamUsers int     // users the streams belong to
+	streamRate  float64 // creates per second while the streams are open
+	replicas    int     // server processes on one database
 	jsonOut     bool
 }
 
@@ -81,7 +85,7 @@ func parseFlags(args []string, logw io.Writer) (options, error) {
 	fs.IntVar(&o.dbConns, "db-conns", 0, "connections of the DB ceiling's pool, the store's own (default: --conns)")
 	fs.DurationVar(&o.duration, "duration", 15*time.Second, "measured time per operation and ceiling")
 	fs.DurationVar(&o.warmup, "warmup", time.Second, "unmeasured time before each measurement")
-	fs.StringVar(&ops, "ops", strings.Join(defaultOps, ","), "operations to drive (always run in the order "+strings.Join(allOps, ",")+"); the list-* scenarios read heavy users' lists")
+	fs.StringVar(&ops, "ops", strings.Join(defaultOps, ","), "operations to drive (always run in the order "+strings.Join(allOps, ",")+"), or none; the list-* scenarios read heavy users' lists")
 	fs.StringVar(&o.client, "client", clientRaw, "load client: raw (one HTTP/1.1 connection per worker, wrk-like) or net/http")
 	fs.Float64Var(&o.noise, "noise", 0.15, "wait for a quiet machine before each measurement, and repeat one during which other work took more CPU cores than this (0: off)")
 	fs.IntVar(&o.retries, "retries", 2, "times a noisy measurement is repeated")
@@ -91,6 +95,10 @@ func parseFlags(args []string, logw io.Writer) (options, error) {
 	fs.IntVar(&o.catchup, "catchup", 0, "also make this many changes of one user, then read them from the change feed from the start (e.g. 100000)")
 	fs.IntVar(&o.catchupPage, "catchup-page", 1000, "the page size (limit) of the catch-up's reads, 1 to 1000")
 	fs.BoolVar(&o.explain, "explain", false, "PostgreSQL: print the generic plans of the store's Get and List (with --large: do they use the indexes?)")
+	fs.IntVar(&o.streams, "streams", 0, "also hold this many live event streams open while creates run at --stream-rate for --duration (e.g. 10000)")
+	fs.IntVar(&o.streamUsers, "stream-users", 0, "users the streams belong to, round robin (default: one stream per user)")
+	fs.Float64Var(&o.streamRate, "stream-rate", 1000, "creates per second during the streams scenario, spread over its users")
+	fs.IntVar(&o.replicas, "replicas", 1, "server processes on the one database (above 1: PostgreSQL only); the streams and writes go to each in turn")
 	fs.BoolVar(&o.jsonOut, "json", false, "print the report as JSON instead of a table")
 	fs.BoolVar(&quick, "quick", false, "a short run that proves the tool works: 1s per measurement, 200ms warm-up, no noise checks")
 	if err := fs.Parse(args); err != nil {
@@ -112,6 +120,9 @@ func parseFlags(args []string, logw io.Writer) (options, error) {
 			o.noise = 0
 		}
 	}
+	if o.streamUsers <= 0 {
+		o.streamUsers = o.streams
+	}
 	if o.dbConns <= 0 {
 		o.dbConns = o.conns
 	}
@@ -124,6 +135,9 @@ func parseFlags(args []string, logw io.Writer) (options, error) {
 }
 
 func parseOps(list string) ([]string, error) {
+	if list == "none" {
+		return nil, nil // only the scenarios
+	}
 	want := map[string]bool{}
 	for _, op := range strings.Split(list, ",") {
 		op = strings.ToLower(strings.TrimSpace(op))
@@ -161,6 +175,12 @@ func (o options) validate() error {
 		return errors.New("the list scenarios need --heavy-users of at least 1 and --heavy-tasks of at least 150")
 	case (o.large || o.wantsHeavy()) && o.target != "" && o.databaseURL == "":
 		return errors.New("--large and the list scenarios with --target need --database-url")
+	case o.streams < 0 || o.streamRate <= 0 || o.replicas < 1:
+		return errors.New("--streams must not be negative, --stream-rate must be positive and --replicas at least 1")
+	case o.replicas > 1 && o.store != "postgres":
+		return errNeedsPostgres
+	case o.replicas > 1 && o.target != "":
+		return errors.New("--replicas starts its servers: it cannot be used with --target")
 	}
 	return nil
 }

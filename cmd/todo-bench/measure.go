@@ -36,6 +36,8 @@ type report struct {
 	Scenarios []scenarioReport `json:"scenarios,omitempty"`
 	// Catchup is the feed catch-up scenario (--catchup).
 	Catchup *catchupReport `json:"catchup,omitempty"`
+	// Streams is the live events scenario (--streams).
+	Streams *streamsReport `json:"streams,omitempty"`
 }
 
 // scenarioReport is a list scenario's request and what it selects.
@@ -94,6 +96,11 @@ func (b *bench) measure(ctx context.Context) (*report, error) {
 			return nil, err
 		}
 	}
+	if b.o.streams > 0 {
+		if rep.Streams, err = b.streams(ctx); err != nil {
+			return nil, err
+		}
+	}
 	if b.serverPid > 0 {
 		if _, hwm, err := memStatus(b.serverPid); err == nil {
 			rep.PeakRSSBytes = hwm
@@ -136,6 +143,9 @@ func (rep *report) errors() int64 {
 				n += c.Errors
 			}
 		}
+	}
+	if s := rep.Streams; s != nil {
+		n += s.WriteErrors + s.StreamErrors + s.Missing + s.Duplicates + s.Unexpected
 	}
 	return n
 }

@@ -50,6 +50,9 @@ func writeTable(w io.Writer, rep *report) {
 			thousands(c.PageBytes), c.SeedSecs)
 	}
 	writeScenarios(w, rep)
+	if s := rep.Streams; s != nil {
+		writeStreams(w, s)
+	}
 	writeCeilingDetails(w, rep)
 	writePlans(w, rep)
 	writeListPlans(w, rep)
@@ -222,4 +225,18 @@ func secs(v []float64) string {
 		parts[i] = strconv.FormatFloat(s, 'f', 2, 64)
 	}
 	return strings.Join(parts, ", ")
+}
+
+func writeStreams(w io.Writer, s *streamsReport) {
+	fmt.Fprintf(w, "\nlive events: %s streams of %s users on %d server(s), opened in %.1f s; "+
+		"%s creates at %s/s (target %s/s), %d failed\n", thousands(float64(s.Streams)), thousands(float64(s.Users)),
+		s.Replicas, s.OpenSeconds, thousands(float64(s.Writes)), thousands(s.WritesPerSec), thousands(s.TargetRate), s.WriteErrors)
+	fmt.Fprintf(w, "  commit to delivery: p50 %.1f ms, p99 %.1f ms, max %.1f ms\n", s.P50ms, s.P99ms, s.Maxms)
+	fmt.Fprintf(w, "  events: %s expected, %s delivered, %d missing, %d duplicated, %d unexpected; %d streams failed\n",
+		thousands(float64(s.Expected)), thousands(float64(s.Delivered)), s.Missing, s.Duplicates, s.Unexpected, s.StreamErrors)
+	fmt.Fprintf(w, "  servers' RSS: %s before, %s with the streams open (%s per stream), %s at peak\n",
+		mib(s.RSSBefore), mib(s.RSSOpen), thousands(s.BytesPerStream)+" B", mib(s.RSSPeak))
+	if s.FirstError != "" {
+		fmt.Fprintf(w, "  first error: %s\n", s.FirstError)
+	}
 }

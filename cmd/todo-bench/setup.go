@@ -25,7 +25,9 @@ type bench struct {
 	log        io.Writer
 	dir        string
 	store      *store
-	server     *process // nil with --target
+	server     *process   // nil with --target
+	replicas   []*process // --replicas beyond the first server
+	replicaURL []string
 	serverPid  int      // whose RSS is read; 0 when unknown
 	base       string   // the server under test
 	ceiling    *process // the HTTP ceiling
@@ -77,7 +79,7 @@ func (b *bench) close() {
 	if b.stats != nil {
 		_ = b.stats.Close()
 	}
-	for _, p := range []*process{b.ceiling, b.server} {
+	for _, p := range append([]*process{b.ceiling, b.server}, b.replicas...) {
 		if err := p.stop(); err != nil {
 			b.logf("%v", err)
 		}
@@ -129,7 +131,44 @@ func (b *bench) startServer(ctx context.Context) error {
 		return err
 	}
 	b.logf("server pid %d ready %.1f ms after start", b.serverPid, float64(b.ready.Microseconds())/1000)
+	return b.startReplicas(ctx, bin, env)
+}
+
+// startReplicas starts the servers beyond the first (--replicas), on the
+// same database with the same settings but their own addresses.
+func (b *bench) startReplicas(ctx context.Context, bin string, env []string) error {
+	for i := 1; i < b.o.replicas; i++ {
+		addr, err := freeAddr()
+		if err != nil {
+			return err
+		}
+		p, err := startProcess(fmt.Sprintf("replica %d", i+1), bin, b.dir, "", append(slices.Clone(env), "HTTP_ADDR="+addr), "serve")
+		if err != nil {
+			return err
+		}
+		b.replicas = append(b.replicas, p)
+		if _, err := p.waitReady(ctx, "http://"+addr+"/readyz", time.Minute); err != nil {
+			return err
+		}
+		b.replicaURL = append(b.replicaURL, "http://"+addr)
+		b.logf("replica %d pid %d ready on %s", i+1, p.pid(), addr)
+	}
 	return nil
+}
+
+// replicaBases are the base URLs of every server under test, the first one first.
+func (b *bench) replicaBases() []string { return append([]string{b.base}, b.replicaURL...) }
+
+// replicaPids are their pids, where known.
+func (b *bench) replicaPids() []int {
+	var pids []int
+	if b.serverPid > 0 {
+		pids = append(pids, b.serverPid)
+	}
+	for _, p := range b.replicas {
+		pids = append(pids, p.pid())
+	}
+	return pids
 }
 
 // baseEnv is our environment without the settings the bench decides (or
