@@ -52,7 +52,10 @@ func TestRunListScenarios(t *testing.T) {
 	for _, store := range []string{"sqlite", "postgres"} {
 		t.Run(store, func(t *testing.T) {
 			t.Parallel()
-			args := []string{"--store", store, "--ops", strings.Join(ops, ","), "--heavy-users", "1", "--heavy-tasks", "600", "--explain"}
+			args := []string{"--store", store, "--ops", strings.Join(ops, ","), "--heavy-users", "1", "--heavy-tasks", "600", "--explain",
+				// A filtered page under -race on a busy machine can take most
+				// of 300 ms: measure long enough to count a few.
+				"--duration", "1s"}
 			if store == "postgres" {
 				args = append(args, "--pg-admin-url", mustPostgres(t))
 			}
@@ -118,7 +121,8 @@ func TestRunStreams(t *testing.T) {
 func mustRun(t *testing.T, args ...string) *report {
 	t.Helper()
 	// --noise 0: a busy CI machine must not make the test wait for quiet.
-	args = append(args, "--duration", "300ms", "--warmup", "100ms", "--conns", "4", "--users", "3", "--noise", "0", "--json")
+	// The defaults come first: a test's own arguments override them.
+	args = append([]string{"--duration", "300ms", "--warmup", "100ms", "--conns", "4", "--users", "3", "--noise", "0", "--json"}, args...)
 	var stdout, logs bytes.Buffer
 	if err := run(context.Background(), args, &stdout, &logs); err != nil {
 		t.Fatalf("todo-bench %v: %v\n%s\n%s", args, err, logs.String(), stdout.String())
