@@ -57,6 +57,7 @@ func runServe(cmd *cobra.Command, _ []string) error {
 // serve runs the service until ctx is done. Its log goes through out, which
 // starts batching lines once the service is up (see package logbuffer).
 func serve(ctx context.Context, c config.Config, logger *slog.Logger, out *logbuffer.Buffer) error {
+	logOpenFiles(logger, openFilesLimit())
 	fxApp := fx.New(options(c, logger)...)
 	startCtx, cancel := context.WithTimeout(ctx, c.Database.ConnectRetry+startTimeout)
 	defer cancel()
