@@ -27,6 +27,10 @@ type Drain struct {
 	once  sync.Once
 	mu    sync.Mutex
 	done  chan struct{} // closed by Begin; made on first use
+	// The streams that left their requests behind (see detach.go), which
+	// http.Server.Shutdown does not wait for: Wait does.
+	streams int
+	idle    chan struct{} // closed when streams drops to 0; nil: nobody waits
 }
 
 // Begin starts the drain. A second call does nothing more.
@@ -51,6 +55,50 @@ func (d *Drain) doneChan() chan struct{} {
 		d.done = make(chan struct{})
 	}
 	return d.done
+}
+
+// hold counts in a stream that left its request behind.
+func (d *Drain) hold() {
+	d.mu.Lock()
+	d.streams++
+	d.mu.Unlock()
+}
+
+// release counts it out once its goroutine is done with it.
+func (d *Drain) release() {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.streams--
+	if d.streams == 0 && d.idle != nil {
+		close(d.idle)
+		d.idle = nil
+	}
+}
+
+// Wait waits until every event stream that left its request behind (see
+// detach.go) has ended, or ctx is done. Such streams end when the drain
+// begins, but http.Server.Shutdown does not see their connections: whoever
+// stops the server waits here for them too. A nil Drain has none.
+func (d *Drain) Wait(ctx context.Context) error {
+	if d == nil {
+		return nil
+	}
+	d.mu.Lock()
+	if d.streams == 0 {
+		d.mu.Unlock()
+		return nil
+	}
+	if d.idle == nil {
+		d.idle = make(chan struct{})
+	}
+	idle := d.idle
+	d.mu.Unlock()
+	select {
+	case <-idle:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 // Draining reports whether the drain has begun.
@@ -127,7 +175,8 @@ func (w *closingWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 // idle connection closed while its client is sending on it loses that
 // request: this is what closing them all at SIGTERM did.) At the end the
 // server stops accepting connections and gives the requests in flight
-// c.ShutdownTimeout to finish.
+// c.ShutdownTimeout to finish, the streams that left their requests
+// behind (ended by the drain) included.
 func shutdown(ctx context.Context, srv *http.Server, d *Drain, c config.HTTP, logger *slog.Logger) error {
 	d.Begin()
 	if c.ShutdownDrain > 0 {
@@ -142,7 +191,11 @@ func shutdown(ctx context.Context, srv *http.Server, d *Drain, c config.HTTP, lo
 		ctx, cancel = context.WithTimeout(ctx, c.ShutdownTimeout)
 		defer cancel()
 	}
-	return srv.Shutdown(ctx)
+	err := srv.Shutdown(ctx)
+	if werr := d.Wait(ctx); err == nil {
+		err = werr
+	}
+	return err
 }
 
 // sleep waits for d, or until ctx is done.

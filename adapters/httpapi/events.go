@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"errors"
-	"math/rand/v2"
 	"net/http"
 	"strconv"
 	"time"
@@ -17,9 +16,10 @@ import (
 
 // The live event stream, GET /api/{user_id}/events: server-sent events,
 // one per change of the user's feed, read from the feed after each signal
-// that it moved on (see app.Subscription). A stream holds the handler's
-// goroutine and nothing more: no goroutine, ticker or buffer of its own
-// (keep-alives come from one shared pulse).
+// that it moved on (see app.Subscription). Once open, a stream over HTTP/1
+// leaves its request behind and holds one small goroutine and its
+// connection, no buffer of its own (see detach.go); elsewhere (HTTP/2) it
+// holds the handler's goroutine. Keep-alives come from one shared pulse.
 
 // DefaultKeepAlive is how often a stream with nothing to send sends a
 // comment line, so that proxies keep its connection open.
@@ -146,6 +146,12 @@ func (s *server) stream(c *gin.Context, p identity.Principal) {
 		s.fail(c, err)
 		return
 	}
+	h := c.Writer.Header()
+	h["Content-Type"] = eventStreamType
+	h["X-Accel-Buffering"] = noBuffering // nginx: pass each event on at once
+	if s.detach(c, sub, uid) {
+		return
+	}
 	defer sub.Close()
 	defer s.streams.open()()
 
@@ -154,9 +160,6 @@ func (s *server) stream(c *gin.Context, p identity.Principal) {
 	// Its read timeout binds no longer: net/http clears the read deadline
 	// once the request is read, to watch for the client leaving.
 	rc := http.NewResponseController(c.Writer)
-	h := c.Writer.Header()
-	h["Content-Type"] = eventStreamType
-	h["X-Accel-Buffering"] = noBuffering // nginx: pass each event on at once
 	c.Writer.WriteHeader(http.StatusOK)
 	w := &eventWriter{c: c, rc: rc}
 	w.write(retryLine)
@@ -191,13 +194,11 @@ func (s *server) stream(c *gin.Context, p identity.Principal) {
 			w.write(keepAliveLine)
 			w.flush()
 		case <-expire:
-			w.write([]byte(": the token behind this stream has expired; reconnect with a new one and Last-Event-ID\n\n"))
+			w.write(expiredLine)
 			w.flush()
 			return
 		case <-s.drain.Done():
-			// Clients come back after a spread of delays, elsewhere: this
-			// server is going away.
-			w.write([]byte("retry: " + strconv.Itoa(retryMillis/2+rand.IntN(retryMillis)) + "\n: the server is shutting down; reconnect\n\n"))
+			w.write(drainLine())
 			w.flush()
 			return
 		case <-ctx.Done():
@@ -211,7 +212,7 @@ func (s *server) stream(c *gin.Context, p identity.Principal) {
 func (s *server) endStream(c *gin.Context, w *eventWriter, err error) {
 	switch apperr.CodeOf(err) {
 	case apperr.EGONE:
-		w.write([]byte(": the feed no longer holds what follows; list the tasks again\n\n"))
+		w.write(goneLine)
 	case apperr.ECANCELED:
 		return
 	default:
@@ -247,15 +248,20 @@ func (w *eventWriter) write(b []byte) {
 // the event's name, the change's JSON, as the feed renders it, as data.
 func (w *eventWriter) event(owner identity.UserID, pos task.FeedPosition, ch task.Change) {
 	bp := getBuf()
-	b := append((*bp)[:0], "id: "...)
+	*bp = appendEvent((*bp)[:0], owner, pos, ch)
+	w.write(*bp)
+	putBuf(bp)
+}
+
+// appendEvent appends one change as an event.
+func appendEvent(b []byte, owner identity.UserID, pos task.FeedPosition, ch task.Change) []byte {
+	b = append(b, "id: "...)
 	b = append(b, encodeFeedCursor(owner, pos)...)
 	b = append(b, "\nevent: task."...)
 	b = append(b, ch.Op.String()...)
 	b = append(b, "\ndata: "...)
 	b = appendChange(b, owner, pos, ch)
-	*bp = append(b, "\n\n"...)
-	w.write(*bp)
-	putBuf(bp)
+	return append(b, "\n\n"...)
 }
 
 func (w *eventWriter) flush() {

@@ -604,3 +604,100 @@ func TestEventsRateLimited(t *testing.T) {
 		t.Errorf("a stream over the user's limit = %d, want 429 with Retry-After", resp.StatusCode)
 	}
 }
+
+// An open stream over HTTP/1.1 leaves its request behind: the client
+// still gets every header the route and the middleware set, a body that
+// ends with the connection, and the request is logged as the stream opens.
+func TestEventsResponseHead(t *testing.T) {
+	leakCheck(t)
+	s := MustServer(t)
+	base := MustServe(t, s)
+	user := NewUser()
+	st := MustOpenStream(t, base, "/api/"+user+"/events", map[string]string{"Authorization": "Bearer " + Token(user), "X-Request-Id": "stream-head-1"})
+	if first := st.Next(t); first.Retry != "3000" {
+		t.Fatalf("first block = %+v, want retry: 3000", first)
+	}
+	r := st.Resp
+	if r.Proto != "HTTP/1.1" || r.StatusCode != http.StatusOK {
+		t.Errorf("status line %s %d, want HTTP/1.1 200", r.Proto, r.StatusCode)
+	}
+	for k, want := range map[string]string{"X-Request-Id": "stream-head-1", "X-Content-Type-Options": "nosniff", "Cache-Control": "no-store", "X-Accel-Buffering": "no", "Content-Type": "text/event-stream"} {
+		if got := r.Header.Get(k); got != want {
+			t.Errorf("%s = %q, want %q", k, got, want)
+		}
+	}
+	if r.Header.Get("Date") == "" {
+		t.Error("no Date header")
+	}
+	if !r.Close || len(r.TransferEncoding) != 0 || r.ContentLength != -1 {
+		t.Errorf("close %v, transfer encoding %v, length %d: want a body delimited by the connection's close", r.Close, r.TransferEncoding, r.ContentLength)
+	}
+	testkit.Eventually(t, 5*time.Second, "the stream's access log line", func() bool {
+		return strings.Contains(s.logs.String(), `"route":"/api/:user_id/events"`) && strings.Contains(s.logs.String(), `"request_id":"stream-head-1"`)
+	})
+	mustCreate(t, s, user, "after the head")
+	if ev := st.NextEvent(t); ev.Event != "task.created" {
+		t.Errorf("event = %+v", ev)
+	}
+}
+
+// Nobody reads a stream's connection once it has left its request: a
+// client that hangs up is noticed at the next keep-alive, and its stream
+// counted out.
+func TestEventsNoticeAHangUp(t *testing.T) {
+	leakCheck(t)
+	var open atomic.Int32
+	s := MustServer(t, func(c *httpapi.Config) {
+		c.KeepAlive = 20 * time.Millisecond
+		c.OnStream = func(d int) { open.Add(int32(d)) }
+	})
+	base := MustServe(t, s)
+	user := NewUser()
+	for range 3 {
+		MustOpenStream(t, base, "/api/"+user+"/events", bearer(user)).Close()
+	}
+	testkit.Eventually(t, 10*time.Second, "every stream counted out", func() bool { return open.Load() == 0 })
+}
+
+// Over HTTP/2 the connection cannot be taken over: the handler serves the
+// stream itself, as it did before streams left their requests.
+func TestEventsOverHTTP2(t *testing.T) {
+	leakCheck(t)
+	var open atomic.Int32
+	drain := new(httpapi.Drain)
+	s := MustServer(t, func(c *httpapi.Config) {
+		c.OnStream = func(d int) { open.Add(int32(d)) }
+		c.Drain = drain
+	})
+	ts := httptest.NewUnstartedServer(s.h)
+	ts.EnableHTTP2 = true
+	ts.StartTLS()
+	t.Cleanup(ts.Close)
+	client := ts.Client()
+	t.Cleanup(client.CloseIdleConnections)
+	user := NewUser()
+	req, _ := http.NewRequest(http.MethodGet, ts.URL+"/api/"+user+"/events", nil)
+	req.Header.Set("Authorization", "Bearer "+Token(user))
+	resp, err := client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.ProtoMajor != 2 || resp.StatusCode != http.StatusOK {
+		t.Fatalf("%s %d, want HTTP/2 200", resp.Proto, resp.StatusCode)
+	}
+	st := &Stream{Resp: resp, blocks: make(chan sse, 1024), done: make(chan struct{})}
+	go st.read()
+	t.Cleanup(st.Close)
+	if first := st.Next(t); first.Retry != "3000" {
+		t.Fatalf("first block = %+v, want retry: 3000", first)
+	}
+	mustCreate(t, s, user, "over h2")
+	if ev := st.NextEvent(t); ev.Event != "task.created" {
+		t.Errorf("event = %+v", ev)
+	}
+	drain.Begin()
+	if blocks := st.WaitEnd(t); len(blocks) == 0 || blocks[len(blocks)-1].Retry == "" {
+		t.Errorf("the stream ended with %+v, want a retry hint last", blocks)
+	}
+	testkit.Eventually(t, 5*time.Second, "the stream counted out", func() bool { return open.Load() == 0 })
+}

@@ -74,6 +74,20 @@ func MustServer(t *testing.T, opts ...func(*httpapi.Config)) *Server {
 	for _, opt := range opts {
 		opt(&cfg)
 	}
+	// The streams that left their requests behind outlive the test's
+	// httptest server, which no longer sees their connections: end them
+	// with the test, as the service's stop does.
+	if cfg.Drain == nil {
+		cfg.Drain = new(httpapi.Drain)
+	}
+	t.Cleanup(func() {
+		cfg.Drain.Begin()
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := cfg.Drain.Wait(ctx); err != nil {
+			t.Errorf("streams still open at the end: %v", err)
+		}
+	})
 	return &Server{h: httpapi.New(cfg, svc, tokens{}, repo, logger), repo: repo, logs: logs, clock: clock, tickets: tickets, svc: svc, mem: mem}
 }
 

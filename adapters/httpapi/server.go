@@ -33,7 +33,9 @@ type Config struct {
 	// RateLimiter, when set, limits the task routes (see ratelimit.go).
 	RateLimiter RateLimiter
 	// Drain, when set, is the shutdown whose beginning makes /readyz
-	// answer 503 (see drain.go).
+	// answer 503 and ends every event stream (see drain.go); its Wait
+	// waits for the streams that left their requests behind. Unset, the
+	// streams end only as their clients leave.
 	Drain *Drain
 	// Events serves the live event stream and its tickets; nil answers
 	// them 503.
@@ -60,7 +62,7 @@ type server struct {
 	origins   *originPolicy
 	refusals  []refusal
 	limiter   RateLimiter // nil: no limits
-	drain     *Drain      // nil: never drains
+	drain     *Drain      // never nil; one never begun when Config.Drain is unset
 	events    *app.Events // nil: no live events
 	streams   *Streams
 }
@@ -78,6 +80,9 @@ func New(cfg Config, svc *app.TaskService, verifier ports.TokenVerifier, ready p
 	}
 	if cfg.BodyLimit <= 0 {
 		cfg.BodyLimit = DefaultBodyLimit
+	}
+	if cfg.Drain == nil { // streams still wait on one, never begun
+		cfg.Drain = new(Drain)
 	}
 	s := &server{
 		svc: svc, verifier: verifier, ready: ready, log: logger,
