@@ -2,8 +2,10 @@ package sqlstore
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"go.uber.org/fx"
 
@@ -51,8 +53,16 @@ func LivePlan(ctx context.Context, db *DB, c config.Database) (Live, error) {
 	return Live{ListenURL: c.URL, Why: "DATABASE_URL"}, nil
 }
 
+// safetyPoll is how often a listening server also reads the feed heads of
+// its streams, as the Poller does. A notification can be lost where no
+// reconnection tells of it: the writer's connection may drop between its
+// COMMIT and the NOTIFY sent just after it (see notifyChanges), or its
+// server may crash there. The poll bounds how late a stream on another
+// replica then hears of that change, for one small read per interval.
+const safetyPoll = 30 * time.Second
+
 // startLive starts the listener or the poller that LivePlan picks, once
-// the store has started.
+// the store has started; beside a listener, a poller every safetyPoll.
 func startLive(lc fx.Lifecycle, c config.Database, db *DB, signals Subscriptions, logger *slog.Logger) {
 	var stop func(context.Context) error
 	lc.Append(fx.Hook{
@@ -77,9 +87,17 @@ func startLive(lc fx.Lifecycle, c config.Database, db *DB, signals Subscriptions
 			if err != nil {
 				return err
 			}
-			logger.Info("live events travel through PostgreSQL LISTEN/NOTIFY", "channel", changesChannel, "listen_url", l.String(), "from", plan.Why)
-			stop = l.Stop
-			return l.Start(ctx)
+			logger.Info("live events travel through PostgreSQL LISTEN/NOTIFY", "channel", changesChannel, "listen_url", l.String(),
+				"from", plan.Why, "safety_poll", safetyPoll.String())
+			if err := l.Start(ctx); err != nil {
+				return err
+			}
+			p := NewPoller(db, signals, safetyPoll, logger)
+			if err := p.Start(ctx); err != nil {
+				return errors.Join(err, l.Stop(ctx))
+			}
+			stop = func(ctx context.Context) error { return errors.Join(p.Stop(ctx), l.Stop(ctx)) }
+			return nil
 		},
 		OnStop: func(ctx context.Context) error {
 			if stop == nil {

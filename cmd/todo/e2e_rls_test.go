@@ -25,7 +25,7 @@ func TestServeWithTwoRoles(t *testing.T) {
 		strings.Contains(logs, "row-level security") {
 		t.Fatalf("start-up log: want the migrations and the grants, and no row-level security warning:\n%s", logs)
 	}
-	if !strings.Contains(logs, "live events travel through PostgreSQL LISTEN/NOTIFY") {
+	if !strings.Contains(logs, "live events travel through PostgreSQL LISTEN/NOTIFY") || !strings.Contains(logs, "safety_poll=30s") {
 		t.Errorf("start-up log does not say that live events travel by LISTEN/NOTIFY:\n%s", logs)
 	}
 	alice, bob := MustToken(t, dir, env, "alice"), MustToken(t, dir, env, "bob")
