@@ -254,3 +254,30 @@ func TestCORSConditionalAndKeys(t *testing.T) {
 		}
 	}
 }
+
+// A restore retried with its key replays its first answer and restores
+// once: the task deleted again in between stays in the trash, and the
+// key sent with another request is a 422.
+func TestRestoreWithKey(t *testing.T) {
+	t.Parallel()
+	s, user, key := MustServer(t), NewUser(), newKey()
+	tk := MustCreate(t, s, tasksPaths, user, `{"title":"undo me"}`)
+	del := Req{Method: "DELETE", Path: tasksPaths.Item(user, tk.ID), Token: Token(user)}
+	if r := s.MustDo(t, del); r.Status != http.StatusNoContent {
+		t.Fatalf("delete: %d %s", r.Status, r.Body)
+	}
+	restore := withKey(Req{Method: "POST", Path: restorePath(user, tk.ID)}, user, key)
+	first := s.MustDo(t, restore)
+	if first.Status != http.StatusOK {
+		t.Fatalf("restore: %d %s", first.Status, first.Body)
+	}
+	MustReplay(t, first, s.MustDo(t, restore))
+	if r := s.MustDo(t, del); r.Status != http.StatusNoContent {
+		t.Fatalf("delete again: %d %s", r.Status, r.Body)
+	}
+	MustReplay(t, first, s.MustDo(t, restore))
+	if trash, _ := MustTrash(t, s, user, "/api/"+user+"/trash"); len(trash) != 1 || trash[0].ID != tk.ID {
+		t.Fatalf("the trash after the replay = %+v, want the task still in it (restored once)", trash)
+	}
+	MustFields(t, s.MustDo(t, withKey(Req{Method: "DELETE", Path: tasksPaths.Item(user, tk.ID)}, user, key)), "Idempotency-Key")
+}
