@@ -107,6 +107,7 @@ type DB struct {
 	engine  engine        // how the repository's statements run here
 	opened  *atomic.Int64 // connections opened, across the pools (see counting)
 	appRole string        // Options.AppRole
+	origin  string        // PostgreSQL: how this pool's notifications name it (see notifyChanges)
 }
 
 // Open opens the database a DATABASE_URL names. It does not connect: the
@@ -133,9 +134,10 @@ func Open(databaseURL string, opts Options) (*DB, error) {
 	}
 	setPool(sqldb, opts)
 	db := bun.NewDB(sqldb, pgdialect.New())
+	origin := newOrigin()
 	return &DB{
 		dialect: Postgres, name: config.RedactURL(databaseURL), mode: mode, write: db, read: db,
-		engine: pgEngine{pool: sqldb}, opened: opened, appRole: opts.AppRole,
+		engine: pgEngine{pool: sqldb, origin: origin}, opened: opened, appRole: opts.AppRole, origin: origin,
 	}, nil
 }
 

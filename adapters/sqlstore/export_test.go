@@ -174,3 +174,7 @@ func (db *DB) PlanCounts(ctx context.Context, st string) (generic, custom int64,
 		WHERE statement = $1`, st).Scan(&generic, &custom)
 	return generic, custom, err
 }
+
+// ParseNotification returns the origin and the owner of a notification's
+// payload.
+var ParseNotification = parseNotification

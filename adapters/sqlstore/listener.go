@@ -11,7 +11,6 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/todoapi/todo/config"
-	"github.com/todoapi/todo/core/identity"
 	"github.com/todoapi/todo/ports"
 )
 
@@ -34,11 +33,19 @@ type Listener struct {
 	cfg     *pgx.ConnConfig
 	name    string // the URL with its password masked
 	signals ports.ChangeSignals
+	own     string // the origin of this process's pool, whose commits woke its streams already
 	logger  *slog.Logger
 	ping    time.Duration // listenPing, but in tests
 	cancel  context.CancelFunc
 	done    chan struct{}
 }
+
+// SkipOwnCommits makes the listener pass over the notifications of db's
+// commits: in a server, events.Repository wakes the process's streams as
+// each of its commits ends, so hearing of it again would only make every
+// woken stream read its feed once more. Other pools' commits (other
+// replicas, other processes) are signalled as before.
+func (l *Listener) SkipOwnCommits(db *DB) { l.own = db.origin }
 
 // listenerName is the listener connection's application_name, unless its
 // URL sets one: it tells the connection apart in pg_stat_activity.
@@ -182,8 +189,8 @@ func (l *Listener) receive(ctx context.Context, conn *pgx.Conn) error {
 		cancel()
 		switch {
 		case err == nil:
-			if n.Payload != "" {
-				l.signals.Notify(identity.UserID(n.Payload))
+			if origin, owner := parseNotification(n.Payload); owner != "" && (origin == "" || origin != l.own) {
+				l.signals.Notify(owner)
 			}
 		case ctx.Err() != nil:
 			return ctx.Err()

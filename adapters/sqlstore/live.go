@@ -87,6 +87,7 @@ func startLive(lc fx.Lifecycle, c config.Database, db *DB, signals Subscriptions
 			if err != nil {
 				return err
 			}
+			l.SkipOwnCommits(db) // events.Repository wakes this process's streams itself
 			logger.Info("live events travel through PostgreSQL LISTEN/NOTIFY", "channel", changesChannel, "listen_url", l.String(),
 				"from", plan.Why, "safety_poll", safetyPoll.String())
 			if err := l.Start(ctx); err != nil {

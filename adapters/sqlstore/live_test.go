@@ -40,13 +40,22 @@ func signalled(c <-chan struct{}) bool {
 // given sets how long its connection may stay quiet before it is pinged.
 func mustStartListener(t *testing.T, listenURL string, hub *events.Hub, ping ...time.Duration) *sqlstore.Listener {
 	t.Helper()
+	return mustStartListenerWith(t, listenURL, hub, func(l *sqlstore.Listener) {
+		for _, d := range ping {
+			l.SetPing(d)
+		}
+	})
+}
+
+// mustStartListenerWith is mustStartListener, with set run on the listener
+// before it starts.
+func mustStartListenerWith(t *testing.T, listenURL string, hub *events.Hub, set func(*sqlstore.Listener)) *sqlstore.Listener {
+	t.Helper()
 	l, err := sqlstore.NewListener(listenURL, hub, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, d := range ping {
-		l.SetPing(d)
-	}
+	set(l)
 	probe, cancel := hub.Subscribe(identity.UserID("probe-" + porttest.RandomKey()))
 	defer cancel()
 	if err := l.Start(context.Background()); err != nil {
@@ -99,6 +108,34 @@ func TestListenerWakesAnotherReplica(t *testing.T) {
 		mustCreateRecorded(t, throughPooler, alice)
 		mustSignal(t, a, "a change committed through PgBouncer")
 	})
+}
+
+// A listener passes over the commits of its own process's pool, whose
+// streams events.Repository woke already, and signals every other pool's.
+func TestListenerSkipsItsOwnCommits(t *testing.T) {
+	t.Parallel()
+	roles := mustMigratedRoles(t)
+	ownDB := sqlstoretest.MustOpen(t, roles.AppURL, sqlstore.Options{})
+	own := sqlstore.NewTaskRepository(ownDB)
+	other := sqlstore.NewTaskRepository(sqlstoretest.MustOpen(t, roles.AppURL, sqlstore.Options{}))
+	hub := events.NewHub()
+	alice, bob := porttest.RandomOwner(), porttest.RandomOwner()
+	a, cancelA := hub.Subscribe(alice)
+	defer cancelA()
+	b, cancelB := hub.Subscribe(bob)
+	defer cancelB()
+	mustStartListenerWith(t, roles.AppURL, hub, func(l *sqlstore.Listener) { l.SkipOwnCommits(ownDB) })
+	signalled(a)
+	signalled(b) // the first LISTEN's
+
+	mustCreateRecorded(t, own, alice)
+	mustCreateRecorded(t, other, bob)
+	mustSignal(t, b, "a change committed through another pool")
+	if signalled(a) { // notifications arrive in commit order: alice's came first
+		t.Error("a change committed through the listener's own pool woke alice's subscription")
+	}
+	mustCreateRecorded(t, other, alice)
+	mustSignal(t, a, "alice's change committed through another pool")
 }
 
 // When the listener's connection is killed, it reconnects, wakes every

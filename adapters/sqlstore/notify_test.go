@@ -106,7 +106,8 @@ func TestNotifyAtCommit(t *testing.T) {
 		if n.Channel != "todo_changes" {
 			t.Fatalf("notification on %q", n.Channel)
 		}
-		got = append(got, n.Payload)
+		_, owner := sqlstore.ParseNotification(n.Payload)
+		got = append(got, string(owner))
 	}
 	if want := []string{string(alice), string(alice), string(bob)}; strings.Join(got, " ") != strings.Join(want, " ") {
 		t.Errorf("notifications %q, want %q: one per committed transaction that recorded a change", got, want)

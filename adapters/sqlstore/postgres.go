@@ -2,9 +2,11 @@ package sqlstore
 
 import (
 	"context"
+	"crypto/rand"
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -83,7 +85,8 @@ var execModes = map[string]pgx.QueryExecMode{
 // are the same: the connection comes from the pool through Conn, whose
 // reset check drops a dead one as QueryContext does.
 type pgEngine struct {
-	pool *sql.DB
+	pool   *sql.DB
+	origin string // names this pool in its notifications (see notifyChanges)
 }
 
 // withConn lends fn a pgx connection of the pool, and the context its
@@ -181,7 +184,7 @@ func (pgEngine) timeArg(t time.Time) any { return t.UTC() } // a binary timestam
 // leads the first batch, whichever it is, just after its BEGIN if any.
 func (e pgEngine) atomic(ctx context.Context, owner identity.UserID, fn func(txEngine) error) error {
 	return e.withConn(ctx, func(ctx context.Context, c *pgx.Conn) error {
-		t := &pgTx{conn: c, ctx: ctx, owner: owner}
+		t := &pgTx{conn: c, ctx: ctx, owner: owner, origin: e.origin}
 		if err := fn(t); err != nil {
 			t.rollback()
 			return err
@@ -211,6 +214,7 @@ type pgTx struct {
 	conn    *pgx.Conn
 	ctx     context.Context // what its statements run on, whatever ctx a caller passes (see withConn)
 	owner   identity.UserID // whom setUser names
+	origin  string          // the pool's, for notifyChanges
 	pending []pgWrite
 	begun   bool      // BEGIN was sent: the transaction spans several batches
 	sent    bool      // something reached the server: there may be a transaction to end
@@ -244,6 +248,32 @@ type pgTx struct {
 // gap from the feed (see Listener).
 const notifyChanges = "SELECT set_config('synchronous_commit', 'off', true), pg_notify('" + changesChannel + "', $1::text)"
 
+// notifyPayload is what notifyChanges sends: the pool it comes from, a
+// unit separator (which no user id holds: control characters are refused
+// in a token's sub) and the owner. The origin lets a listener skip its own
+// process's commits, whose streams events.Repository woke at the commit
+// already: without it each such commit woke them twice, and each woken
+// stream read the feed once more to find nothing new.
+func notifyPayload(origin string, owner identity.UserID) string {
+	return origin + originSeparator + string(owner)
+}
+
+// originSeparator ends a notification's origin.
+const originSeparator = "\x1f"
+
+// parseNotification returns the origin and the owner a notification names.
+// A payload without an origin (a server of an earlier version) is the
+// owner alone.
+func parseNotification(payload string) (origin string, owner identity.UserID) {
+	if o, rest, ok := strings.Cut(payload, originSeparator); ok {
+		return o, identity.UserID(rest)
+	}
+	return "", identity.UserID(payload)
+}
+
+// newOrigin returns a fresh name for a pool's notifications.
+func newOrigin() string { return rand.Text()[:13] }
+
 // changesChannel is the channel notifyChanges sends on and Listener
 // listens to.
 const changesChannel = "todo_changes"
@@ -252,7 +282,7 @@ const changesChannel = "todo_changes"
 // notifyChanges follows its commit, once.
 func (t *pgTx) notifyOnCommit() {
 	if len(t.after) == 0 {
-		t.afterCommit(notifyChanges, string(t.owner))
+		t.afterCommit(notifyChanges, notifyPayload(t.origin, t.owner))
 	}
 }
 
