@@ -21,9 +21,6 @@ import (
 // its connection, measured over many idle streams opened by raw TCP
 // clients (which cost the process next to nothing themselves).
 func TestEventStreamMemory(t *testing.T) {
-	if testing.Short() {
-		t.Skip("opens hundreds of connections")
-	}
 	const n = 400
 	var open atomic.Int32
 	drain := new(httpapi.Drain)

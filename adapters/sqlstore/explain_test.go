@@ -189,10 +189,24 @@ func TestPostgresPlansUseIndexes(t *testing.T) {
 	}
 }
 
+// What a planned statement's transaction sets under the policies: the
+// acting user, as a request's does, or the housekeeping's mark.
+const (
+	actingUser7        = "SELECT set_config('app.user_id', 'user-7', true)"
+	actingHousekeeping = "SELECT set_config('app.housekeeping', 'on', true)"
+)
+
 // postgresPlan returns the JSON plan of q: as the superuser raw connects
 // as, or, with policies, as role acting for user-7, in a transaction as
 // the store's engine sets it up.
 func postgresPlan(t *testing.T, raw *sql.DB, q plannedQuery, role string, policies bool) string {
+	t.Helper()
+	return planActing(t, raw, q, role, policies, actingUser7)
+}
+
+// planActing returns the JSON plan of q: as the superuser raw connects
+// as, or, with policies, as role in a transaction that runs acting first.
+func planActing(t *testing.T, raw *sql.DB, q plannedQuery, role string, policies bool, acting string) string {
 	t.Helper()
 	tx, err := raw.Begin()
 	if err != nil {
@@ -203,7 +217,7 @@ func postgresPlan(t *testing.T, raw *sql.DB, q plannedQuery, role string, polici
 		if _, err := tx.Exec("SET LOCAL ROLE " + role); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := tx.Exec("SELECT set_config('app.user_id', 'user-7', true)"); err != nil {
+		if _, err := tx.Exec(acting); err != nil {
 			t.Fatal(err)
 		}
 	}

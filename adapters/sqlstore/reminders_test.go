@@ -283,22 +283,5 @@ func TestDueRemindersPlan(t *testing.T) {
 // housekeeping's, as the store's engine sets it up.
 func housekeepingPlan(t *testing.T, raw *sql.DB, q plannedQuery, role string, policies bool) string {
 	t.Helper()
-	tx, err := raw.Begin()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = tx.Rollback() }()
-	if policies {
-		if _, err := tx.Exec("SET LOCAL ROLE " + role); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := tx.Exec("SELECT set_config('app.housekeeping', 'on', true)"); err != nil {
-			t.Fatal(err)
-		}
-	}
-	var plan string
-	if err := tx.QueryRow("EXPLAIN (FORMAT JSON) "+q.sql, q.args...).Scan(&plan); err != nil {
-		t.Fatalf("EXPLAIN %s: %v\n%s", q.name, err, q.sql)
-	}
-	return plan
+	return planActing(t, raw, q, role, policies, actingHousekeeping)
 }

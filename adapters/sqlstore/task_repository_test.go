@@ -33,10 +33,20 @@ func withParam(t testing.TB, databaseURL, key, value string) string {
 
 func TestTaskRepository(t *testing.T) {
 	t.Parallel()
+	eachStore(t, 6, func(t *testing.T, db *sqlstore.DB) {
+		repo := sqlstore.NewTaskRepository(db)
+		porttest.TaskRepository(t, func(*testing.T) ports.TaskRepository { return repo })
+	})
+}
+
+// eachStore runs fn, in parallel subtests, on a migrated SQLite database
+// and on one PostgreSQL database through each statement mode (execModes),
+// with pools of conns.
+func eachStore(t *testing.T, conns int, fn func(t *testing.T, db *sqlstore.DB)) {
+	t.Helper()
 	t.Run("SQLite", func(t *testing.T) {
 		t.Parallel()
-		repo := sqlstore.NewTaskRepository(sqlstoretest.MustOpenSQLite(t, sqlstore.Options{}))
-		porttest.TaskRepository(t, func(*testing.T) ports.TaskRepository { return repo })
+		fn(t, sqlstoretest.MustOpenSQLite(t, sqlstore.Options{}))
 	})
 	t.Run("Postgres", func(t *testing.T) {
 		t.Parallel()
@@ -45,9 +55,7 @@ func TestTaskRepository(t *testing.T) {
 		for _, mode := range execModes {
 			t.Run(mode, func(t *testing.T) {
 				t.Parallel()
-				db := sqlstoretest.MustOpen(t, withParam(t, databaseURL, "default_query_exec_mode", mode), sqlstore.Options{MaxOpenConns: 6})
-				repo := sqlstore.NewTaskRepository(db)
-				porttest.TaskRepository(t, func(*testing.T) ports.TaskRepository { return repo })
+				fn(t, sqlstoretest.MustOpen(t, withParam(t, databaseURL, "default_query_exec_mode", mode), sqlstore.Options{MaxOpenConns: conns}))
 			})
 		}
 	})

@@ -198,6 +198,14 @@ func testLimitRace(t *testing.T, r ports.TaskRepository) {
 		errs <- err
 	})
 	close(errs)
+	mustOneWin(t, errs, "create", racers)
+	assertRoom(t, r, owner, testLimit, 0)
+}
+
+// mustOneWin fails unless exactly one of the racers' errors is nil and
+// every other is ELIMIT.
+func mustOneWin(t *testing.T, errs <-chan error, what string, racers int) {
+	t.Helper()
 	won := 0
 	for err := range errs {
 		switch apperr.CodeOf(err) {
@@ -205,13 +213,12 @@ func testLimitRace(t *testing.T, r ports.TaskRepository) {
 			won++
 		case apperr.ELIMIT:
 		default:
-			t.Errorf("a racing create: %v, want success or ELIMIT", err)
+			t.Errorf("a racing %s: %v, want success or ELIMIT", what, err)
 		}
 	}
 	if won != 1 {
-		t.Fatalf("%d of %d racing creates at one below the limit succeeded, want exactly 1", won, racers)
+		t.Fatalf("%d of %d racing %ss at one below the limit succeeded, want exactly 1", won, racers, what)
 	}
-	assertRoom(t, r, owner, testLimit, 0)
 }
 
 // testLimitRestoreRace restores trashed tasks of one owner from many
@@ -232,18 +239,6 @@ func testLimitRestoreRace(t *testing.T, r ports.TaskRepository) {
 		errs <- restoreWithin(ctx, r, owner, trashed[i].ID(), testLimit)
 	})
 	close(errs)
-	won := 0
-	for err := range errs {
-		switch apperr.CodeOf(err) {
-		case "":
-			won++
-		case apperr.ELIMIT:
-		default:
-			t.Errorf("a racing restore: %v, want success or ELIMIT", err)
-		}
-	}
-	if won != 1 {
-		t.Fatalf("%d of %d racing restores at one below the limit succeeded, want exactly 1", won, racers)
-	}
+	mustOneWin(t, errs, "restore", racers)
 	assertRoom(t, r, owner, testLimit, 0)
 }
